@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 
 import pytest
 
 
 @pytest.fixture(autouse=True)
-def _clean_cxdial_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+def _clean_cxdial_env(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     """No test sees the developer's CXDIAL_* variables or profile file."""
     for key in list(os.environ):
         if key.startswith("CXDIAL_"):
             monkeypatch.delenv(key, raising=False)
     empty = tmp_path_factory.mktemp("profiles") / "profiles.toml"
     monkeypatch.setenv("CXDIAL_PROFILE_FILE", str(empty))
-    yield
