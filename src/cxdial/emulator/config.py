@@ -1,0 +1,32 @@
+"""The emulator's settings: seed, faults, clock speed, agents, tokens, webhooks."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+__all__ = ["EmulatorConfig"]
+
+
+class EmulatorConfig(BaseModel):
+    """Everything that shapes one emulated tenant; the same config and seed replay the same."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    seed: int = Field(default=7, description="seed of every random draw (outcomes, faults)")
+    faults: str = Field(default="", description="fault spec, e.g. '429=0.1,latency=200ms'")
+    speed: float = Field(default=1.0, gt=0, description="simulated seconds per real second")
+    manual_clock: bool = Field(
+        default=False, description="time moves only through POST /_emulator/clock/advance"
+    )
+    token_lifetime: int = Field(default=3600, gt=0, description="access token lifetime, seconds")
+    agents: int = Field(default=10, ge=0, description="simulated agents logged in to PC skills")
+    rate_limit: float | None = Field(
+        default=None, gt=0, description="requests per second per access key; None = unlimited"
+    )
+    webhook_url: str | None = Field(default=None, description="where call events are POSTed")
+    webhook_secret: str | None = Field(
+        default=None, description="Standard Webhooks secret ('whsec_<base64>' or raw text)"
+    )
+    tick_interval: float = Field(
+        default=0.2, gt=0, description="real seconds between background ticks under a server"
+    )

@@ -1,0 +1,125 @@
+"""The control API (not CXone): stats, faults, the clock, tokens, the dial ledger, reset.
+
+Mounted under ``/_emulator/`` without authentication; tests and demos drive it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any, Literal
+
+from fastapi import APIRouter, Request
+from pydantic import Field
+
+from cxdial.emulator.errors import ApiError
+from cxdial.emulator.faults import FaultSpec, FaultSpecError, OneShot
+from cxdial.emulator.validation import StrictModel, parse_body
+from cxdial.emulator.world import world_of
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/_emulator")
+
+
+class _OneShotBody(StrictModel):
+    path_contains: str
+    fault: str = Field(pattern=r"^(drop|timeout|408|429|5\d\d)$")
+    retry_after: float | None = None
+    delay: float = Field(default=2.0, ge=0)
+    method: Literal["GET", "POST", "PUT", "PATCH", "DELETE"] | None = None
+    times: int = Field(default=1, ge=1)
+
+
+class _FaultsBody(StrictModel):
+    spec: str | None = None
+    next: list[_OneShotBody] = Field(default_factory=list)
+    clear: bool = False
+
+
+class _Seconds(StrictModel):
+    seconds: float = Field(gt=0)
+
+
+class _Advance(StrictModel):
+    seconds: float = Field(ge=0)
+
+
+@router.get("/stats")
+async def stats(request: Request) -> dict[str, Any]:
+    """Token grants, requests per route, statuses, injected faults, webhook deliveries."""
+    world = world_of(request)
+    sender = request.app.state.webhooks
+    body = world.stats.as_json()
+    body["tokenGrants"] = sum(world.tokens.grants.values())
+    body["tokenGrantsByType"] = dict(world.tokens.grants)
+    body["webhooks"] = {
+        "delivered": sender.delivered,
+        "failed": sender.failed,
+        "retries": sender.retries,
+        "pending": len(world.outbox),
+    }
+    body["clock"] = {"now": world.now, "iso": world.clock.iso(world.now)}
+    return body
+
+
+@router.post("/faults")
+async def faults(request: Request) -> dict[str, Any]:
+    """Replace the fault spec and/or queue one-shot faults (``{"next": [...]}``)."""
+    world = world_of(request)
+    body = await parse_body(request, _FaultsBody)
+    if body.spec is not None:
+        try:
+            world.faults.spec = FaultSpec.parse(body.spec)
+        except FaultSpecError as exc:
+            raise ApiError(400, "InvalidParameter", str(exc)) from exc
+    if body.clear:
+        world.faults.oneshots.clear()
+    world.faults.oneshots.extend(OneShot(**shot.model_dump()) for shot in body.next)
+    return {"spec": body.spec, "queued": [asdict(s) for s in world.faults.oneshots]}
+
+
+@router.post("/clock/advance")
+async def advance(request: Request) -> dict[str, Any]:
+    """Move simulated time forward and run everything that falls due."""
+    world = world_of(request)
+    body = await parse_body(request, _Advance)
+    world.clock.advance(body.seconds)
+    world.advance()
+    request.app.state.webhooks.kick()
+    return {"now": world.now, "iso": world.clock.iso(world.now)}
+
+
+@router.post("/tokens/revoke")
+async def revoke(request: Request) -> dict[str, int]:
+    """Revoke every live access token (the next API call gets 401)."""
+    return {"revoked": world_of(request).tokens.revoke_all()}
+
+
+@router.post("/token-lifetime")
+async def token_lifetime(request: Request) -> dict[str, float]:
+    """Set the lifetime of tokens issued from now on."""
+    body = await parse_body(request, _Seconds)
+    world_of(request).tokens.lifetime = max(1, int(body.seconds))
+    return {"seconds": world_of(request).tokens.lifetime}
+
+
+@router.get("/dials")
+async def dials(request: Request) -> dict[str, Any]:
+    """Every dial the telephony placed, in order."""
+    entries = [asdict(d) for d in world_of(request).stats.dials]
+    return {"totalRecords": len(entries), "dials": entries}
+
+
+@router.post("/webhooks/flush")
+async def flush_webhooks(request: Request) -> dict[str, int]:
+    """Deliver queued call events now and wait until they are delivered or given up."""
+    sender = request.app.state.webhooks
+    await sender.flush()
+    return {"delivered": sender.delivered, "failed": sender.failed}
+
+
+@router.post("/reset")
+async def reset(request: Request) -> dict[str, bool]:
+    """Forget every object, token and counter; start again from the config and seed."""
+    world_of(request).reset()
+    return {"reset": True}

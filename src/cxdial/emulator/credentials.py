@@ -1,0 +1,92 @@
+"""The emulator's fixed demo tenant, application and access keys (public by design).
+
+Each access key belongs to a user whose security profile grants a set of CXone-like
+permission names; every API route names the one it needs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = [
+    "ACCESS_KEYS",
+    "ALL_PERMISSIONS",
+    "DEMO_ACCESS_KEY_ID",
+    "DEMO_ACCESS_KEY_SECRET",
+    "DEMO_BUSINESS_UNIT",
+    "DEMO_CLIENT_ID",
+    "DEMO_CLIENT_SECRET",
+    "DEMO_TENANT_ID",
+    "READONLY_ACCESS_KEY_ID",
+    "READONLY_ACCESS_KEY_SECRET",
+    "READONLY_PERMISSIONS",
+    "AccessKey",
+]
+
+DEMO_ACCESS_KEY_ID = "EMULATOR-ACCESS-KEY"
+DEMO_ACCESS_KEY_SECRET = "emulator-access-secret"
+DEMO_CLIENT_ID = "cxdial-emulator"
+DEMO_CLIENT_SECRET = "emulator-client-secret"
+DEMO_TENANT_ID = "11eeeeee-0000-4000-8000-00000000e001"
+DEMO_BUSINESS_UNIT = 4600001
+READONLY_ACCESS_KEY_ID = "EMULATOR-READONLY-KEY"
+READONLY_ACCESS_KEY_SECRET = "emulator-readonly-secret"
+
+CLUSTER_ID = "EMU1"
+AREA = "na1"
+TENANT_NAME = "cxdial-emulator"
+
+READONLY_PERMISSIONS: frozenset[str] = frozenset(
+    {
+        "Agents View",
+        "Business Unit View",
+        "Calling Lists View",
+        "Contacts View",
+        "DNC View",
+        "Dispositions View",
+        "Reporting View",
+        "Skills View",
+    }
+)
+ALL_PERMISSIONS: frozenset[str] = READONLY_PERMISSIONS | {
+    "Agent Sessions",
+    "Callbacks Create",
+    "Calling Lists Edit",
+    "Contacts Edit",
+    "DNC Edit",
+    "Scripts Start",
+    "Skills Edit",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class AccessKey:
+    """A CXone user access key and the security profile of its user."""
+
+    key_id: str
+    secret: str
+    user_id: str
+    agent_id: int
+    user_name: str
+    permissions: frozenset[str]
+
+
+ACCESS_KEYS: dict[str, AccessKey] = {
+    DEMO_ACCESS_KEY_ID: AccessKey(
+        key_id=DEMO_ACCESS_KEY_ID,
+        secret=DEMO_ACCESS_KEY_SECRET,
+        user_id="11eeeeee-0000-4000-8000-0000000a0001",
+        agent_id=900001,
+        user_name="cxdial.service@emulator.local",
+        permissions=ALL_PERMISSIONS,
+    ),
+    READONLY_ACCESS_KEY_ID: AccessKey(
+        key_id=READONLY_ACCESS_KEY_ID,
+        secret=READONLY_ACCESS_KEY_SECRET,
+        user_id="11eeeeee-0000-4000-8000-0000000a0002",
+        agent_id=900002,
+        user_name="cxdial.readonly@emulator.local",
+        permissions=READONLY_PERMISSIONS,
+    ),
+}
+"""Access keys by id. The demo application (client id/secret) is the only registered app."""

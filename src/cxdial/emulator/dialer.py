@@ -1,0 +1,170 @@
+"""The Personal Connection dialer: started PC skills dial their calling-list records.
+
+How many calls to launch is decided by a :class:`~cxdial.pacing.policy.PacingPolicy`
+(built-in: progressive, one call per free agent); which record to dial next, DNC
+scrubbing and ``maximumAttempts`` / ``minimumRetryMinutes`` are handled here.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from cxdial.emulator.entities import CallRecord, Contact, Skill
+from cxdial.emulator.telephony import place_call, scrubbed_by
+from cxdial.pacing.policy import DialerState
+
+if TYPE_CHECKING:
+    from cxdial.emulator.world import World
+
+__all__ = ["ProgressivePolicy", "connect_agent", "dialer_state", "record_result", "step"]
+
+DEFAULT_CALLER_ID = "+18005550100"
+
+
+class ProgressivePolicy:
+    """One attempt per free agent, counting attempts already in flight: never abandons."""
+
+    name = "progressive"
+
+    def dials_to_launch(self, state: DialerState) -> int:
+        """Free agents not yet covered by a ringing attempt."""
+        launch = state.free - state.in_flight
+        if state.trunks_free is not None:
+            launch = min(launch, state.trunks_free)
+        return max(launch, 0)
+
+
+def _retry(skill: Skill) -> tuple[int, float]:
+    retry = skill.parameters.get("retrySettings", {})
+    attempts = retry.get("maximumAttempts", 3)
+    minutes = retry.get("minimumRetryMinutes", 60)
+    max_attempts = attempts if isinstance(attempts, int) and attempts > 0 else 3
+    rest = float(minutes) * 60 if isinstance(minutes, int | float) and minutes >= 0 else 3600.0
+    return max_attempts, rest
+
+
+def _skill_agents(world: World, skill: Skill) -> list[int]:
+    return [
+        a
+        for a in sorted(skill.agent_ids)
+        if a in world.agents and world.agents[a].simulated and world.agents[a].state != "LoggedOut"
+    ]
+
+
+def _is_busy(world: World, agent_id: int) -> bool:
+    agent = world.agents[agent_id]
+    return agent.contact_id is not None or agent.busy_until > world.now
+
+
+def dialer_state(world: World, skill: Skill) -> DialerState:
+    """What the pacing policy sees for ``skill`` now."""
+    agents = _skill_agents(world, skill)
+    in_flight = sum(
+        1
+        for c in world.contacts.values()
+        if c.active and c.skill_id == skill.skill_id and c.via == "dialer" and c.answered_at is None
+    )
+    counts = world.dialer_counts.setdefault(skill.skill_id, {"dials": 0, "live": 0, "abandoned": 0})
+    return DialerState(
+        now=world.now,
+        agents=len(agents),
+        busy=sum(1 for a in agents if _is_busy(world, a)),
+        in_flight=in_flight,
+        dials=counts["dials"],
+        live_answers=counts["live"],
+        abandoned=counts["abandoned"],
+    )
+
+
+def _next_record(world: World, skill: Skill) -> CallRecord | None:
+    max_attempts, _ = _retry(skill)
+    for call_list in world.lists.values():
+        if skill.skill_id not in call_list.skill_ids:
+            continue
+        for record in call_list.records:
+            if record.skill_id != skill.skill_id or record.finalized or record.in_flight:
+                continue
+            if record.attempts >= max_attempts:
+                record.finalized, record.final_reason = True, "Max Attempts"
+                continue
+            if record.next_ok_at > world.now:
+                continue
+            if scrubbed_by(world, skill.skill_id, record.phone) is not None:
+                record.finalized, record.final_reason = True, "DNC Scrubbed"
+                continue
+            return record
+    return None
+
+
+def step(world: World) -> None:
+    """Let every running PC skill launch what its pacing policy asks for."""
+    for skill in world.skills.values():
+        if not (skill.is_running and skill.is_pc):
+            continue
+        launch = world.policy.dials_to_launch(dialer_state(world, skill))
+        for _ in range(launch):
+            record = _next_record(world, skill)
+            if record is None:
+                break
+            record.in_flight = True
+            record.attempts += 1
+            world.dialer_counts[skill.skill_id]["dials"] += 1
+            caller = record.caller_id or skill.caller_id_override or DEFAULT_CALLER_ID
+            place_call(
+                world,
+                skill_id=skill.skill_id,
+                to=record.phone,
+                caller_id=caller,
+                via="dialer",
+                record_id=record.record_id,
+                custom_data=dict(record.fields),
+            )
+
+
+def connect_agent(world: World, contact: Contact) -> bool:
+    """Give a live answer a free agent of its skill; False means it is abandoned."""
+    skill = world.skills.get(contact.skill_id)
+    counts = world.dialer_counts.setdefault(
+        contact.skill_id, {"dials": 0, "live": 0, "abandoned": 0}
+    )
+    counts["live"] += 1
+    if skill is not None:
+        for agent_id in _skill_agents(world, skill):
+            if not _is_busy(world, agent_id):
+                agent = world.agents[agent_id]
+                agent.contact_id = contact.contact_id
+                agent.skill_id = contact.skill_id
+                agent.set_state("OutboundContact", world.now)
+                contact.agent_id = agent_id
+                return True
+    counts["abandoned"] += 1
+    return False
+
+
+def record_result(world: World, contact: Contact, result: str) -> None:
+    """Log the attempt on its calling-list record; finalize it or schedule its retry."""
+    if contact.record_id is None:
+        return
+    for call_list in world.lists.values():
+        for record in call_list.records:
+            if record.record_id != contact.record_id:
+                continue
+            record.in_flight = False
+            record.attempt_log.append(
+                {
+                    "contactId": contact.contact_id,
+                    "attemptDate": world.clock.iso(contact.created),
+                    "phoneNumber": record.phone,
+                    "outcome": result,
+                    "endReason": contact.end_reason,
+                }
+            )
+            skill = world.skills.get(record.skill_id)
+            max_attempts, rest = _retry(skill) if skill else (3, 3600.0)
+            if result == "answered" or result in ("failed", "dnc"):
+                record.finalized, record.final_reason = True, contact.end_reason
+            elif record.attempts >= max_attempts:
+                record.finalized, record.final_reason = True, "Max Attempts"
+            else:
+                record.next_ok_at = world.now + rest
+            return

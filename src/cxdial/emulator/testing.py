@@ -1,0 +1,82 @@
+"""Test helpers: the emulator on a real loopback port, or behind an ASGI transport."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from types import TracebackType
+
+import httpx
+import uvicorn
+from fastapi import FastAPI
+
+from cxdial.emulator.app import create_app
+from cxdial.emulator.config import EmulatorConfig
+from cxdial.emulator.middleware import quiet_dropped_logs
+
+__all__ = ["ASGI_BASE_URL", "EmulatorServer", "asgi_client", "asgi_transport", "free_port"]
+
+ASGI_BASE_URL = "http://emulator"
+
+
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def asgi_transport(app: FastAPI) -> httpx.ASGITransport:
+    """An in-process transport to ``app`` (app exceptions such as drops reach the client)."""
+    return httpx.ASGITransport(app=app, raise_app_exceptions=True)
+
+
+def asgi_client(app: FastAPI) -> httpx.AsyncClient:
+    """An async client bound to ``app`` at :data:`ASGI_BASE_URL`."""
+    return httpx.AsyncClient(transport=asgi_transport(app), base_url=ASGI_BASE_URL)
+
+
+class EmulatorServer:
+    """Run the emulator with uvicorn in a background thread on a free loopback port."""
+
+    def __init__(self, config: EmulatorConfig | None = None, *, port: int | None = None) -> None:
+        self.app = create_app(config)
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        quiet_dropped_logs()
+        self._server = uvicorn.Server(
+            uvicorn.Config(
+                self.app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="on"
+            )
+        )
+        self._thread = threading.Thread(
+            target=self._server.run, name="cxdial-emulator", daemon=True
+        )
+
+    def start(self) -> EmulatorServer:
+        """Start serving; return once the port accepts requests."""
+        self._thread.start()
+        deadline = time.monotonic() + 10
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError(f"the emulator did not start on {self.url}")
+            time.sleep(0.01)
+        return self
+
+    def stop(self) -> None:
+        """Ask uvicorn to exit and wait for the thread."""
+        self._server.should_exit = True
+        self._thread.join(timeout=10)
+
+    def __enter__(self) -> EmulatorServer:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()

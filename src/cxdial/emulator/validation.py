@@ -1,0 +1,98 @@
+"""Strict request parsing whose 400s name the field at fault and the expected names."""
+
+from __future__ import annotations
+
+import difflib
+import json
+import types
+import typing
+from typing import Any, TypeVar
+
+from fastapi import Request
+from pydantic import BaseModel, ConfigDict
+from pydantic import ValidationError as PydanticValidationError
+
+from cxdial.emulator.errors import ApiError
+
+__all__ = ["StrictModel", "parse_body", "query_flag"]
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class StrictModel(BaseModel):
+    """Request bodies: unknown fields and wrong types are refused."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+def _model_at(model: type[BaseModel], loc: tuple[int | str, ...]) -> type[BaseModel]:
+    """The nested model that owns the last element of ``loc``."""
+    current: Any = model
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            break
+        field = current.model_fields.get(str(part))
+        if field is None:
+            break
+        current = _unwrap(field.annotation)
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else model
+
+
+def _unwrap(annotation: Any) -> Any:
+    """The BaseModel inside ``list[X]``, ``X | None`` and friends, else the annotation."""
+    for arg in typing.get_args(annotation):
+        inner = _unwrap(arg)
+        if isinstance(inner, type) and issubclass(inner, BaseModel):
+            return inner
+    if isinstance(annotation, types.UnionType):
+        return None
+    return annotation
+
+
+def describe(exc: PydanticValidationError, model: type[BaseModel]) -> str:
+    """One sentence naming the first bad field and how to fix it."""
+    first = exc.errors()[0]
+    loc = tuple(first["loc"])
+    name = str(loc[-1]) if loc else "body"
+    path = ".".join(str(p) for p in loc) or "body"
+    kind = first["type"]
+    if kind == "extra_forbidden":
+        owner = _model_at(model, loc)
+        fields = list(owner.model_fields)
+        close = difflib.get_close_matches(name, fields, n=1, cutoff=0.4)
+        expected = close[0] if close else ", ".join(fields)
+        return f"Unknown field '{path}'; expected {expected}"
+    if kind == "missing":
+        return f"Missing required field '{path}'"
+    return f"Invalid value for field '{path}': {first['msg']}"
+
+
+async def parse_body(request: Request, model: type[M]) -> M:
+    """Parse the JSON body into ``model`` or raise a 400 that names the field."""
+    raw = await request.body()
+    if not raw.strip():
+        raw = b"{}"
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise ApiError(400, "InvalidRequest", f"Request body is not valid JSON: {exc}") from exc
+    if not isinstance(data, dict):
+        raise ApiError(400, "InvalidRequest", "Request body must be a JSON object")
+    try:
+        return model.model_validate(data)
+    except PydanticValidationError as exc:
+        raise ApiError(400, "InvalidParameter", describe(exc, model)) from exc
+
+
+def query_flag(value: str | None, name: str, default: bool = False) -> bool:
+    """A CXone boolean query parameter ('true'/'false', any case)."""
+    if value is None:
+        return default
+    lowered = value.strip().lower()
+    if lowered in {"true", "1"}:
+        return True
+    if lowered in {"false", "0"}:
+        return False
+    raise ApiError(400, "InvalidParameter", f"Query parameter '{name}' must be true or false")

@@ -1,0 +1,110 @@
+"""Call events POSTed to a configured URL, signed per the Standard Webhooks spec.
+
+This is how a CXone Studio script's REST API action would report calls; CXone itself
+has no outbound-call webhook (cxone-api.md §3.8), so the payload is cxdial's design:
+``{"type": "call.dialed"|"call.answered"|"call.completed", "timestamp", "data"}``.
+
+Headers: ``webhook-id`` (stable across retries), ``webhook-timestamp`` (Unix seconds),
+``webhook-signature: v1,<base64 HMAC-SHA256 of "{id}.{timestamp}.{body}">``. A secret
+``whsec_<base64>`` is base64-decoded to get the key; any other secret is used as UTF-8.
+Delivery is at-least-once: a failed or lost POST is retried, so duplicates can happen.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+import hashlib
+import hmac
+import json
+import logging
+import time
+import uuid
+from typing import Any
+
+import httpx
+
+from cxdial.emulator.world import World
+
+__all__ = ["WebhookSender", "secret_key", "sign"]
+
+log = logging.getLogger("cxdial.emulator.webhooks")
+
+
+def secret_key(secret: str) -> bytes:
+    """The HMAC key of a Standard Webhooks secret."""
+    if secret.startswith("whsec_"):
+        try:
+            return base64.b64decode(secret[6:], validate=True)
+        except binascii.Error:
+            pass
+    return secret.encode()
+
+
+def sign(secret: str, msg_id: str, timestamp: int, body: bytes) -> str:
+    """The ``webhook-signature`` header value for one message."""
+    signed = f"{msg_id}.{timestamp}.".encode() + body
+    digest = hmac.new(secret_key(secret), signed, hashlib.sha256).digest()
+    return "v1," + base64.b64encode(digest).decode()
+
+
+class WebhookSender:
+    """Delivers the world's outbox in background tasks, retrying failures."""
+
+    def __init__(self, world: World, *, attempts: int = 5, backoff: float = 0.2) -> None:
+        self.world = world
+        self.attempts = attempts
+        self.backoff = backoff
+        self.delivered = 0
+        self.failed = 0
+        self.retries = 0
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def kick(self) -> None:
+        """Start delivering whatever the world queued (no-op without a URL or events)."""
+        url = self.world.config.webhook_url
+        if not url or not self.world.outbox:
+            return
+        events, self.world.outbox[:] = list(self.world.outbox), []
+        task = asyncio.get_running_loop().create_task(self._deliver(url, events))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def flush(self) -> None:
+        """Deliver everything queued so far and wait for it (tests use this)."""
+        self.kick()
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    async def _deliver(self, url: str, events: list[dict[str, Any]]) -> None:
+        secret = self.world.config.webhook_secret
+        async with httpx.AsyncClient(timeout=5.0) as client:
+            for event in events:
+                msg_id = "msg_" + uuid.uuid4().hex
+                body = json.dumps(event, separators=(",", ":")).encode()
+                await self._post(client, url, msg_id, body, secret)
+
+    async def _post(
+        self, client: httpx.AsyncClient, url: str, msg_id: str, body: bytes, secret: str | None
+    ) -> None:
+        for attempt in range(self.attempts):
+            timestamp = int(time.time())
+            headers = {
+                "content-type": "application/json",
+                "webhook-id": msg_id,
+                "webhook-timestamp": str(timestamp),
+            }
+            if secret:
+                headers["webhook-signature"] = sign(secret, msg_id, timestamp, body)
+            try:
+                response = await client.post(url, content=body, headers=headers)
+                if response.is_success:
+                    self.delivered += 1
+                    return
+            except httpx.HTTPError as exc:
+                log.debug("webhook %s attempt %d failed: %s", msg_id, attempt + 1, exc)
+            if attempt + 1 < self.attempts:
+                self.retries += 1
+                await asyncio.sleep(self.backoff * 2**attempt)
+        self.failed += 1

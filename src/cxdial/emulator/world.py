@@ -1,0 +1,142 @@
+"""The emulated tenant: every object, the clock, the event scheduler and the counters.
+
+Simulation is lazy: each request first calls :meth:`World.advance` ("advance the world to
+now"), which runs every scheduled event up to the clock's time in order, letting the
+dialer act after each one. Under a server a background tick does the same, so calls
+progress even when nobody asks.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import random
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import Request
+
+from cxdial.emulator.clock import Clock
+from cxdial.emulator.config import EmulatorConfig
+from cxdial.emulator.entities import (
+    Agent,
+    AgentSession,
+    CallList,
+    Contact,
+    DncGroup,
+    Skill,
+    UploadJob,
+)
+from cxdial.emulator.faults import FaultInjector, FaultSpec
+from cxdial.emulator.stats import Stats
+from cxdial.emulator.tokens import TokenStore
+from cxdial.pacing.policy import PacingPolicy
+
+__all__ = ["CALLER_IDS", "DISPOSITIONS", "World", "world_of"]
+
+CALLER_IDS = ("+18005550100", "+18005550101", "+12125550142")
+"""Caller-ID numbers the demo business unit owns (emulator design)."""
+
+DISPOSITIONS = (
+    (1, "Sale", "Success", True),
+    (2, "Not Interested", "Contact Final", True),
+    (3, "Call Back", "Callback", False),
+    (4, "Wrong Number", "Destination Final", True),
+    (5, "No Answer", "System", False),
+    (6, "Answering Machine", "System", False),
+    (7, "Busy", "System", False),
+    (8, "Invalid Number", "System", True),
+)
+"""Dispositions: (id, name, classification, final)."""
+
+_FIRST = ("Ada", "Grace", "Alan", "Edsger", "Barbara", "Ken", "Frances", "Dennis", "Radia", "Tim")
+_LAST = ("Lovelace", "Hopper", "Turing", "Dijkstra", "Liskov", "Thompson", "Allen", "Ritchie")
+
+
+class World:
+    """All state of one emulated tenant; see the module docstring."""
+
+    def __init__(self, config: EmulatorConfig, policy: PacingPolicy | None = None) -> None:
+        from cxdial.emulator.dialer import ProgressivePolicy
+
+        self.config = config
+        self.policy: PacingPolicy = policy or ProgressivePolicy()
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget everything and start again from the config and seed."""
+        cfg = self.config
+        self.clock = Clock(speed=cfg.speed, manual=cfg.manual_clock)
+        self.rng = random.Random(cfg.seed)
+        self.tokens = TokenStore(cfg.token_lifetime)
+        self.faults = FaultInjector(FaultSpec.parse(cfg.faults), cfg.seed)
+        self.stats = Stats()
+        self.outbox: list[dict[str, Any]] = []
+        self.skills: dict[int, Skill] = {}
+        self.lists: dict[int, CallList] = {}
+        self.jobs: dict[int, UploadJob] = {}
+        self.dnc: dict[int, DncGroup] = {}
+        self.contacts: dict[int, Contact] = {}
+        self.sessions: dict[str, AgentSession] = {}
+        self.agents: dict[int, Agent] = {}
+        self.dialer_counts: dict[int, dict[str, int]] = {}
+        self._ids = {
+            name: itertools.count(start)
+            for name, start in (
+                ("skill", 24_000_001),
+                ("list", 1001),
+                ("job", 5001),
+                ("dnc", 301),
+                ("contact", 700_000_001),
+                ("record", 1),
+            )
+        }
+        self._heap: list[tuple[float, int, Callable[[], None]]] = []
+        self._seq = itertools.count()
+        self.now = 0.0
+        for i in range(cfg.agents):
+            agent_id = 1001 + i
+            self.agents[agent_id] = Agent(
+                agent_id, _FIRST[i % len(_FIRST)], _LAST[(i * 3) % len(_LAST)]
+            )
+        skill = Skill(self.next_id("skill"), "Outbound PC Default", agent_ids=set(self.agents))
+        self.skills[skill.skill_id] = skill
+
+    def next_id(self, kind: str) -> int:
+        """The next id of ``kind`` (skill, list, job, dnc, contact, record)."""
+        return next(self._ids[kind])
+
+    def schedule(self, at: float, action: Callable[[], None]) -> None:
+        """Run ``action`` when the simulated clock reaches ``at``."""
+        heapq.heappush(self._heap, (at, next(self._seq), action))
+
+    def advance(self) -> None:
+        """Advance the world to the clock's now, in event order."""
+        from cxdial.emulator.dialer import step
+
+        target = max(self.clock.now(), self.now)
+        while self._heap and self._heap[0][0] <= target:
+            at, _, action = heapq.heappop(self._heap)
+            self.now = max(self.now, at)
+            action()
+            step(self)
+        self.now = target
+        step(self)
+
+    def emit(self, event_type: str, data: dict[str, Any]) -> None:
+        """Queue a call event for the webhook sender (dropped when no URL is set)."""
+        if self.config.webhook_url:
+            self.outbox.append(
+                {"type": event_type, "timestamp": self.clock.iso(self.now), "data": data}
+            )
+
+    def iso(self, t: float | None) -> str | None:
+        """ISO text of simulated time ``t`` (None stays None)."""
+        return None if t is None else self.clock.iso(t)
+
+
+def world_of(request: Request) -> World:
+    """The :class:`World` behind the app serving ``request``."""
+    world = request.app.state.world
+    assert isinstance(world, World)
+    return world
