@@ -1,0 +1,77 @@
+"""Pydantic models of CXone request (strict) and response (tolerant) bodies."""
+
+from cxdial.cxone.models.base import RequestModel, ResponseModel, validate_request
+from cxdial.cxone.models.contacts import (
+    ActiveContact,
+    AgentState,
+    AgentStateName,
+    BusinessUnit,
+    CompletedContact,
+    ContactDetail,
+    ContactState,
+    CustomDatum,
+    DncGroup,
+    DncRecord,
+    DncSearchResult,
+)
+from cxdial.cxone.models.dialing import (
+    CallbackRequest,
+    CallOutcome,
+    DialPhone,
+    Disposition,
+    ScriptStart,
+    SessionEvents,
+    StartedContact,
+)
+from cxdial.cxone.models.lists import (
+    CallingList,
+    ListAttempts,
+    ListMapping,
+    ListUpload,
+    UploadJob,
+)
+from cxdial.cxone.models.skills import (
+    BatchResult,
+    OutboundStrategy,
+    ParameterBlock,
+    Skill,
+    SkillAgentAssignment,
+    SkillCreate,
+    SkillUpdate,
+)
+
+__all__ = [
+    "ActiveContact",
+    "AgentState",
+    "AgentStateName",
+    "BatchResult",
+    "BusinessUnit",
+    "CallOutcome",
+    "CallbackRequest",
+    "CallingList",
+    "CompletedContact",
+    "ContactDetail",
+    "ContactState",
+    "CustomDatum",
+    "DialPhone",
+    "Disposition",
+    "DncGroup",
+    "DncRecord",
+    "DncSearchResult",
+    "ListAttempts",
+    "ListMapping",
+    "ListUpload",
+    "OutboundStrategy",
+    "ParameterBlock",
+    "RequestModel",
+    "ResponseModel",
+    "ScriptStart",
+    "SessionEvents",
+    "Skill",
+    "SkillAgentAssignment",
+    "SkillCreate",
+    "SkillUpdate",
+    "StartedContact",
+    "UploadJob",
+    "validate_request",
+]
