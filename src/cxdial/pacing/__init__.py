@@ -1,5 +1,29 @@
 """Pacing policies, the optimal bound, and the capacity simulator."""
 
+from cxdial.pacing.bound import Bound, lp_bound, progressive_utilization
+from cxdial.pacing.factory import make_policy
+from cxdial.pacing.metrics import SimResult
+from cxdial.pacing.policies import FixedRatioPolicy, ProgressivePolicy
 from cxdial.pacing.policy import DialerState, PacingPolicy
+from cxdial.pacing.predictive import PredictivePolicy
+from cxdial.pacing.scenario import Scenario, load_scenario, scenario_from
+from cxdial.pacing.simulator import simulate
+from cxdial.pacing.vicidial import VicidialAdaptivePolicy
 
-__all__ = ["DialerState", "PacingPolicy"]
+__all__ = [
+    "Bound",
+    "DialerState",
+    "FixedRatioPolicy",
+    "PacingPolicy",
+    "PredictivePolicy",
+    "ProgressivePolicy",
+    "Scenario",
+    "SimResult",
+    "VicidialAdaptivePolicy",
+    "load_scenario",
+    "lp_bound",
+    "make_policy",
+    "progressive_utilization",
+    "scenario_from",
+    "simulate",
+]
