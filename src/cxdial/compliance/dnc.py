@@ -1,0 +1,180 @@
+"""Do-not-call lists: national registry, state lists, the company's internal list.
+
+File format (``--dnc``): an optional first line
+``# registry: national|state:XX|internal, fetched: YYYY-MM-DD`` then one number or
+wildcard pattern per line (``X`` matches any digit, e.g. ``201XXXXXXX``); ``#`` lines
+and blank lines are ignored. A file without the header is an internal list.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+import polars as pl
+
+from cxdial.compliance.phones import CLEAN_PATTERN, normalise
+from cxdial.errors import ValidationError
+
+__all__ = ["DncIndex", "DncSnapshot", "Registry"]
+
+log = logging.getLogger(__name__)
+Registry = Literal["national", "state", "internal"]
+_HEADER = re.compile(
+    r"#\s*registry:\s*(national|internal|state:([A-Za-z]{2}))\s*"
+    r"(?:,\s*fetched:\s*(\d{4}-\d{2}-\d{2}))?\s*",
+    re.IGNORECASE,
+)
+_CLEAN = re.compile(CLEAN_PATTERN)
+_PATTERN = re.compile(r"1?([0-9Xx]{10})")
+
+
+@dataclass(frozen=True)
+class DncSnapshot:
+    """One loaded list: which registry, when it was fetched, where from, how many entries."""
+
+    registry: Registry
+    label: str
+    fetched: date | None
+    source: str
+    entries: int
+
+
+@dataclass
+class _Entries:
+    exact: set[str] = field(default_factory=set)
+    prefixes: dict[int, set[str]] = field(default_factory=dict)
+    patterns: list[str] = field(default_factory=list)
+
+    def add(self, pattern: str) -> None:
+        if "X" not in pattern:
+            self.exact.add(pattern)
+            return
+        head = pattern.rstrip("X")
+        if "X" not in head:
+            self.prefixes.setdefault(len(head), set()).add(head)
+        else:
+            self.patterns.append(pattern.replace("X", "[0-9]"))
+
+    @cached_property
+    def regex(self) -> re.Pattern[str] | None:
+        return re.compile("^(?:" + "|".join(self.patterns) + ")$") if self.patterns else None
+
+    def hit(self, national: str) -> bool:
+        if national in self.exact:
+            return True
+        if any(national[:n] in heads for n, heads in self.prefixes.items()):
+            return True
+        return self.regex is not None and self.regex.match(national) is not None
+
+    def expr(self, col: pl.Expr) -> pl.Expr:
+        out = col.is_in(pl.Series(sorted(self.exact), dtype=pl.String))
+        for n, heads in self.prefixes.items():
+            out = out | col.str.slice(0, n).is_in(pl.Series(sorted(heads), dtype=pl.String))
+        if self.patterns:
+            out = out | col.str.contains("^(?:" + "|".join(self.patterns) + ")$")
+        return out.fill_null(False)
+
+
+class DncIndex:
+    """Every loaded list, queryable one number at a time or as a polars expression."""
+
+    def __init__(self) -> None:
+        self.snapshots: list[DncSnapshot] = []
+        self._entries: dict[Registry, _Entries] = {
+            "national": _Entries(),
+            "state": _Entries(),
+            "internal": _Entries(),
+        }
+
+    @classmethod
+    def empty(cls) -> DncIndex:
+        """No lists loaded."""
+        return cls()
+
+    @classmethod
+    def from_files(cls, paths: Iterable[Path | str]) -> DncIndex:
+        """Load ``--dnc`` files."""
+        index = cls()
+        for path in paths:
+            p = Path(path)
+            index.add_lines(p.read_text().splitlines(), source=str(p))
+        return index
+
+    def add_lines(self, lines: list[str], *, source: str = "<memory>") -> DncSnapshot:
+        """Load one list from its lines (header first, if any)."""
+        registry: Registry = "internal"
+        label, fetched, start = "internal", None, 0
+        if lines and lines[0].lstrip().startswith("#"):
+            match = _HEADER.fullmatch(lines[0].strip())
+            if match is not None:
+                start = 1
+                kind = match.group(1).lower()
+                registry = "state" if kind.startswith("state") else kind  # type: ignore[assignment]
+                label = f"state:{match.group(2).upper()}" if match.group(2) else registry
+                fetched = date.fromisoformat(match.group(3)) if match.group(3) else None
+        if start == 0:
+            log.info("%s has no '# registry:' header; loaded as the internal list", source)
+        entries = self._entries[registry]
+        count = 0
+        for lineno, raw in enumerate(lines[start:], start=start + 1):
+            text = raw.split("#", 1)[0].strip()
+            if not text:
+                continue
+            entries.add(self._pattern(text, source, lineno))
+            count += 1
+        entries.__dict__.pop("regex", None)
+        snap = DncSnapshot(registry, label, fetched, source, count)
+        self.snapshots.append(snap)
+        return snap
+
+    @staticmethod
+    def _pattern(text: str, source: str, lineno: int) -> str:
+        if "x" in text.lower():
+            match = _PATTERN.fullmatch(_CLEAN.sub("", text.lstrip("+")))
+            if match is not None:
+                return match.group(1).upper()
+        else:
+            national = normalise(text)
+            if national is not None:
+                return national
+        raise ValidationError(
+            f"{source}:{lineno}: not a US number or 10-digit wildcard pattern: {text!r}",
+            field="--dnc",
+            fix="one number (e.g. 2015550123) or pattern (e.g. 201XXXXXXX) per line",
+        )
+
+    def hits(self, national: str) -> set[Registry]:
+        """Registries listing ``national`` (10-digit)."""
+        return {reg for reg, entries in self._entries.items() if entries.hit(national)}
+
+    def expr(self, registry: Registry, national: pl.Expr) -> pl.Expr:
+        """Boolean polars expression: is the national number on ``registry``."""
+        return self._entries[registry].expr(national)
+
+    def stale(self, registry: Registry, on: date, max_age_days: int | None,
+              require_snapshot: bool) -> str | None:
+        """Why the ``registry`` snapshot cannot be relied on at ``on`` (None when fine)."""
+        snaps = [s for s in self.snapshots if s.registry == registry]
+        if not snaps:
+            return f"no {registry} registry snapshot loaded" if require_snapshot else None
+        if max_age_days is None:
+            return None
+        if registry == "national":
+            dated = [s.fetched for s in snaps if s.fetched is not None]
+            newest = max(dated) if dated else None
+            if newest is None or (on - newest).days > max_age_days:
+                return f"national registry snapshot fetched {newest or 'at an unknown date'}: " \
+                       f"older than {max_age_days} days"
+            return None
+        for s in snaps:
+            if s.fetched is None or (on - s.fetched).days > max_age_days:
+                return f"{s.label} list fetched {s.fetched or 'at an unknown date'}: " \
+                       f"older than {max_age_days} days"
+        return None

@@ -1,0 +1,237 @@
+"""The gate every dial goes through: ``check`` one contact, ``screen`` a table."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from cxdial.compliance.dnc import DncIndex, Registry
+from cxdial.compliance.history import AttemptHistory
+from cxdial.compliance.locate import address_facts, locate, presumed_state
+from cxdial.compliance.models import (
+    REASON_ORDER,
+    WINDOW_REASONS,
+    ConsentLevel,
+    Contact,
+    Decision,
+    Purpose,
+    ReasonCode,
+)
+from cxdial.compliance.parsing import months_before
+from cxdial.compliance.phones import phone_facts
+from cxdial.compliance.profile import ProfileKey, evaluate_profile
+from cxdial.compliance.ruleset import CapRule, RuleSet
+from cxdial.errors import ComplianceBlocked, ValidationError
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from cxdial.compliance.screen import ScreenResult
+    from cxdial.store.ledger import Ledger
+
+__all__ = ["DNC_REASON", "Gate", "ebr_active", "effective_consent", "require_aware"]
+
+log = logging.getLogger(__name__)
+
+DNC_REASON: dict[Registry, ReasonCode] = {
+    "national": ReasonCode.DNC_NATIONAL,
+    "state": ReasonCode.DNC_STATE,
+    "internal": ReasonCode.DNC_INTERNAL,
+}
+
+
+def require_aware(at: datetime) -> datetime:
+    """``at`` must carry a time zone (an instant, not a wall-clock time)."""
+    if at.tzinfo is None or at.utcoffset() is None:
+        raise ValidationError(
+            "the call instant has no time zone", field="at", fix="pass an aware datetime (UTC)"
+        )
+    return at
+
+
+def effective_consent(contact: Contact, at: datetime) -> ConsentLevel:
+    """Consent in force at ``at``: none once revoked or before it was given."""
+    if contact.revoked_at is not None and contact.revoked_at <= at:
+        return ConsentLevel.NONE
+    if contact.consent_at is not None and contact.consent_at > at:
+        return ConsentLevel.NONE
+    return contact.consent
+
+
+def ebr_active(rules: RuleSet, contact: Contact, at: datetime) -> bool:
+    """An established business relation: purchase within 18 months, inquiry within 3."""
+    purchase = months_before(at, rules.ebr.purchase_months)
+    inquiry = months_before(at, rules.ebr.inquiry_months)
+    return (contact.ebr_at is not None and purchase <= contact.ebr_at <= at) or (
+        contact.inquiry_at is not None and inquiry <= contact.inquiry_at <= at
+    )
+
+
+class Gate:
+    """One rule set, the DNC lists and the attempt history; optionally a ledger."""
+
+    def __init__(
+        self,
+        rules: RuleSet | None = None,
+        dnc: DncIndex | None = None,
+        history: AttemptHistory | None = None,
+        ledger: Ledger | None = None,
+        *,
+        guard_minutes: int = 0,
+    ) -> None:
+        self.rules = rules if rules is not None else RuleSet.load_default()
+        self.dnc = dnc if dnc is not None else DncIndex.empty()
+        self.history = history if history is not None else AttemptHistory()
+        self.ledger = ledger
+        self.guard_minutes = guard_minutes
+
+    def check(
+        self, contact: Contact, at: datetime, *, purpose: Purpose, autodialed: bool = True
+    ) -> Decision:
+        """Decide one dial at ``at``; written to the ledger when one is attached."""
+        decision = self._decide(contact, require_aware(at), Purpose(purpose), autodialed)
+        if self.ledger is not None:
+            self.ledger.append(decision, _inputs(contact, autodialed))
+        return decision
+
+    def _decide(
+        self, contact: Contact, at: datetime, purpose: Purpose, autodialed: bool
+    ) -> Decision:
+        facts = phone_facts(contact.phone)
+        base = {
+            "rule_set_version": self.rules.version,
+            "contact_id": contact.id,
+            "purpose": purpose,
+            "at": at,
+        }
+        if facts.e164 is None:
+            return Decision(
+                allowed=False,
+                reasons=(ReasonCode.INVALID_NUMBER,),
+                phone_e164=None,
+                zones=(),
+                local_times=(),
+                next_allowed_at=None,
+                details={
+                    ReasonCode.INVALID_NUMBER: f"{contact.phone!r} is not a dialable US number"
+                },
+                **base,
+            )
+        national = facts.e164[2:]
+        address = address_facts(contact.postal_code, contact.state, contact.timezone)
+        loc = locate(facts.zones, presumed_state(self.rules, facts), address)
+        key = ProfileKey(
+            zones=loc.zones,
+            states=loc.states,
+            unplaced=loc.unplaced,
+            nongeo=facts.kind == "nongeo",
+            purpose=purpose,
+            autodialed=autodialed,
+            phone_type=contact.phone_type,
+            consent=effective_consent(contact, at),
+            ebr=ebr_active(self.rules, contact, at),
+        )
+        verdict = evaluate_profile(self.rules, key, at, self.guard_minutes)
+        reasons = dict(verdict.reasons)
+        hits = self.dnc.hits(national)
+        for rule in verdict.dnc_rules:
+            if rule.registry in hits:
+                reasons.setdefault(DNC_REASON[rule.registry], f"{rule.id}: number is listed")
+            stale = self.dnc.stale(
+                rule.registry, at.date(), rule.max_age_days, rule.require_snapshot
+            )
+            if stale:
+                reasons.setdefault(ReasonCode.DNC_STALE, f"{rule.id}: {stale}")
+        if verdict.revocation and contact.revoked_at is not None and contact.revoked_at <= at:
+            reasons[ReasonCode.CONSENT_REVOKED] = f"consent revoked at {contact.revoked_at}"
+        for cap in verdict.caps:
+            if isinstance(cap, CapRule):
+                n = self.history.count(cap, national, contact.subject, contact.debt_id, at)
+                if n >= cap.max_attempts:
+                    reasons.setdefault(
+                        cap.reason,
+                        f"{cap.id}: {n} attempts in {cap.window_hours:g} h "
+                        f"(max {cap.max_attempts})",
+                    )
+            else:
+                last = self.history.cooling(cap, national, contact.debt_id, at)
+                if last is not None:
+                    reasons.setdefault(cap.reason, f"{cap.id}: {cap.after_outcome} at {last}")
+        ordered = tuple(sorted(reasons, key=REASON_ORDER.__getitem__))
+        return Decision(
+            allowed=not ordered,
+            reasons=ordered,
+            phone_e164=facts.e164,
+            zones=loc.zones,
+            local_times=verdict.local_times,
+            next_allowed_at=verdict.next_allowed_at
+            if ordered and set(ordered) <= WINDOW_REASONS
+            else None,
+            details={code: reasons[code] for code in ordered},
+            states=loc.states,
+            **base,
+        )
+
+    def require_clear(
+        self,
+        contact: Contact,
+        at: datetime,
+        *,
+        purpose: Purpose,
+        override_reason: str | None = None,
+        autodialed: bool = True,
+    ) -> Decision:
+        """The decision, or :class:`ComplianceBlocked`; overrides only for informational calls.
+
+        An honoured override returns the (blocked) decision with ``override_reason`` set; it
+        is logged and written to the ledger.
+        """
+        purpose = Purpose(purpose)
+        decision = self._decide(contact, require_aware(at), purpose, autodialed)
+        inputs = _inputs(contact, autodialed)
+        if decision.allowed:
+            if self.ledger is not None:
+                self.ledger.append(decision, inputs)
+            return decision
+        reason = (override_reason or "").strip()
+        honoured = (
+            bool(reason)
+            and purpose is Purpose.INFORMATIONAL
+            and ReasonCode.INVALID_NUMBER not in decision.reasons
+        )
+        if honoured:
+            decision = replace(decision, override_reason=reason)
+            log.warning(
+                "compliance override for contact %s (%s): %s; reasons overridden: %s",
+                contact.id, decision.phone_e164, reason, ",".join(decision.reasons),
+            )
+        if self.ledger is not None:
+            self.ledger.append(decision, {**inputs, "override_requested": reason or None})
+        if honoured:
+            return decision
+        fix = "wait until next_allowed_at" if decision.next_allowed_at else "do not dial"
+        if reason:
+            fix = "overrides are honoured only for informational calls to valid numbers"
+        raise ComplianceBlocked(
+            f"compliance gate blocked contact {contact.id} ({decision.phone_e164 or contact.phone})",
+            reasons=[str(r) for r in decision.reasons],
+            next_allowed_at=decision.next_allowed_at.isoformat()
+            if decision.next_allowed_at
+            else None,
+            decision=decision,
+            fix=fix,
+        )
+
+    def screen(
+        self, table: pl.DataFrame, at: datetime, *, purpose: Purpose, autodialed: bool = True
+    ) -> ScreenResult:
+        """Screen a table of contacts (string columns as in the CSV), vectorised."""
+        from cxdial.compliance.screen import screen_table
+
+        return screen_table(self, table, require_aware(at), Purpose(purpose), autodialed)
+
+
+def _inputs(contact: Contact, autodialed: bool) -> dict[str, Any]:
+    return {"contact": contact.model_dump(mode="json"), "autodialed": autodialed}

@@ -1,0 +1,188 @@
+"""Attempt history the frequency caps read: a CSV file, the store, or live events.
+
+CSV format (``--history``): ``phone,at,subject,debt_id,outcome``; ``outcome`` is e.g.
+``conversation``, ``no_answer``, ``busy``, ``answered``. The event pipeline calls
+:meth:`AttemptHistory.record_attempt`, which also writes through to the store when one
+is attached.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+import polars as pl
+
+from cxdial.compliance.parsing import parse_instant
+from cxdial.compliance.phones import normalise
+from cxdial.compliance.ruleset import CapRule, CooldownRule
+from cxdial.errors import ValidationError
+
+if TYPE_CHECKING:
+    from cxdial.store.attempts import AttemptRow
+
+__all__ = ["Attempt", "AttemptHistory", "AttemptSink", "debt_key"]
+
+
+def debt_key(national: str, debt_id: str | None) -> str:
+    """Reg F counts per debt; without a debt id, every collection call to the number counts."""
+    return f"debt:{debt_id}" if debt_id else f"phone:{national}"
+
+
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    """One earlier call attempt."""
+
+    national: str
+    at: datetime
+    subject: str | None = None
+    debt_id: str | None = None
+    outcome: str = "answered"
+
+
+class AttemptSink(Protocol):
+    """Where recorded attempts are persisted (``cxdial.store.AttemptLog``)."""
+
+    def record(
+        self, phone_e164: str, at: datetime, *, subject: str | None, debt_id: str | None,
+        outcome: str,
+    ) -> None: ...
+
+    def since(self, start: datetime | None = None) -> Sequence[AttemptRow]: ...
+
+
+class AttemptHistory:
+    """Earlier attempts, indexed by number and debt."""
+
+    def __init__(self, attempts: Iterable[Attempt] = (), *, sink: AttemptSink | None = None):
+        self._by_phone: dict[str, list[Attempt]] = {}
+        self._by_debt: dict[str, list[Attempt]] = {}
+        self._frame: pl.DataFrame | None = None
+        self.sink = sink
+        for attempt in attempts:
+            self._add(attempt)
+
+    def __len__(self) -> int:
+        return sum(len(v) for v in self._by_phone.values())
+
+    def _add(self, a: Attempt) -> None:
+        self._by_phone.setdefault(a.national, []).append(a)
+        self._by_debt.setdefault(debt_key(a.national, a.debt_id), []).append(a)
+        self._frame = None
+
+    @classmethod
+    def from_csv(cls, path: Path | str) -> AttemptHistory:
+        """Load a ``--history`` file; a malformed line is an error naming line and field."""
+        attempts = []
+        with Path(path).open(newline="") as fh:
+            reader = csv.DictReader(fh)
+            fields = {(f or "").strip().lower(): f for f in reader.fieldnames or []}
+            for need in ("phone", "at"):
+                if need not in fields:
+                    raise ValidationError(
+                        f"{path}: history file has no {need!r} column", field=need,
+                        fix="header: phone,at,subject,debt_id,outcome",
+                    )
+            for lineno, row in enumerate(reader, start=2):
+                get = {k: (row.get(orig) or "").strip() for k, orig in fields.items()}
+                national = normalise(get["phone"])
+                if national is None:
+                    raise ValidationError(
+                        f"{path}:{lineno}: invalid phone {get['phone']!r}", field="phone",
+                        fix="a 10-digit US number or E.164",
+                    )
+                try:
+                    at = parse_instant(get["at"])
+                except ValueError as exc:
+                    raise ValidationError(
+                        f"{path}:{lineno}: {exc}", field="at", fix="ISO-8601, e.g. 2026-11-23T14:05:00Z"
+                    ) from None
+                attempts.append(Attempt(
+                    national, at, get.get("subject") or None, get.get("debt_id") or None,
+                    (get.get("outcome") or "answered").lower(),
+                ))
+        return cls(attempts)
+
+    @classmethod
+    def from_store(cls, log: AttemptSink, since: datetime | None = None) -> AttemptHistory:
+        """Attempts recorded in the store (from ``since`` on), writing new ones through."""
+        rows = log.since(since)
+        attempts = [
+            Attempt(r.phone_e164.removeprefix("+1"), r.at, r.subject, r.debt_id, r.outcome)
+            for r in rows
+        ]
+        return cls(attempts, sink=log)
+
+    def record_attempt(
+        self, phone: str, at: datetime, *, subject: str | None = None,
+        debt_id: str | None = None, outcome: str = "answered",
+    ) -> Attempt:
+        """Add an attempt (fed by call events); persisted when a store is attached."""
+        national = normalise(phone)
+        if national is None:
+            raise ValidationError(f"invalid phone {phone!r}", field="phone", fix="E.164")
+        attempt = Attempt(national, parse_instant(at.isoformat()), subject, debt_id, outcome)
+        self._add(attempt)
+        if self.sink is not None:
+            self.sink.record("+1" + national, attempt.at, subject=subject, debt_id=debt_id,
+                             outcome=outcome)
+        return attempt
+
+    # --- single contact ---------------------------------------------------------------
+    def _scope(self, scope: str, national: str, debt_id: str | None) -> list[Attempt]:
+        if scope == "debt":
+            return self._by_debt.get(debt_key(national, debt_id), [])
+        return self._by_phone.get(national, [])
+
+    def count(
+        self, cap: CapRule, national: str, subject: str | None, debt_id: str | None,
+        at: datetime,
+    ) -> int:
+        """Earlier attempts counted by ``cap`` in its rolling window ending at ``at``."""
+        start = at - timedelta(hours=cap.window_hours)
+        return sum(
+            1
+            for a in self._scope(cap.scope, national, debt_id)
+            if start < a.at <= at
+            and a.outcome not in cap.exclude_outcomes
+            and (cap.scope != "phone_subject" or subject is None or a.subject in (None, subject))
+        )
+
+    def cooling(
+        self, rule: CooldownRule, national: str, debt_id: str | None, at: datetime
+    ) -> datetime | None:
+        """The latest ``after_outcome`` attempt still inside the cooldown, if any."""
+        start = at - timedelta(hours=rule.hours)
+        hits = [
+            a.at
+            for a in self._scope(rule.scope, national, debt_id)
+            if a.outcome == rule.after_outcome and start < a.at <= at
+        ]
+        return max(hits) if hits else None
+
+    # --- batch ------------------------------------------------------------------------
+    def frame(self) -> pl.DataFrame:
+        """Every attempt as a polars frame (national, at, subject, debt_key, outcome)."""
+        if self._frame is None:
+            rows = [a for lst in self._by_phone.values() for a in lst]
+            self._frame = pl.DataFrame(
+                {
+                    "national": [a.national for a in rows],
+                    "at": [a.at for a in rows],
+                    "subject": [a.subject for a in rows],
+                    "debt_key": [debt_key(a.national, a.debt_id) for a in rows],
+                    "outcome": [a.outcome for a in rows],
+                },
+                schema={
+                    "national": pl.String,
+                    "at": pl.Datetime("us", "UTC"),
+                    "subject": pl.String,
+                    "debt_key": pl.String,
+                    "outcome": pl.String,
+                },
+            )
+        return self._frame

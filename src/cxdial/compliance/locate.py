@@ -1,0 +1,130 @@
+"""Candidate locations: where the called person may be (offline data only).
+
+Zones come from the number's NPA-NXX (phonenumbers), the address (``zipcodes`` ZIP ->
+zone, else the shipped state -> zones table) and an explicit ``timezone``; states from
+the address, the ZIP and the FL/OK/CT area-code presumptions in the rules. A call must
+be allowed in every candidate (most restrictive wins).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from pathlib import Path
+
+import yaml
+import zipcodes
+
+from cxdial.compliance.phones import PhoneFacts
+from cxdial.compliance.ruleset import RuleSet
+
+__all__ = [
+    "AddressFacts",
+    "Location",
+    "address_facts",
+    "address_parts",
+    "fallback_zones",
+    "locate",
+    "presumed_state",
+    "state_zones",
+    "zip_table",
+]
+
+_DATA = Path(__file__).with_name("data") / "state_zones.yaml"
+
+
+@cache
+def _state_table() -> dict[str, tuple[str, ...]]:
+    raw = yaml.safe_load(_DATA.read_text())
+    return {k: tuple(sorted(v)) for k, v in raw.items()}
+
+
+def state_zones(state: str) -> tuple[str, ...]:
+    """Every zone used in part of ``state``."""
+    return _state_table().get(state, ())
+
+
+def fallback_zones() -> tuple[str, ...]:
+    """Zones assumed when nothing places the number (the fifty states' main zones)."""
+    return _state_table()["_fallback"]
+
+
+@cache
+def zip_table() -> dict[str, tuple[str | None, str | None]]:
+    """ZIP -> (IANA zone or None, state), from the offline ``zipcodes`` data."""
+    from cxdial.compliance.phones import _known_zone
+
+    out: dict[str, tuple[str | None, str | None]] = {}
+    for row in zipcodes.list_all():
+        zone = row.get("timezone") or None
+        if zone is not None and not _known_zone(zone):
+            zone = None
+        out[row["zip_code"]] = (zone, row.get("state") or None)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class AddressFacts:
+    """Zones and states the address gives."""
+
+    zones: tuple[str, ...]
+    states: tuple[str, ...]
+
+
+def address_facts(
+    postal_code: str | None, state: str | None, timezone: str | None
+) -> AddressFacts:
+    """Zones/states of the address: ZIP zone (else the state's zones), plus ``timezone``."""
+    zip_zone, zip_state = zip_table().get(postal_code, (None, None)) if postal_code else (None, None)
+    return address_parts(zip_zone, zip_state, state, timezone)
+
+
+@lru_cache(maxsize=65536)
+def address_parts(
+    zip_zone: str | None, zip_state: str | None, state: str | None, timezone: str | None
+) -> AddressFacts:
+    """Address candidates once the ZIP has been looked up."""
+    zones: set[str] = set()
+    states: set[str] = set()
+    if state:
+        states.add(state)
+    if zip_state:
+        states.add(zip_state)
+    if zip_zone:
+        zones.add(zip_zone)
+    elif state:
+        zones.update(state_zones(state))
+    if timezone:
+        zones.add(timezone)
+    return AddressFacts(tuple(sorted(zones)), tuple(sorted(states)))
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Candidate zones and states; ``unplaced`` when only the fallback zones were used."""
+
+    zones: tuple[str, ...]
+    states: tuple[str, ...]
+    unplaced: bool
+
+
+def presumed_state(rules: RuleSet, phone: PhoneFacts) -> str | None:
+    """The state an area-code presumption (FL, OK, CT) adds, if any."""
+    if phone.kind != "geo" or phone.npa is None:
+        return None
+    return rules.presumed_state.get(phone.npa)
+
+
+@lru_cache(maxsize=65536)
+def locate(
+    number_zones: tuple[str, ...], presumed: str | None, address: AddressFacts
+) -> Location:
+    """Union of the number's and the address's candidates."""
+    zones = set(number_zones) | set(address.zones)
+    states = set(address.states)
+    if presumed:
+        states.add(presumed)
+    unplaced = not zones
+    if unplaced:
+        zones.update(fallback_zones())
+    return Location(tuple(sorted(zones)), tuple(sorted(states)), unplaced)

@@ -1,0 +1,77 @@
+"""Field parsers shared by the ``Contact`` model and the batch reader (one meaning of each)."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime
+from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+__all__ = [
+    "US_STATES",
+    "months_before",
+    "parse_instant", "parse_postal_code", "parse_state", "parse_zone"]
+
+US_STATES = frozenset(
+    "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH "
+    "NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR VI GU AS MP".split()
+)
+_ZIP = re.compile(r"(\d{5})(?:-?\d{4})?")
+
+
+@lru_cache(maxsize=65536)
+def parse_instant(text: str) -> datetime:
+    """ISO-8601 date or date-time; a date means 00:00 UTC, a naive time is UTC."""
+    raw = text.strip()
+    try:
+        if len(raw) == 10:
+            return datetime.combine(date.fromisoformat(raw), datetime.min.time(), tzinfo=UTC)
+        value = datetime.fromisoformat(raw)
+    except ValueError:
+        raise ValueError(f"not an ISO-8601 date or date-time: {text!r}") from None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def parse_state(text: str) -> str:
+    """A two-letter US state or territory code, upper-cased."""
+    code = text.strip().upper()
+    if code not in US_STATES:
+        raise ValueError(f"unknown US state code: {text!r} (use the two-letter USPS code)")
+    return code
+
+
+def parse_postal_code(text: str) -> str:
+    """A 5-digit ZIP (ZIP+4 is cut to its first five digits)."""
+    match = _ZIP.fullmatch(text.strip())
+    if match is None:
+        raise ValueError(f"not a US ZIP code: {text!r} (use 5 digits or ZIP+4)")
+    return match.group(1)
+
+
+@lru_cache(maxsize=1024)
+def zone_info(name: str) -> ZoneInfo:
+    """The IANA zone (cached)."""
+    return ZoneInfo(name)
+
+
+def parse_zone(text: str) -> str:
+    """An IANA time-zone name (never a fixed offset)."""
+    name = text.strip()
+    try:
+        zone_info(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown IANA time zone: {text!r} (e.g. America/Chicago)") from None
+    return name
+
+
+def months_before(at: datetime, months: int) -> datetime:
+    """``at`` moved back by calendar ``months`` (day clamped to the month's end)."""
+    total = at.year * 12 + (at.month - 1) - months
+    year, month = divmod(total, 12)
+    month += 1
+    for day in (at.day, 30, 29, 28):
+        try:
+            return at.replace(year=year, month=month, day=day)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")  # pragma: no cover

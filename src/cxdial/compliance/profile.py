@@ -1,0 +1,217 @@
+"""Location- and consent-dependent rules, evaluated once per distinct profile.
+
+A *profile* is everything a window/consent decision depends on besides the instant:
+candidate zones and states, purpose, technology, line type, effective consent and EBR.
+``Gate.check`` evaluates one profile; the batch screener evaluates each distinct profile
+of the table once — the same function, so the two entry points cannot disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from datetime import time as dtime
+from functools import lru_cache
+
+import holidays as holidays_lib
+
+from cxdial.compliance.models import CONSENT_RANK, ConsentLevel, PhoneType, Purpose, ReasonCode
+from cxdial.compliance.parsing import zone_info
+from cxdial.compliance.ruleset import (
+    WEEKDAYS,
+    CapRule,
+    ConsentRule,
+    CooldownRule,
+    DaysRule,
+    DncRule,
+    EmergencyRule,
+    HoursRule,
+    RevocationRule,
+    Rule,
+    RuleSet,
+)
+
+__all__ = ["ProfileKey", "ProfileVerdict", "evaluate_profile"]
+
+_SEARCH_DAYS = 16
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileKey:
+    """Inputs of the location/consent rules for one contact."""
+
+    zones: tuple[str, ...]
+    states: tuple[str, ...]
+    unplaced: bool
+    nongeo: bool
+    purpose: Purpose
+    autodialed: bool
+    phone_type: PhoneType
+    consent: ConsentLevel
+    ebr: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileVerdict:
+    """Reasons from windows and consent, plus the list/history rules that apply."""
+
+    reasons: dict[ReasonCode, str]
+    local_times: tuple[datetime, ...]
+    next_allowed_at: datetime | None
+    dnc_rules: tuple[DncRule, ...]
+    caps: tuple[CapRule | CooldownRule, ...]
+    revocation: bool
+
+
+def _exempt(rule: Rule, key: ProfileKey) -> bool:
+    ex = rule.exempt
+    if ex.consent is not None and CONSENT_RANK[key.consent] >= CONSENT_RANK[ex.consent]:
+        return True
+    return ex.ebr and key.ebr
+
+
+@lru_cache(maxsize=4096)
+def _holidays(country: str, subdiv: str | None, year: int) -> dict[date, str]:
+    cal = holidays_lib.country_holidays(country, subdiv=subdiv, years=year)
+    return {d: str(name) for d, name in cal.items()}
+
+
+def _holiday_name(rule: DaysRule, day: date) -> str | None:
+    cal = rule.holidays
+    if cal is None or day in cal.removed_dates:
+        return None
+    if day in cal.extra_dates:
+        return "reviewed restricted date"
+    return _holidays(cal.country, cal.subdiv, day.year).get(day)
+
+
+def _seconds(t: dtime) -> float:
+    return t.hour * 3600 + t.minute * 60 + t.second + t.microsecond / 1e6
+
+
+@dataclass(frozen=True, slots=True)
+class _Windows:
+    hours: tuple[HoursRule, ...]
+    days: tuple[DaysRule, ...]
+    emergencies: tuple[EmergencyRule, ...]
+    guard_minutes: int
+
+
+def _check_instant(w: _Windows, zones: tuple[str, ...], at: datetime) -> dict[ReasonCode, str]:
+    """Window reasons at ``at`` (empty when every candidate zone allows the call)."""
+    out: dict[ReasonCode, str] = {}
+    for rule in w.hours:
+        guard = (rule.guard_minutes + w.guard_minutes) * 60
+        for zone in (*zones, *rule.extra_zones):
+            local = at.astimezone(zone_info(zone))
+            window = rule.window_for(local.weekday())
+            if window == "unrestricted":
+                continue
+            if window is None:
+                out.setdefault(
+                    ReasonCode.RESTRICTED_DAY,
+                    f"{rule.id}: no calls on {WEEKDAYS[local.weekday()]} ({zone})",
+                )
+                continue
+            now = _seconds(local.time())
+            if not _seconds(window.start) <= now < _seconds(window.end) - guard:
+                out.setdefault(
+                    ReasonCode.OUTSIDE_HOURS,
+                    f"{rule.id}: {local:%H:%M} {zone} is outside "
+                    f"{window.start:%H:%M}-{window.end:%H:%M}"
+                    + (f" (guard {guard // 60:.0f} min)" if guard else ""),
+                )
+    for zone in zones:
+        local = at.astimezone(zone_info(zone))
+        day = local.date()
+        for days_rule in w.days:
+            if WEEKDAYS[local.weekday()] in days_rule.weekdays:
+                out.setdefault(
+                    ReasonCode.RESTRICTED_DAY,
+                    f"{days_rule.id}: no calls on {WEEKDAYS[local.weekday()]} ({zone})",
+                )
+            name = _holiday_name(days_rule, day)
+            if name is not None:
+                out.setdefault(
+                    ReasonCode.RESTRICTED_DAY, f"{days_rule.id}: {day} is {name} ({zone})"
+                )
+        for em in w.emergencies:
+            for decl in em.declarations:
+                if decl.start <= day and (decl.end is None or day <= decl.end):
+                    out.setdefault(
+                        ReasonCode.EMERGENCY, f"{em.id}: {decl.title} since {decl.start}"
+                    )
+    return out
+
+
+def _next_allowed(w: _Windows, zones: tuple[str, ...], at: datetime) -> datetime | None:
+    """The first instant after ``at`` at which no window rule blocks (searches 16 days)."""
+    starts: set[dtime] = {dtime(0, 0)}
+    for rule in w.hours:
+        for text in rule.windows.values():
+            if text is not None:
+                starts.add(dtime.fromisoformat(text.partition("-")[0].strip()))
+    candidates: set[datetime] = set()
+    all_zones = set(zones) | {z for r in w.hours for z in r.extra_zones}
+    for zone in all_zones:
+        tz = zone_info(zone)
+        first = at.astimezone(tz).date()
+        for offset in range(_SEARCH_DAYS):
+            day = first + timedelta(days=offset)
+            for start in starts:
+                instant = datetime.combine(day, start, tzinfo=tz).astimezone(at.tzinfo)
+                if instant > at:
+                    candidates.add(instant)
+    for instant in sorted(candidates):
+        if not _check_instant(w, zones, instant):
+            return instant
+    return None
+
+
+@lru_cache(maxsize=8192)
+def evaluate_profile(
+    rules: RuleSet, key: ProfileKey, at: datetime, guard_minutes: int = 0
+) -> ProfileVerdict:
+    """Window, day, emergency, consent and non-geographic rules for one profile."""
+    applicable = [
+        r
+        for _, r in rules.rules(
+            states=key.states, purpose=key.purpose, autodialed=key.autodialed, at=at
+        )
+        if not _exempt(r, key)
+    ]
+    w = _Windows(
+        hours=tuple(r for r in applicable if isinstance(r, HoursRule)),
+        days=tuple(r for r in applicable if isinstance(r, DaysRule)),
+        emergencies=tuple(r for r in applicable if isinstance(r, EmergencyRule)),
+        guard_minutes=guard_minutes,
+    )
+    reasons: dict[ReasonCode, str] = {}
+    if key.nongeo and key.unplaced and key.purpose is Purpose.TELEMARKETING:
+        reasons[ReasonCode.NON_GEOGRAPHIC] = (
+            "toll-free/non-geographic number and no address: its location is unknown"
+        )
+    reasons.update(_check_instant(w, key.zones, at))
+    for r in applicable:
+        if (
+            isinstance(r, ConsentRule)
+            and key.phone_type in r.line_types
+            and CONSENT_RANK[key.consent] < CONSENT_RANK[r.requires]
+        ):
+            reasons.setdefault(
+                ReasonCode.NO_CONSENT,
+                f"{r.id}: needs {r.requires} consent for a {key.phone_type} line, "
+                f"has {key.consent}",
+            )
+    window_only = bool(reasons) and set(reasons) <= {
+        ReasonCode.OUTSIDE_HOURS,
+        ReasonCode.RESTRICTED_DAY,
+    }
+    return ProfileVerdict(
+        reasons=reasons,
+        local_times=tuple(at.astimezone(zone_info(z)) for z in key.zones),
+        next_allowed_at=_next_allowed(w, key.zones, at) if window_only else None,
+        dnc_rules=tuple(r for r in applicable if isinstance(r, DncRule)),
+        caps=tuple(r for r in applicable if isinstance(r, CapRule | CooldownRule)),
+        revocation=any(isinstance(r, RevocationRule) for r in applicable),
+    )

@@ -1,0 +1,322 @@
+"""Rules as versioned data: one YAML file per jurisdiction, validated into a ``RuleSet``.
+
+A compliance owner reviews the shipped files (``compliance/rules/*.yaml``) and may point
+at an override directory: a file there replaces the shipped file of the same name, or adds
+a jurisdiction. The version recorded in every decision is a hash of the exact contents.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Annotated, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import ValidationError as PydanticValidationError
+
+from cxdial.compliance.models import ConsentLevel, PhoneType, Purpose, ReasonCode
+from cxdial.compliance.parsing import parse_zone
+from cxdial.errors import ConfigurationError
+
+__all__ = [
+    "CapRule",
+    "ConsentRule",
+    "CooldownRule",
+    "DaysRule",
+    "DncRule",
+    "EmergencyRule",
+    "HoursRule",
+    "Jurisdiction",
+    "RevocationRule",
+    "Rule",
+    "RuleSet",
+]
+
+RULES_DIR = Path(__file__).with_name("rules")
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+Technology = Literal["any", "automated", "prerecorded"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class AppliesTo(_Strict):
+    """Which calls a rule governs."""
+
+    purposes: tuple[Purpose, ...]
+    technology: Technology = "any"
+
+
+class Exempt(_Strict):
+    """What lifts the rule for a contact: a consent level and/or an established business relation."""
+
+    consent: ConsentLevel | None = None
+    ebr: bool = False
+
+
+class Window(_Strict):
+    """A half-open local window ``[start, end)``."""
+
+    start: time
+    end: time
+
+    @classmethod
+    def parse(cls, text: str) -> Window:
+        """``"08:00-21:00"``."""
+        start, _, end = text.partition("-")
+        return cls(start=time.fromisoformat(start.strip()), end=time.fromisoformat(end.strip()))
+
+
+class _RuleBase(_Strict):
+    id: str
+    title: str
+    applies_to: AppliesTo
+    effective_from: date | None = None
+    effective_to: date | None = Field(default=None, description="exclusive")
+    source: str
+    confidence: Literal["P", "S", "M", "policy"]
+    exempt: Exempt = Exempt()
+    notes: str = ""
+
+    def in_force(self, day: date) -> bool:
+        """Whether the rule is effective on ``day``."""
+        if self.effective_from is not None and day < self.effective_from:
+            return False
+        return self.effective_to is None or day < self.effective_to
+
+
+class HoursRule(_RuleBase):
+    """Calling hours per weekday (``all`` as the default); ``null`` means no calls that day."""
+
+    kind: Literal["hours"]
+    windows: dict[Weekday | Literal["all"], str | None]
+    guard_minutes: int = Field(default=0, ge=0, le=120)
+    extra_zones: tuple[str, ...] = ()
+
+    @field_validator("windows")
+    @classmethod
+    def _check_windows(cls, value: dict[str, str | None]) -> dict[str, str | None]:
+        for text in value.values():
+            if text is not None:
+                Window.parse(text)
+        return value
+
+    @field_validator("extra_zones")
+    @classmethod
+    def _check_zones(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(parse_zone(z) for z in value)
+
+    def window_for(self, weekday: int) -> Window | None | Literal["unrestricted"]:
+        """The window on ``weekday`` (0 = Monday), None for a closed day."""
+        key = WEEKDAYS[weekday]
+        if key in self.windows:
+            text = self.windows[key]
+        elif "all" in self.windows:
+            text = self.windows["all"]
+        else:
+            return "unrestricted"
+        return None if text is None else Window.parse(text)
+
+
+class HolidayCalendar(_Strict):
+    """A ``holidays`` calendar (``holidays.US(subdiv=...)``) plus reviewed corrections."""
+
+    country: str = "US"
+    subdiv: str | None = None
+    extra_dates: tuple[date, ...] = ()
+    removed_dates: tuple[date, ...] = ()
+
+
+class DaysRule(_RuleBase):
+    """Days with no calls: weekdays and holidays."""
+
+    kind: Literal["days"]
+    weekdays: tuple[Weekday, ...] = ()
+    holidays: HolidayCalendar | None = None
+
+
+class Declaration(_Strict):
+    """A declared state of emergency, inclusive local dates."""
+
+    start: date
+    end: date | None = None
+    title: str
+    source: str
+
+
+class EmergencyRule(_RuleBase):
+    """No calls while a declared emergency is in force."""
+
+    kind: Literal["emergency"]
+    declarations: tuple[Declaration, ...] = ()
+
+
+class DncRule(_RuleBase):
+    """A do-not-call list must be honoured; registry snapshots expire."""
+
+    kind: Literal["dnc"]
+    registry: Literal["national", "state", "internal"]
+    max_age_days: int | None = None
+    require_snapshot: bool = False
+
+
+class ConsentRule(_RuleBase):
+    """A minimum consent level for the listed line types."""
+
+    kind: Literal["consent"]
+    line_types: tuple[PhoneType, ...]
+    requires: ConsentLevel
+
+
+class RevocationRule(_RuleBase):
+    """A revoked consent blocks from the revocation instant on."""
+
+    kind: Literal["revocation"]
+
+
+class CapRule(_RuleBase):
+    """At most ``max_attempts`` earlier attempts in the rolling window, per scope key."""
+
+    kind: Literal["frequency"]
+    max_attempts: int = Field(ge=0)
+    window_hours: float = Field(gt=0)
+    scope: Literal["phone", "phone_subject", "debt"]
+    exclude_outcomes: tuple[str, ...] = ()
+    reason: Literal[ReasonCode.FREQUENCY_CAP, ReasonCode.REG_F_FREQUENCY] = (
+        ReasonCode.FREQUENCY_CAP
+    )
+
+
+class CooldownRule(_RuleBase):
+    """No attempts for ``hours`` after an attempt with ``after_outcome`` (Reg F conversation)."""
+
+    kind: Literal["cooldown"]
+    after_outcome: str
+    hours: float = Field(gt=0)
+    scope: Literal["phone", "debt"]
+    reason: Literal[ReasonCode.REG_F_CONVERSATION] = ReasonCode.REG_F_CONVERSATION
+
+
+Rule = Annotated[
+    HoursRule
+    | DaysRule
+    | EmergencyRule
+    | DncRule
+    | ConsentRule
+    | RevocationRule
+    | CapRule
+    | CooldownRule,
+    Field(discriminator="kind"),
+]
+
+
+class Ebr(_Strict):
+    """Established-business-relation windows."""
+
+    purchase_months: int = 18
+    inquiry_months: int = 3
+
+
+class Jurisdiction(_Strict):
+    """One rules file: ``federal``, ``company`` or a two-letter state."""
+
+    jurisdiction: str
+    name: str
+    area_codes: tuple[str, ...] = Field(default=(), description="area-code presumption")
+    ebr: Ebr | None = None
+    rules: tuple[Rule, ...] = ()
+
+    @property
+    def is_state(self) -> bool:
+        """Whether this file is a state's (applies only where the contact may be)."""
+        return len(self.jurisdiction) == 2 and self.jurisdiction.isupper()
+
+
+class RuleSet:
+    """Every jurisdiction's rules, with a content hash as version."""
+
+    def __init__(self, jurisdictions: Sequence[Jurisdiction], version: str) -> None:
+        self.jurisdictions = tuple(jurisdictions)
+        self.version = version
+        self.by_code = {j.jurisdiction: j for j in self.jurisdictions}
+        ebrs = [j.ebr for j in self.jurisdictions if j.ebr is not None]
+        self.ebr = ebrs[0] if ebrs else Ebr()
+        self.presumed_state: dict[str, str] = {
+            npa: j.jurisdiction for j in self.jurisdictions if j.is_state for npa in j.area_codes
+        }
+
+    def __repr__(self) -> str:
+        return f"RuleSet(version={self.version!r}, jurisdictions={len(self.jurisdictions)})"
+
+    @classmethod
+    def load_default(cls) -> RuleSet:
+        """The rules shipped with cxdial."""
+        return cls.load()
+
+    @classmethod
+    def load(cls, override_dir: Path | str | None = None) -> RuleSet:
+        """Shipped rules, with files of ``override_dir`` replacing or adding by file name."""
+        files = {p.name: p for p in sorted(RULES_DIR.glob("*.yaml"))}
+        if override_dir is not None:
+            folder = Path(override_dir)
+            if not folder.is_dir():
+                raise ConfigurationError(
+                    f"rules override directory {folder} does not exist",
+                    field="rules_dir",
+                    fix="point at a folder of <jurisdiction>.yaml files",
+                )
+            files.update({p.name: p for p in sorted(folder.glob("*.yaml"))})
+        return cls.from_texts((name, files[name].read_text()) for name in sorted(files))
+
+    @classmethod
+    def from_texts(cls, named_texts: Iterable[tuple[str, str]]) -> RuleSet:
+        """Validate ``(file name, YAML text)`` pairs into a rule set."""
+        digest = hashlib.sha256()
+        jurisdictions = []
+        for name, text in named_texts:
+            digest.update(name.encode() + b"\0" + text.encode() + b"\0")
+            try:
+                jurisdictions.append(Jurisdiction.model_validate(yaml.safe_load(text)))
+            except (PydanticValidationError, yaml.YAMLError) as exc:
+                raise ConfigurationError(
+                    f"invalid rules file {name}: {exc}",
+                    field=name,
+                    fix="correct the file against the schema in docs/compliance.md",
+                ) from exc
+        seen: set[str] = set()
+        for j in jurisdictions:
+            for rule in j.rules:
+                if rule.id in seen:
+                    raise ConfigurationError(
+                        f"duplicate rule id {rule.id}", field=rule.id, fix="rule ids are unique"
+                    )
+                seen.add(rule.id)
+        return cls(jurisdictions, "sha256:" + digest.hexdigest()[:16])
+
+    def rules(
+        self,
+        *,
+        states: Iterable[str],
+        purpose: Purpose,
+        autodialed: bool,
+        at: datetime,
+    ) -> list[tuple[str, Rule]]:
+        """Rules in force at ``at`` for this purpose and technology, federal/company + ``states``."""
+        wanted = set(states)
+        day = at.date()
+        out: list[tuple[str, Rule]] = []
+        for j in self.jurisdictions:
+            if j.is_state and j.jurisdiction not in wanted:
+                continue
+            for rule in j.rules:
+                tech = rule.applies_to.technology
+                if tech == "prerecorded" or (tech == "automated" and not autodialed):
+                    continue
+                if purpose in rule.applies_to.purposes and rule.in_force(day):
+                    out.append((j.jurisdiction, rule))
+        return out

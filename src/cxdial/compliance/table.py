@@ -1,0 +1,138 @@
+"""Reading and validating a contact table: malformed rows are reported, never guessed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from cxdial.compliance.models import ConsentLevel, Contact, PhoneType
+from cxdial.compliance.parsing import parse_instant, parse_postal_code, parse_state, parse_zone
+from cxdial.errors import ValidationError
+
+__all__ = ["DATE_FIELDS", "FIELDS", "LINE", "RowError", "prepare", "read_contacts"]
+
+FIELDS = tuple(Contact.model_fields)
+DATE_FIELDS = ("consent_at", "revoked_at", "ebr_at", "inquiry_at")
+LINE = "__line"
+_PARSERS: dict[str, tuple[Callable[[str], Any], pl.DataType]] = {
+    "state": (parse_state, pl.String()),
+    "postal_code": (parse_postal_code, pl.String()),
+    "timezone": (parse_zone, pl.String()),
+    **{f: (parse_instant, pl.Datetime("us", "UTC")) for f in DATE_FIELDS},
+}
+_ENUMS: dict[str, tuple[set[str], str]] = {
+    "phone_type": ({p.value for p in PhoneType}, PhoneType.UNKNOWN.value),
+    "consent": ({c.value for c in ConsentLevel}, ConsentLevel.NONE.value),
+}
+
+
+@dataclass(frozen=True)
+class RowError:
+    """A malformed input row: its line number, the field at fault and why."""
+
+    line: int
+    field: str
+    value: str | None
+    message: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.field}: {self.message}"
+
+
+def read_contacts(path: Path | str) -> pl.DataFrame:
+    """Read a contacts CSV as strings (every column kept, header case preserved)."""
+    try:
+        frame = pl.read_csv(path, infer_schema=False, missing_utf8_is_empty_string=False)
+    except (pl.exceptions.ComputeError, pl.exceptions.NoDataError, OSError) as exc:
+        raise ValidationError(
+            f"cannot read {path}: {exc}", field="INPUT", fix="a UTF-8 CSV file with a header"
+        ) from exc
+    return frame.with_columns(pl.int_range(2, frame.height + 2, dtype=pl.Int64).alias(LINE))
+
+
+def _map_unique(
+    col: pl.Series, fn: Callable[[str], Any], dtype: pl.DataType
+) -> tuple[pl.Series, pl.Series]:
+    good_k: list[str] = []
+    good_v: list[Any] = []
+    bad_k: list[str] = []
+    bad_m: list[str] = []
+    for raw in col.drop_nulls().unique().to_list():
+        try:
+            good_v.append(fn(raw))
+            good_k.append(raw)
+        except ValueError as exc:
+            bad_k.append(raw)
+            bad_m.append(str(exc))
+    values = col.replace_strict(good_k, good_v, default=None, return_dtype=dtype)
+    errors = col.replace_strict(bad_k, bad_m, default=None, return_dtype=pl.String)
+    return values, errors
+
+
+def prepare(table: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, list[RowError]]:
+    """Split into (typed valid rows, raw valid rows, errors); columns by lower-case name."""
+    lowered: dict[str, str] = {}
+    for name in table.columns:
+        key = name.strip().lower()
+        if key in FIELDS:
+            if key in lowered:
+                raise ValidationError(
+                    f"column {key!r} appears twice", field=key, fix="keep one such column"
+                )
+            lowered[key] = name
+    for need in ("id", "phone"):
+        if need not in lowered:
+            raise ValidationError(
+                f"input has no {need!r} column", field=need, fix="add the column to the header"
+            )
+    if LINE not in table.columns:
+        table = table.with_columns(pl.int_range(2, table.height + 2, dtype=pl.Int64).alias(LINE))
+    raw = table
+    typed: dict[str, pl.Series] = {LINE: table[LINE]}
+    problems: dict[str, pl.Series] = {}
+    for f in FIELDS:
+        if f not in lowered:
+            dtype = _PARSERS[f][1] if f in _PARSERS else pl.String()
+            default = _ENUMS[f][1] if f in _ENUMS else None
+            typed[f] = pl.Series(f, [default] * table.height, dtype=dtype)
+            continue
+        col = table[lowered[f]].cast(pl.String)
+        if f not in ("id", "phone"):
+            col = col.str.strip_chars()
+            col = pl.select(pl.when(col.str.len_chars() > 0).then(col)).to_series()
+        if f in _ENUMS:
+            allowed, default = _ENUMS[f]
+            col = col.str.to_lowercase()
+            bad = col.is_not_null() & ~col.is_in(list(allowed))
+            problems[f] = pl.select(
+                pl.when(bad).then(pl.lit(f"unknown value; use one of {'|'.join(sorted(allowed))}"))
+            ).to_series()
+            col = col.fill_null(default)
+        elif f in _PARSERS:
+            fn, dtype = _PARSERS[f]
+            col, problems[f] = _map_unique(col, fn, dtype)
+        elif f == "id":
+            problems[f] = pl.select(
+                pl.when(col.is_null() | (col.str.len_chars() == 0)).then(pl.lit("missing id"))
+            ).to_series()
+        typed[f] = col.alias(f)
+    frame = pl.DataFrame(typed)
+    errors: list[RowError] = []
+    bad_rows = pl.Series([False] * table.height)
+    for f, msgs in problems.items():
+        mask = msgs.is_not_null()
+        if not mask.any():
+            continue
+        bad_rows = bad_rows | mask
+        src = table[lowered[f]].cast(pl.String)
+        for line, value, msg in zip(
+            table[LINE].filter(mask), src.filter(mask), msgs.filter(mask), strict=True
+        ):
+            errors.append(RowError(int(line), f, value, str(msg)))
+    errors.sort(key=lambda e: (e.line, FIELDS.index(e.field)))
+    keep = ~bad_rows
+    return frame.filter(keep), raw.filter(keep), errors

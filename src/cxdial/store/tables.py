@@ -1,0 +1,54 @@
+"""SQLAlchemy tables of the store: the compliance ledger and the attempt history."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Boolean, DateTime, Index, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+__all__ = ["AttemptRow", "Base", "LedgerEntry"]
+
+_ID = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class Base(DeclarativeBase):
+    """Declarative base of every cxdial table."""
+
+
+class LedgerEntry(Base):
+    """One compliance decision, never updated or deleted (append-only)."""
+
+    __tablename__ = "compliance_ledger"
+
+    id: Mapped[int] = mapped_column(_ID, primary_key=True, autoincrement=True)
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    decided_for: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    contact_id: Mapped[str] = mapped_column(String(200), index=True)
+    phone_e164: Mapped[str | None] = mapped_column(String(20), index=True)
+    purpose: Mapped[str] = mapped_column(String(32))
+    allowed: Mapped[bool] = mapped_column(Boolean)
+    reasons: Mapped[str] = mapped_column(String(400))
+    next_allowed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    rule_set_version: Mapped[str] = mapped_column(String(64))
+    override_reason: Mapped[str | None] = mapped_column(Text)
+    zones: Mapped[str] = mapped_column(String(400))
+    details: Mapped[dict[str, Any]] = mapped_column(JSON)
+    inputs: Mapped[dict[str, Any]] = mapped_column(JSON)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    entry_hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class AttemptRow(Base):
+    """One call attempt (fed by call events); the frequency caps read these."""
+
+    __tablename__ = "call_attempts"
+    __table_args__ = (Index("ix_call_attempts_phone_at", "phone_e164", "at"),)
+
+    id: Mapped[int] = mapped_column(_ID, primary_key=True, autoincrement=True)
+    phone_e164: Mapped[str] = mapped_column(String(20))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    subject: Mapped[str | None] = mapped_column(String(200))
+    debt_id: Mapped[str | None] = mapped_column(String(200), index=True)
+    outcome: Mapped[str] = mapped_column(String(32))
