@@ -73,12 +73,15 @@ def _draw(world: World, skill_id: int, to: str) -> tuple[str, float, float]:
 
 def scrubbed_by(world: World, skill_id: int, phone: str) -> int | None:
     """The id of an active DNC group that scrubs ``skill_id`` and lists ``phone``."""
-    digits = "".join(ch for ch in phone if ch.isdigit())
+    key = "".join(ch for ch in phone if ch.isdigit())[-10:]
     for group in world.dnc.values():
         if group.is_active and skill_id in group.scrubbed_skills:
-            for number in (digits, digits[-10:]):
-                if number in group.records:
-                    return group.group_id
+            record = group.records.get(key)
+            if record is None:
+                continue
+            expires = record.get("expiresAt")
+            if expires is None or expires > world.now:
+                return group.group_id
     return None
 
 

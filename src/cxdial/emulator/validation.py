@@ -53,7 +53,8 @@ def _unwrap(annotation: Any) -> Any:
 
 def describe(exc: PydanticValidationError, model: type[BaseModel]) -> str:
     """One sentence naming the first bad field and how to fix it."""
-    first = exc.errors()[0]
+    errors = exc.errors()
+    first = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
     loc = tuple(first["loc"])
     name = str(loc[-1]) if loc else "body"
     path = ".".join(str(p) for p in loc) or "body"
