@@ -50,7 +50,8 @@ def validate_request(model: type[R], data: R | Mapping[str, Any]) -> R:
     try:
         return model.model_validate(dict(data))
     except pydantic.ValidationError as exc:
-        first = exc.errors()[0]
+        errors = exc.errors()
+        first = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
         where = ".".join(str(p) for p in first["loc"]) or model.__name__
         leaf = str(first["loc"][-1]) if first["loc"] else where
         if first["type"] == "extra_forbidden":
