@@ -20,7 +20,7 @@ from cxdial.errors import CxdialError, exit_code_for
 __all__ = ["app", "main"]
 
 # Modules that define a ``register(app)`` function adding their commands.
-_COMMANDS: tuple[str, ...] = ()
+_COMMANDS: tuple[str, ...] = ("cxdial.cli.screen_cmd",)
 
 
 def _register_all() -> None:
