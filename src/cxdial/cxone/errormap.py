@@ -47,11 +47,13 @@ _FIXES: dict[int, str] = {
     422: "the request is well formed but CXone refused its values; correct them",
     429: "slow down: lower CXDIAL_RATE_LIMIT or wait for Retry-After",
 }
-_QUOTED = re.compile(r"['\"`]([A-Za-z_][A-Za-z0-9_.\[\]]*)['\"`]")
+_QUOTED = re.compile(r"['\"`]([A-Za-z_][^'\"`]{0,80})['\"`]")
+_PAREN = re.compile(r"\(([A-Za-z_]\w*)\)")
+_NAME = re.compile(r"[A-Za-z_][\w.\[\]]*")
 _FIELD_WORD = re.compile(r"\b(?:field|parameter|property|column)\s+['\"`]?([A-Za-z_][\w.\[\]]*)")
-_PERMISSION = re.compile(
-    r"(?:permission|security[- ]profile)\s*[:=]?\s*['\"`]?([A-Z][\w ]*?(?:View|Edit|Create|"
-    r"Delete|Manage|Start|Stop|Access)?)['\"`]?(?:[.;,)]|$|\s+(?:is|was|permission))",
+_PERMISSION = (
+    re.compile(r"['\"`]([^'\"`]{2,60})['\"`]\s+permission", re.IGNORECASE),
+    re.compile(r"permission\s*(?:[:=]|named|called)?\s*['\"`]([^'\"`]{2,60})['\"`]", re.IGNORECASE),
 )
 
 
@@ -97,15 +99,27 @@ def _field_in(text: str, body: Any) -> str | None:
         for key in ("field", "fieldName", "parameter"):
             if isinstance(body.get(key), str):
                 return str(body[key])
-    match = _FIELD_WORD.search(text) or _QUOTED.search(text)
-    return match.group(1) if match else None
+    word = _FIELD_WORD.search(text)
+    if word:
+        return word.group(1)
+    quoted = _QUOTED.search(text)
+    if not quoted:
+        return None
+    inner = _PAREN.search(quoted.group(1))
+    if inner:
+        return inner.group(1)
+    name = _NAME.match(quoted.group(1))
+    return name.group(0) if name else None
 
 
 def _permission_in(text: str, body: Any) -> str | None:
     if isinstance(body, dict) and isinstance(body.get("permission"), str):
         return str(body["permission"])
-    match = _PERMISSION.search(text)
-    return match.group(1).strip() if match else None
+    for pattern in _PERMISSION:
+        match = pattern.search(text)
+        if match:
+            return match.group(1).strip()
+    return None
 
 
 def error_for_response(

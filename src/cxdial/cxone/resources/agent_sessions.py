@@ -100,7 +100,7 @@ class AgentSessionRequests:
         return APIRequest(
             "POST",
             _path("/agent-sessions/{sessionId}/dialer-login", session_id),
-            json={"skillName": skill_name},
+            params={"skillName": skill_name},
             idempotent=True,
             parse=_none,
         )
