@@ -20,7 +20,10 @@ from cxdial.errors import CxdialError, exit_code_for
 __all__ = ["app", "main"]
 
 # Modules that define a ``register(app)`` function adding their commands.
-_COMMANDS: tuple[str, ...] = ("cxdial.cli.screen_cmd",)
+_COMMANDS: tuple[str, ...] = (
+    "cxdial.cli.screen_cmd",
+    "cxdial.cli.emulator_cmd",
+)
 
 
 def _register_all() -> None:
