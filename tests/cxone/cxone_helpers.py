@@ -97,8 +97,6 @@ class SyncASGITransport(httpx.BaseTransport):
         self._cm.__exit__(None, None, None)
 
 
-
-
 Handler = Callable[[httpx.Request], httpx.Response]
 
 

@@ -102,7 +102,8 @@ def test_token_refreshed_before_expiry(app: FastAPI, control: Control) -> None:
 
     async def go() -> None:
         client = AsyncClient.from_settings(
-            settings_for(token_refresh_margin=30), transport=httpx.ASGITransport(app=app),
+            settings_for(token_refresh_margin=30),
+            transport=httpx.ASGITransport(app=app),
             clock=clock,
         )
         async with client:
@@ -113,7 +114,8 @@ def test_token_refreshed_before_expiry(app: FastAPI, control: Control) -> None:
             assert client.auth.expires_at == first
             clock.advance(15)  # 25 s left: inside the margin
             await client.business_unit.get()
-            assert client.auth.expires_at is not None and first is not None
+            assert client.auth.expires_at is not None
+            assert first is not None
             assert client.auth.expires_at > first
 
     run(go())

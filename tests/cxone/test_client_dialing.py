@@ -39,8 +39,11 @@ def test_lost_answer_is_recovered_not_redialed(
     with _client(sync_transport) as client:
         skill = _skill(client)
         control.fault("scripts/start", fault, delay=0)
-        response = client.send(client.scripts.requests.start(
-            skill_id=skill, phone_number="+15551230000", caller_id=CALLER, context_id="ctx-lost"))
+        response = client.send(
+            client.scripts.requests.start(
+                skill_id=skill, phone_number="+15551230000", caller_id=CALLER, context_id="ctx-lost"
+            )
+        )
     assert response.recovered is True
     dials = _dials(control, "ctx-lost")
     assert len(dials) == 1
@@ -57,8 +60,11 @@ def test_failure_before_the_write_is_retried_once(
     with _client(sync_transport) as client:
         skill = _skill(client)
         control.fault("scripts/start", "500")
-        response = client.send(client.scripts.requests.start(
-            skill_id=skill, phone_number="+15551230000", caller_id=CALLER, context_id="ctx-500"))
+        response = client.send(
+            client.scripts.requests.start(
+                skill_id=skill, phone_number="+15551230000", caller_id=CALLER, context_id="ctx-500"
+            )
+        )
     assert response.attempts == 2
     assert response.recovered is False
     assert len(_dials(control, "ctx-500")) == 1
@@ -72,9 +78,13 @@ def test_caller_supplied_key_reaches_the_dial_ledger(
 ) -> None:
     """The caller's idempotency key is the one the emulator records for the dial."""
     with _client(sync_transport) as client:
-        contact = client.scripts.start(skill_id=_skill(client), phone_number="+15551230000",
-                                       caller_id=CALLER, context_id="ctx-key",
-                                       idempotency_key="order-42")
+        contact = client.scripts.start(
+            skill_id=_skill(client),
+            phone_number="+15551230000",
+            caller_id=CALLER,
+            context_id="ctx-key",
+            idempotency_key="order-42",
+        )
     dials = _dials(control, "ctx-key")
     assert [d["idempotencyKey"] for d in dials] == ["order-42"]
     assert dials[0]["contactId"] == contact.contact_id
@@ -83,8 +93,12 @@ def test_caller_supplied_key_reaches_the_dial_ledger(
 def test_context_id_lands_in_custom_data(sync_transport: SyncASGITransport) -> None:
     """The dialing script stores the context id as the contact's cxdialContextId."""
     with _client(sync_transport) as client:
-        contact = client.scripts.start(skill_id=_skill(client), phone_number="+15551230000",
-                                       caller_id=CALLER, context_id="ctx-data")
+        contact = client.scripts.start(
+            skill_id=_skill(client),
+            phone_number="+15551230000",
+            caller_id=CALLER,
+            context_id="ctx-data",
+        )
         data = {d.name: d.value for d in client.contacts.custom_data(contact.contact_id)}
     assert data["cxdialContextId"] == "ctx-data"
 
@@ -92,8 +106,9 @@ def test_context_id_lands_in_custom_data(sync_transport: SyncASGITransport) -> N
 def test_server_400_names_the_field(sync_transport: SyncASGITransport) -> None:
     """A caller ID the business unit does not own is a 400 naming callerId."""
     with _client(sync_transport) as client, pytest.raises(BadRequest) as info:
-        client.scripts.start(skill_id=_skill(client), phone_number="+15551230000",
-                             caller_id="+15550000000")
+        client.scripts.start(
+            skill_id=_skill(client), phone_number="+15551230000", caller_id="+15550000000"
+        )
     assert info.value.field == "callerId"
     assert "+18005550100" in str(info.value)
 
@@ -124,14 +139,20 @@ def test_async_twin_recovers_a_lost_dial(app: FastAPI, control: Control) -> None
     from cxdial.cxone import AsyncClient
 
     async def go() -> int:
-        client = AsyncClient.from_settings(settings_for(), transport=httpx.ASGITransport(app=app),
-                                           clock=FakeClock())
+        client = AsyncClient.from_settings(
+            settings_for(), transport=httpx.ASGITransport(app=app), clock=FakeClock()
+        )
         async with client:
-            skill = [s async for s in client.skills.list()][0].skill_id
-            await control.apost("faults", {"next": [{"path_contains": "scripts/start",
-                                                     "fault": "drop"}]})
-            started = await client.scripts.start(skill_id=skill, phone_number="+15551230000",
-                                                 caller_id=CALLER, context_id="ctx-async")
+            skill = [s async for s in client.skills.list()][0].skill_id  # noqa: RUF015
+            await control.apost(
+                "faults", {"next": [{"path_contains": "scripts/start", "fault": "drop"}]}
+            )
+            started = await client.scripts.start(
+                skill_id=skill,
+                phone_number="+15551230000",
+                caller_id=CALLER,
+                context_id="ctx-async",
+            )
             return started.contact_id
 
     contact_id = run(go())

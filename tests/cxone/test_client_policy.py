@@ -17,11 +17,15 @@ from cxdial.errors import APIConnectionError, BadRequest, ServerError, Validatio
 
 
 def _mock_client(
-    api: Any, calls: list[httpx.Request] | None = None, clock: FakeClock | None = None,
+    api: Any,
+    calls: list[httpx.Request] | None = None,
+    clock: FakeClock | None = None,
     **overrides: Any,
 ) -> Client:
     settings = settings_for(MOCK_BASE, api_endpoint=MOCK_BASE, **overrides)
-    return Client.from_settings(settings, transport=mock_tenant(api, calls), clock=clock or FakeClock())
+    return Client.from_settings(
+        settings, transport=mock_tenant(api, calls), clock=clock or FakeClock()
+    )
 
 
 def test_429_retry_after_is_honoured(sync_transport: SyncASGITransport, control: Control) -> None:
@@ -37,7 +41,9 @@ def test_429_retry_after_is_honoured(sync_transport: SyncASGITransport, control:
 
 def test_retry_after_is_capped() -> None:
     """A Retry-After above retry_after_cap is shortened to the cap."""
-    answers = iter([httpx.Response(429, headers={"Retry-After": "120"}), httpx.Response(200, json={})])
+    answers = iter(
+        [httpx.Response(429, headers={"Retry-After": "120"}), httpx.Response(200, json={})]
+    )
     clock = FakeClock()
     with _mock_client(lambda _: next(answers), clock=clock, retry_after_cap=5) as client:
         client.business_unit.get()
@@ -84,8 +90,14 @@ def test_total_retry_time_is_capped() -> None:
     """Retries stop once the next delay would pass max_retry_time."""
     clock = FakeClock()
     with (
-        _mock_client(lambda _: httpx.Response(500), clock=clock, max_retries=20,
-                     max_retry_time=3, backoff_initial=1, backoff_max=1) as client,
+        _mock_client(
+            lambda _: httpx.Response(500),
+            clock=clock,
+            max_retries=20,
+            max_retry_time=3,
+            backoff_initial=1,
+            backoff_max=1,
+        ) as client,
         pytest.raises(ServerError),
     ):
         client.business_unit.get()
@@ -103,9 +115,11 @@ def test_backoff_ceiling_grows_exponentially_to_the_max() -> None:
 def test_ambiguous_write_without_verify_is_not_retried() -> None:
     """A 500 on a write that has no verify hook raises AmbiguousWrite after one attempt."""
     calls: list[httpx.Request] = []
-    with _mock_client(lambda _: httpx.Response(500), calls) as client:
-        with pytest.raises(AmbiguousWrite) as info:
-            client.send(DncRequests().create_group("g"))
+    with (
+        _mock_client(lambda _: httpx.Response(500), calls) as client,
+        pytest.raises(AmbiguousWrite) as info,
+    ):
+        client.send(DncRequests().create_group("g"))
     assert len(calls) == 1
     assert isinstance(info.value, APIConnectionError)
     assert info.value.idempotency_key == calls[0].headers["Idempotency-Key"]
@@ -126,8 +140,10 @@ def test_lost_response_of_unverifiable_write_is_ambiguous() -> None:
 def test_unsent_write_is_retried_with_the_same_idempotency_key() -> None:
     """A connect error (nothing sent) is retried; every attempt carries the same key."""
     calls: list[httpx.Request] = []
-    answers: list[Any] = [httpx.ConnectError("refused"), httpx.Response(200, json={"dncGroups": [
-        {"dncGroupId": 5, "dncGroupName": "g"}]})]
+    answers: list[Any] = [
+        httpx.ConnectError("refused"),
+        httpx.Response(200, json={"dncGroups": [{"dncGroupId": 5, "dncGroupName": "g"}]}),
+    ]
 
     def api(request: httpx.Request) -> httpx.Response:
         answer = answers.pop(0)
@@ -176,9 +192,11 @@ def test_icstatusdescription_header_is_the_message_when_the_body_is_empty() -> N
 def test_unknown_request_field_is_rejected_before_sending() -> None:
     """Passing 'phone' where 'phoneNumber' is expected fails client-side, naming the fix."""
     calls: list[httpx.Request] = []
-    with _mock_client(lambda _: httpx.Response(200), calls) as client:
-        with pytest.raises(ValidationError) as info:
-            client.agent_sessions.dial_phone("s-1", {"phone": "+15551230000", "skillId": 3})
+    with (
+        _mock_client(lambda _: httpx.Response(200), calls) as client,
+        pytest.raises(ValidationError) as info,
+    ):
+        client.agent_sessions.dial_phone("s-1", {"phone": "+15551230000", "skillId": 3})
     assert info.value.field == "phone"
     assert info.value.fix == "use 'phoneNumber' instead"
     assert calls == []
@@ -193,12 +211,15 @@ def test_204_is_an_empty_result() -> None:
 def test_logs_carry_fields_but_no_secrets(caplog: pytest.LogCaptureFixture) -> None:
     """Per-call log lines name method, path, status and attempts, never tokens or secrets."""
     answers = iter([httpx.Response(503), httpx.Response(200, json={})])
-    with caplog.at_level(logging.DEBUG, logger="cxdial"), _mock_client(
-        lambda _: next(answers)
-    ) as client:
+    with (
+        caplog.at_level(logging.DEBUG, logger="cxdial"),
+        _mock_client(lambda _: next(answers)) as client,
+    ):
         client.business_unit.get()
     text = "\n".join(r.getMessage() for r in caplog.records)
-    assert "method=GET" in text and "attempts=2" in text and "status=200" in text
+    assert "method=GET" in text
+    assert "attempts=2" in text
+    assert "status=200" in text
     for secret in ("mock-access-token", "emulator-access-secret", "emulator-client-secret"):
         assert secret not in text
     assert not any(secret in str(getattr(r, "cxone", "")) for r in caplog.records)
@@ -206,11 +227,14 @@ def test_logs_carry_fields_but_no_secrets(caplog: pytest.LogCaptureFixture) -> N
 
 def test_no_sleep_switch_records_instead_of_sleeping() -> None:
     """Within no_sleep(), the system clock records retry delays instead of sleeping."""
-    answers = iter([httpx.Response(429, headers={"Retry-After": "30"}), httpx.Response(200, json={})])
+    answers = iter(
+        [httpx.Response(429, headers={"Retry-After": "30"}), httpx.Response(200, json={})]
+    )
     settings = settings_for(MOCK_BASE, api_endpoint=MOCK_BASE)
-    with no_sleep() as fake, Client.from_settings(
-        settings, transport=mock_tenant(lambda _: next(answers))
-    ) as client:
+    with (
+        no_sleep() as fake,
+        Client.from_settings(settings, transport=mock_tenant(lambda _: next(answers))) as client,
+    ):
         client.business_unit.get()
     assert fake.sleeps == [30.0]
 
@@ -219,11 +243,19 @@ def test_partial_failure_lists_each_failed_item() -> None:
     """A batch answering 200 with failed items raises PartialFailure listing them."""
     from cxdial.errors import PartialFailure
 
-    body = {"errorCount": 1, "skillsResults": [
-        {"success": True, "skillId": 11}, {"success": False, "error": "A skill named 'x' exists"}]}
-    with _mock_client(lambda _: httpx.Response(200, json=body)) as client:
-        with pytest.raises(PartialFailure) as info:
-            client.send(SkillRequests().create([{"skillName": "y"}, {"skillName": "x"}]))
+    body = {
+        "errorCount": 1,
+        "skillsResults": [
+            {"success": True, "skillId": 11},
+            {"success": False, "error": "A skill named 'x' exists"},
+        ],
+    }
+    with (
+        _mock_client(lambda _: httpx.Response(200, json=body)) as client,
+        pytest.raises(PartialFailure) as info,
+    ):
+        client.send(SkillRequests().create([{"skillName": "y"}, {"skillName": "x"}]))
     assert [f.index for f in info.value.failures] == [1]
     assert info.value.succeeded == 1
-    assert "already" not in str(info.value) and "A skill named 'x' exists" in str(info.value)
+    assert "already" not in str(info.value)
+    assert "A skill named 'x' exists" in str(info.value)

@@ -70,7 +70,7 @@ class SkillRequests:
         return APIRequest(
             "GET",
             acd_path("/skills/{skillId}", skillId=skill_id),
-            parse=lambda b: Skill.model_validate(_unwrap(b, "skill")),
+            parse=_one_skill,
         )
 
     def create(self, skills: Sequence[SkillCreate | Mapping[str, Any]]) -> APIRequest[list[int]]:
@@ -150,6 +150,13 @@ class SkillRequests:
             idempotent=True,
             parse=lambda b: parse_model(BatchResult, _unwrap(b, "resultSet")),
         )
+
+
+def _one_skill(body: Any) -> Skill:
+    """A skill from ``{"skills": [...]}`` (what CXone returns), ``{"skill": {...}}`` or bare."""
+    if isinstance(body, dict) and isinstance(body.get("skills"), list) and body["skills"]:
+        return Skill.model_validate(body["skills"][0])
+    return Skill.model_validate(_unwrap(body, "skill"))
 
 
 def _unwrap(body: Any, key: str) -> Any:
