@@ -56,7 +56,9 @@ class SyncHTTP:
         token = self.auth.token()
         while True:
             if self.limiter is not None:
-                core.clock.sleep(self.limiter.reserve(core.clock.monotonic()))
+                wait = self.limiter.reserve(core.clock.monotonic())
+                if wait > 0:
+                    core.clock.sleep(wait)
             outgoing = core.build(request, state, base_url=self.auth.api_endpoint(), token=token)
             try:
                 answer = self.client.send(outgoing)
