@@ -43,3 +43,9 @@ async def api(client: httpx.AsyncClient) -> Api:
     """An authenticated :class:`Api` for the full-permission demo key."""
     response = await grant(client)
     return Api(client, response.json()["access_token"])
+
+
+@pytest.fixture
+async def client_api(client: httpx.AsyncClient, api: Api) -> tuple[httpx.AsyncClient, Api]:
+    """The raw client (for the control API) and the authenticated wrapper."""
+    return client, api

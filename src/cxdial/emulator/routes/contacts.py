@@ -220,7 +220,7 @@ async def agent_states(
 ) -> Any:
     """Agent states; 204 when nothing changed since ``updatedSince``."""
     after = since(ctx, updatedSince, "updatedSince")
-    items = [a for a in ctx.world.agents.values() if after is None or a.updated >= after]
+    items = [a for a in ctx.world.agents.values() if after is None or a.updated > after]
     if not items:
         return no_content()
     chunk, meta = page(ctx, items, top, skip)
