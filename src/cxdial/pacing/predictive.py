@@ -74,8 +74,8 @@ class PredictivePolicy:
         self._t = -1.0
         self._prev_busy = self._prev_flight = 0
         self._busy_s = self._flight_s = 0.0
-        self._w = [0.0, 0.0, 0.0, 0.0, 0.0]  # busy-s, flight-s, connects, resolved, live
-        self._seen = (0, 0, 0, 0)  # live, abandoned, dials - in_flight, connects
+        self._w = [0.0, 0.0, 0.0, 0.0, 0.0]  # busy-s, flight-s, completions, resolved, live
+        self._seen = (0, 0, 0, 0)  # live, abandoned, resolved, completions
         self._next_control = 0.0
         self._history: deque[tuple[float, int, int]] = deque()  # (t, live, abandoned)
 
@@ -88,10 +88,14 @@ class PredictivePolicy:
         """Current (handle time, dial time, answer rate) estimates."""
         h0, r0, p0 = self._prior
         busy_s, flight_s, conn, res, live = self._w
+        h = (busy_s + h0 * 50) / (conn + 50)
+        r = (flight_s + r0 * 100) / (res + 100)
+        p = (live + p0 * 100) / (res + 100)
+        # drift is followed, but within a factor 3 of what the operator configured
         return (
-            (busy_s + h0 * 20) / (conn + 20),
-            (flight_s + r0 * 50) / (res + 50),
-            (live + p0 * 50) / (res + 50),
+            min(max(h, h0 / 3), 3 * h0),
+            min(max(r, r0 / 3), 3 * r0),
+            min(max(p, p0 / 3), min(3 * p0, 1.0)),
         )
 
     def target_in_flight(self) -> list[int]:
@@ -124,17 +128,17 @@ class PredictivePolicy:
             state.abandoned,
             state.dials - state.in_flight,
         )
-        connects = live - abandoned
+        completions = live - abandoned - state.busy  # Little's law counts finished calls
         d_live = live - self._seen[0]
         d_ab = abandoned - self._seen[1]
         w = self._w
         w[0] = w[0] * decay + self._busy_s
         w[1] = w[1] * decay + self._flight_s
-        w[2] = w[2] * decay + (connects - self._seen[3])
+        w[2] = w[2] * decay + (completions - self._seen[3])
         w[3] = w[3] * decay + (resolved - self._seen[2])
         w[4] = w[4] * decay + d_live
         self._busy_s = self._flight_s = 0.0
-        self._seen = (live, abandoned, resolved, connects)
+        self._seen = (live, abandoned, resolved, completions)
         history = self._history
         history.append((now, live, abandoned))
         while len(history) > 1 and history[1][0] <= now - self.window:
@@ -144,12 +148,14 @@ class PredictivePolicy:
         goal = self.cap * (1 - margin)
         gain_w = min(max(0.05 * win_live, 150.0), 1500.0)
         step = (goal * d_live - d_ab) / (goal * gain_w)
-        self._log_theta = min(max(self._log_theta + max(min(step, 0.3), -1.0), -12.0), -1.7)
+        self._log_theta = min(max(self._log_theta + max(min(step, 0.3), -1.0), -30.0), -1.7)
         table = self._table(state.agents)
         col = np.searchsorted
         theta = math.exp(self._log_theta)
-        self._targets = [
-            int(col(table[:, b], theta, side="right")) for b in range(state.agents + 1)
+        n, (h, r, p) = state.agents, self.estimates()
+        self._targets = [  # never more than twice the fluid need: (free + freeing) ÷ p
+            min(int(col(table[:, b], theta, side="right")), int(2 * (n - b + b * r / h) / p) + 2)
+            for b in range(n + 1)
         ]
 
     def dials_to_launch(self, state: DialerState) -> int:
@@ -164,7 +170,7 @@ class PredictivePolicy:
         if now >= self._next_control or len(self._targets) != state.agents + 1:
             if self._next_control == 0.0:
                 self._seen = (state.live_answers, state.abandoned, state.dials - state.in_flight,
-                              state.live_answers - state.abandoned)  # fmt: skip
+                              state.live_answers - state.abandoned - state.busy)  # fmt: skip
                 self._history.append((now, state.live_answers, state.abandoned))
             self._next_control = now + self.control_every
             self._control(state)

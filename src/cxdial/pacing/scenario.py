@@ -75,10 +75,14 @@ class RingTimes(_Strict):
 
 
 class AMD(_Strict):
-    """Answering-machine detection: accuracy for both classes and decision delay (s)."""
+    """Answering-machine detection: machines caught, live answers wrongly hung up, delay (s).
 
-    accuracy: float = Field(default=0.95, ge=0, le=1)
-    delay: float = Field(default=0.0, ge=0)
+    A live answer classed as a machine is hung up on: it counts as abandoned.
+    """
+
+    accuracy: float = Field(default=0.95, ge=0, le=1, description="share of machines detected")
+    false_positive: float = Field(default=0.0, ge=0, le=1, description="live answers hung up")
+    delay: float = Field(default=0.0, ge=0, description="decision delay after the greeting")
     machine_talk: float = Field(default=10.0, gt=0, description="agent seconds lost on a machine")
 
 
@@ -146,7 +150,8 @@ class Scenario(_Strict):
     def markovian(self) -> bool:
         """True when the LP model of ``pacing.md`` §A4 describes this scenario."""
         r = self.ring_time
-        exact_amd = self.amd is not None and self.amd.accuracy == 1.0 and self.amd.delay == 0
+        amd = self.amd
+        exact_amd = amd is not None and amd.accuracy == 1 and amd.delay == amd.false_positive == 0
         return (
             self.handle_time.distribution == "exponential"
             and r.distribution == "exponential"

@@ -72,6 +72,7 @@ def simulate(scenario: Scenario, policy: PacingPolicy, seed: int = 0) -> SimResu
     c_busy = c_machine + o.busy
     amd = sc.amd
     accuracy = amd.accuracy if amd else 0.0
+    false_positive = amd.false_positive if amd else 0.0
     amd_delay = amd.delay if amd else 0.0
     machine_talk = amd.machine_talk if amd else 10.0
     budget = max(0.0, sc.abandon_after - amd_delay)
@@ -199,7 +200,7 @@ def simulate(scenario: Scenario, policy: PacingPolicy, seed: int = 0) -> SimResu
                 in_flight += 1
                 u = next(unif)
                 if u < c_live:
-                    if amd is not None and next(unif) > accuracy:
+                    if false_positive and next(unif) < false_positive:
                         push(heap, (t + rt.live * next(ring) + amd_delay, next(seq), _AMD_DROP))
                     else:
                         push(heap, (t + rt.live * next(ring) + amd_delay, next(seq), _LIVE))
