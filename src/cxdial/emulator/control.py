@@ -56,7 +56,7 @@ async def stats(request: Request) -> dict[str, Any]:
         "delivered": sender.delivered,
         "failed": sender.failed,
         "retries": sender.retries,
-        "pending": len(world.outbox),
+        "pending": sender.pending,
     }
     body["clock"] = {"now": world.now, "iso": world.clock.iso(world.now)}
     return body

@@ -21,6 +21,7 @@ import json
 import logging
 import time
 import uuid
+from collections import deque
 from typing import Any
 
 import httpx
@@ -50,7 +51,7 @@ def sign(secret: str, msg_id: str, timestamp: int, body: bytes) -> str:
 
 
 class WebhookSender:
-    """Delivers the world's outbox in background tasks, retrying failures."""
+    """Delivers the world's outbox in order from one background task, retrying failures."""
 
     def __init__(self, world: World, *, attempts: int = 5, backoff: float = 0.2) -> None:
         self.world = world
@@ -59,28 +60,35 @@ class WebhookSender:
         self.delivered = 0
         self.failed = 0
         self.retries = 0
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._pending: deque[dict[str, Any]] = deque()
+        self._worker: asyncio.Task[None] | None = None
+
+    @property
+    def pending(self) -> int:
+        """Events queued and not yet delivered or given up."""
+        return len(self._pending) + len(self.world.outbox)
 
     def kick(self) -> None:
         """Start delivering whatever the world queued (no-op without a URL or events)."""
-        url = self.world.config.webhook_url
-        if not url or not self.world.outbox:
+        if not self.world.config.webhook_url:
             return
-        events, self.world.outbox[:] = list(self.world.outbox), []
-        task = asyncio.get_running_loop().create_task(self._deliver(url, events))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        self._pending.extend(self.world.outbox)
+        self.world.outbox.clear()
+        if self._pending and (self._worker is None or self._worker.done()):
+            self._worker = asyncio.get_running_loop().create_task(self._drain())
 
     async def flush(self) -> None:
         """Deliver everything queued so far and wait for it (tests use this)."""
         self.kick()
-        while self._tasks:
-            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+        while self._worker is not None and not self._worker.done():
+            await asyncio.shield(self._worker)
 
-    async def _deliver(self, url: str, events: list[dict[str, Any]]) -> None:
+    async def _drain(self) -> None:
+        url = self.world.config.webhook_url or ""
         secret = self.world.config.webhook_secret
         async with httpx.AsyncClient(timeout=5.0) as client:
-            for event in events:
+            while self._pending:
+                event = self._pending.popleft()
                 msg_id = "msg_" + uuid.uuid4().hex
                 body = json.dumps(event, separators=(",", ":")).encode()
                 await self._post(client, url, msg_id, body, secret)
