@@ -110,7 +110,7 @@ def screen(
         console.print_json(json.dumps(summary))
     else:
         for e in result.errors:
-            console_err.print(f"[yellow]malformed[/] {input_csv}:{e}", highlight=False)
+            console_err.print(f"[yellow]malformed[/] {input_csv}:{e}", highlight=False, soft_wrap=True)
         _print_summary(summary)
     if strict and result.errors:
         first = result.errors[0]

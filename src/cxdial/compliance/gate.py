@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from cxdial.compliance.dnc import DncIndex, Registry
@@ -48,7 +48,7 @@ def require_aware(at: datetime) -> datetime:
         raise ValidationError(
             "the call instant has no time zone", field="at", fix="pass an aware datetime (UTC)"
         )
-    return at
+    return at.astimezone(UTC)
 
 
 def effective_consent(contact: Contact, at: datetime) -> ConsentLevel:

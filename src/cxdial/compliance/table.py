@@ -46,7 +46,7 @@ class RowError:
 def read_contacts(path: Path | str) -> pl.DataFrame:
     """Read a contacts CSV as strings (every column kept, header case preserved)."""
     try:
-        frame = pl.read_csv(path, infer_schema=False, missing_utf8_is_empty_string=False)
+        frame = pl.read_csv(path, infer_schema=False)
     except (pl.exceptions.ComputeError, pl.exceptions.NoDataError, OSError) as exc:
         raise ValidationError(
             f"cannot read {path}: {exc}", field="INPUT", fix="a UTF-8 CSV file with a header"
