@@ -195,3 +195,20 @@ async def test_agent_session_dial_phone_events_and_disposition(api: Api) -> None
     assert "primaryDispositionId" in bad.json()["errorDescription"]
     assert (await api.call("DELETE", f"/agent-sessions/{sid}")).status_code == 202
     assert (await api.call("GET", f"/agent-sessions/{sid}/get-next-event")).status_code == 404
+
+
+async def test_ad_hoc_dial_to_scrubbed_number_is_not_placed(
+    client_api: tuple[Any, Api],
+) -> None:
+    """On a skill scrubbed against a DNC group, an ad-hoc dial to a listed number never rings."""
+    client, api = client_api
+    skill = await api.pc_skill()
+    group = (await api.call("POST", "/dnc-groups", json={"dncGroupName": "g"})).json()
+    group_id = group["dncGroups"][0]["dncGroupId"]
+    body = {"dncGroupRecords": [{"phoneNumber": "+12125550000"}]}
+    await api.call("POST", f"/dnc-groups/{group_id}/records", json=body)
+    await api.call("POST", f"/dnc-groups/{group_id}/scrubbed-skills/{skill}")
+    contact_id = (await start(api, skill, "+12125550000")).json()["contactId"]
+    done = (await api.call("GET", f"/contacts/{contact_id}")).json()
+    assert done["endReason"] == "DNC Scrubbed"
+    assert (await client.get("/_emulator/dials")).json()["totalRecords"] == 0

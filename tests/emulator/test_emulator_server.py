@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import json
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -173,3 +174,39 @@ async def test_webhooks_are_signed_and_retried(receiver: _Receiver, anyio_backen
     assert events[0]["data"]["contextId"] == "wh"
     assert events[-1]["data"]["contactId"] == contact
     assert events[-1]["data"]["endReason"] == "Contact Hung Up"
+
+
+@pytest.mark.e2e
+def test_real_time_clock_moves_calls_without_manual_advance() -> None:
+    """With a running clock (speed 100) a call completes on its own within a real second."""
+    with (
+        EmulatorServer(EmulatorConfig(speed=100)) as server,
+        httpx.Client(base_url=server.url, timeout=5) as http,
+    ):
+        token = http.post(
+            "/auth/token",
+            data={
+                "grant_type": "password",
+                "username": DEMO_ACCESS_KEY_ID,
+                "password": DEMO_ACCESS_KEY_SECRET,
+            },
+            auth=(DEMO_CLIENT_ID, DEMO_CLIENT_SECRET),
+        ).json()["access_token"]
+        headers = {"Authorization": f"Bearer {token}"}
+        skill = http.get(ACD + "/skills", headers=headers).json()["skills"][0]["skillId"]
+        params = {
+            "skillId": skill,
+            "scriptPath": SCRIPT,
+            "parameters": "+12125550000|+18005550100|rt",
+        }
+        contact = http.post(ACD + "/scripts/start", params=params, headers=headers).json()[
+            "contactId"
+        ]
+        deadline = time.monotonic() + 3
+        state: dict[str, Any] = {}
+        while time.monotonic() < deadline:
+            state = http.get(f"{ACD}/contacts/{contact}", headers=headers).json()
+            if not state["isActive"]:
+                break
+            time.sleep(0.05)
+        assert state["endReason"] == "Contact Hung Up"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import AsyncIterator
 
 from fastapi import FastAPI
@@ -18,6 +19,8 @@ from cxdial.emulator.world import World
 from cxdial.pacing.policy import PacingPolicy
 
 __all__ = ["create_app"]
+
+log = logging.getLogger("cxdial.emulator")
 
 
 def create_app(
@@ -37,7 +40,8 @@ def create_app(
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
-            await sender.flush()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(sender.flush(), timeout=5)
 
     app = FastAPI(
         title="cxdial CXone emulator",
@@ -61,5 +65,8 @@ async def _tick(world: World, sender: WebhookSender) -> None:
     """Under a server: keep the world moving and webhooks flowing between requests."""
     while True:
         await asyncio.sleep(world.config.tick_interval)
-        world.advance()
-        sender.kick()
+        try:
+            world.advance()
+            sender.kick()
+        except Exception:  # a bug in one event must not stop the clock for everyone
+            log.exception("emulator tick failed")
