@@ -152,3 +152,33 @@ def test_token_cache_file_is_private_and_reused(
     with Client.from_settings(settings, transport=sync_transport) as again:
         again.business_unit.get()
     assert control.get("stats")["tokenGrants"] == 1
+
+
+def test_grant_is_resent_after_a_5xx_and_a_connect_error() -> None:
+    """Discovery after a connect error and a grant after a 503 are resent with backoff."""
+    failures = {"/.well-known/openid-configuration": ["connect"], "/auth/token": [503]}
+    seen: list[str] = []
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        path = request.url.path
+        seen.append(path)
+        queued = failures.get(path)
+        if queued:
+            failure = queued.pop(0)
+            if failure == "connect":
+                raise httpx.ConnectError("refused", request=request)
+            return httpx.Response(int(failure), headers={"Retry-After": "1"})
+        if path.endswith("openid-configuration"):
+            return httpx.Response(200, json={"token_endpoint": "http://mock/auth/token"})
+        if path == "/auth/token":
+            return httpx.Response(200, json={"access_token": "tok", "expires_in": 3600})
+        return httpx.Response(200, json={})
+
+    clock = FakeClock()
+    settings = settings_for("http://mock", api_endpoint="http://mock")
+    with Client.from_settings(settings, transport=httpx.MockTransport(handle), clock=clock) as c:
+        c.business_unit.get()
+    assert seen.count("/auth/token") == 2
+    assert seen.count("/.well-known/openid-configuration") == 2
+    assert clock.sleeps[1] == 1.0
+    assert len(clock.sleeps) == 2

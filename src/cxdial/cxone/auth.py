@@ -13,14 +13,12 @@ The flow (``cxone-api.md`` §1, VERIFIED-code in Cognigy, MCP and NICE's agent S
 
 Tokens are refreshed ``token_refresh_margin`` seconds before expiry (refresh_token grant,
 falling back to the password grant). :class:`SyncAuth` and :class:`AsyncAuth` are
-single-flight: however many requests need a token at once, one grant is in flight. The flow
-itself (:meth:`AuthCore.flow`) is an I/O-free generator both drive.
+single-flight (see :mod:`.token_source`): however many requests need a token at once, one
+grant is in flight. The flow itself (:meth:`AuthCore.flow`) is an I/O-free generator.
 """
 
 from __future__ import annotations
 
-import asyncio
-import threading
 from collections.abc import Generator
 from typing import Any
 
@@ -29,12 +27,12 @@ import jwt
 from pydantic import SecretStr
 
 from cxdial.config import Settings
-from cxdial.cxone.backoff import Clock
+from cxdial.cxone.backoff import Clock, backoff_delay, parse_retry_after
 from cxdial.cxone.errormap import error_for_response, json_body
 from cxdial.cxone.token_cache import Token, TokenFileCache, credentials_key
 from cxdial.errors import APIConnectionError, APIError, AuthenticationError, ConfigurationError
 
-__all__ = ["AsyncAuth", "AuthCore", "SyncAuth"]
+__all__ = ["AuthCore", "Flow"]
 
 Flow = Generator[httpx.Request, httpx.Response, Token]
 
@@ -85,6 +83,16 @@ class AuthCore:
     def _adopt(self, token: Token) -> None:
         self.current = token
         self.claims = _claims(token.id_token)
+
+    def retry_delay(self, attempt: int, response: httpx.Response | None) -> float:
+        """How long to wait before resending a discovery or grant request."""
+        hint = None
+        if response is not None:
+            hint = parse_retry_after(response.headers.get("retry-after"), now=self.clock.time())
+        if hint is not None:
+            return min(hint, self.settings.retry_after_cap)
+        s = self.settings
+        return backoff_delay(attempt, initial=s.backoff_initial, maximum=s.backoff_max)
 
     # --- the flow ---------------------------------------------------------------------
     def flow(self) -> Flow:
@@ -223,104 +231,3 @@ def _claims(id_token: str | None) -> dict[str, Any]:
     except jwt.PyJWTError:
         return {}
     return dict(claims)
-
-
-def _connection_error(exc: httpx.TransportError, request: httpx.Request) -> APIConnectionError:
-    return APIConnectionError(
-        f"cannot reach {request.url.host}: {type(exc).__name__}",
-        method=request.method,
-        url=str(request.url.copy_with(query=None)),
-        fix="check CXDIAL_ISSUER and network access to it",
-    )
-
-
-class SyncAuth:
-    """Thread-safe, single-flight token source for :class:`~cxdial.cxone.client.Client`."""
-
-    def __init__(self, core: AuthCore, client: httpx.Client) -> None:
-        self.core = core
-        self._client = client
-        self._lock = threading.Lock()
-
-    def _run(self) -> Token:
-        flow = self.core.flow()
-        request = next(flow)
-        while True:
-            try:
-                response = self._client.send(request)
-            except httpx.TransportError as exc:
-                raise _connection_error(exc, request) from exc
-            try:
-                request = flow.send(response)
-            except StopIteration as stop:
-                token: Token = stop.value
-                return token
-
-    def token(self) -> str:
-        """A fresh access token, fetching one (once, for all threads) when needed."""
-        usable = self.core.usable()
-        if usable:
-            return usable
-        with self._lock:
-            usable = self.core.usable()
-            return usable or self._run().access_token
-
-    def reauth(self, refused: str) -> str:
-        """After a 401 with ``refused``: one new grant, shared by everyone refused alike."""
-        with self._lock:
-            current = self.core.current
-            if current is not None and current.access_token != refused:
-                return current.access_token
-            return self._run().access_token
-
-    def api_endpoint(self) -> str:
-        """The tenant API host (authenticating first when needed)."""
-        if self.core.api_endpoint is None:
-            self.token()
-        return self.core.api_endpoint or self.core.issuer
-
-
-class AsyncAuth:
-    """Task-safe, single-flight token source for :class:`~cxdial.cxone.client.AsyncClient`."""
-
-    def __init__(self, core: AuthCore, client: httpx.AsyncClient) -> None:
-        self.core = core
-        self._client = client
-        self._lock = asyncio.Lock()
-
-    async def _run(self) -> Token:
-        flow = self.core.flow()
-        request = next(flow)
-        while True:
-            try:
-                response = await self._client.send(request)
-            except httpx.TransportError as exc:
-                raise _connection_error(exc, request) from exc
-            try:
-                request = flow.send(response)
-            except StopIteration as stop:
-                token: Token = stop.value
-                return token
-
-    async def token(self) -> str:
-        """A fresh access token, fetching one (once, for all tasks) when needed."""
-        usable = self.core.usable()
-        if usable:
-            return usable
-        async with self._lock:
-            usable = self.core.usable()
-            return usable or (await self._run()).access_token
-
-    async def reauth(self, refused: str) -> str:
-        """After a 401 with ``refused``: one new grant, shared by everyone refused alike."""
-        async with self._lock:
-            current = self.core.current
-            if current is not None and current.access_token != refused:
-                return current.access_token
-            return (await self._run()).access_token
-
-    async def api_endpoint(self) -> str:
-        """The tenant API host (authenticating first when needed)."""
-        if self.core.api_endpoint is None:
-            await self.token()
-        return self.core.api_endpoint or self.core.issuer

@@ -24,7 +24,7 @@ from typing import Any, Self, TypeVar
 import httpx
 
 from cxdial.config import Settings
-from cxdial.cxone.auth import AsyncAuth, AuthCore, SyncAuth
+from cxdial.cxone.auth import AuthCore
 from cxdial.cxone.backoff import Clock, SystemClock
 from cxdial.cxone.http import AsyncHTTP, SyncHTTP, make_limiter
 from cxdial.cxone.policy import PolicyCore
@@ -49,6 +49,7 @@ from cxdial.cxone.resources import (
     Scripts,
     Skills,
 )
+from cxdial.cxone.token_source import AsyncAuth, SyncAuth
 
 __all__ = ["AsyncClient", "AuthInfo", "Client"]
 

@@ -14,6 +14,7 @@ from typing import Any
 import httpx
 
 from cxdial.errors import (
+    APIConnectionError,
     APIError,
     AuthenticationError,
     BadRequest,
@@ -27,7 +28,41 @@ from cxdial.errors import (
     UnprocessableEntity,
 )
 
-__all__ = ["error_for_response", "error_text", "json_body", "partial_failure", "request_id_of"]
+__all__ = [
+    "AmbiguousWrite",
+    "error_for_response",
+    "error_text",
+    "json_body",
+    "partial_failure",
+    "redact_headers",
+    "request_id_of",
+]
+
+_SECRET_HEADERS = frozenset({"authorization", "cookie", "set-cookie", "proxy-authorization"})
+
+
+class AmbiguousWrite(APIConnectionError):
+    """A write failed in a way that leaves its effect unknown, and nothing could verify it.
+
+    Not retried, because CXone honours no idempotency key: repeating could dial twice.
+    ``cause`` is the underlying error; ``idempotency_key`` identifies the attempt in logs.
+    """
+
+    def __init__(self, message: str, *, cause: APIError, idempotency_key: str | None, **kw: Any):
+        super().__init__(message, **kw)
+        self.cause = cause
+        self.idempotency_key = idempotency_key
+
+
+def redact_headers(headers: httpx.Headers) -> dict[str, str]:
+    """Headers safe to log: Authorization, cookies and anything secret-looking masked."""
+    out: dict[str, str] = {}
+    for name, value in headers.items():
+        lowered = name.lower()
+        secret = lowered in _SECRET_HEADERS or "secret" in lowered or "token" in lowered
+        out[name] = "***" if secret else value
+    return out
+
 
 _BY_STATUS: dict[int, type[APIError]] = {
     400: BadRequest,

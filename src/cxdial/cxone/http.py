@@ -15,11 +15,11 @@ from typing import Any, TypeVar
 import httpx
 
 from cxdial.config import Settings
-from cxdial.cxone.auth import AsyncAuth, SyncAuth
 from cxdial.cxone.backoff import Clock
 from cxdial.cxone.policy import AmbiguousWrite, CallState, PolicyCore, Step
 from cxdial.cxone.ratelimit import TokenBucket
 from cxdial.cxone.request import APIRequest, APIResponse
+from cxdial.cxone.token_source import AsyncAuth, SyncAuth
 from cxdial.errors import APIError
 
 __all__ = ["AmbiguousWrite", "AsyncHTTP", "SyncHTTP", "make_limiter"]

@@ -29,7 +29,14 @@ import pydantic
 
 from cxdial.config import Settings
 from cxdial.cxone.backoff import Clock, backoff_delay, parse_retry_after
-from cxdial.cxone.errormap import error_for_response, json_body, partial_failure, request_id_of
+from cxdial.cxone.errormap import (
+    AmbiguousWrite,
+    error_for_response,
+    json_body,
+    partial_failure,
+    redact_headers,
+    request_id_of,
+)
 from cxdial.cxone.request import APIRequest, APIResponse
 from cxdial.errors import APIConnectionError, APIError, APITimeout
 
@@ -37,31 +44,7 @@ __all__ = ["AmbiguousWrite", "CallState", "PolicyCore", "Step", "redact_headers"
 
 logger = logging.getLogger("cxdial.cxone.http")
 
-_SECRET_HEADERS = frozenset({"authorization", "cookie", "set-cookie", "proxy-authorization"})
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol)
-
-
-class AmbiguousWrite(APIConnectionError):
-    """A write failed in a way that leaves its effect unknown, and nothing could verify it.
-
-    Not retried, because CXone honours no idempotency key: repeating could dial twice.
-    ``cause`` is the underlying error; ``idempotency_key`` identifies the attempt in logs.
-    """
-
-    def __init__(self, message: str, *, cause: APIError, idempotency_key: str | None, **kw: Any):
-        super().__init__(message, **kw)
-        self.cause = cause
-        self.idempotency_key = idempotency_key
-
-
-def redact_headers(headers: httpx.Headers) -> dict[str, str]:
-    """Headers safe to log: Authorization, cookies and anything secret-looking masked."""
-    out: dict[str, str] = {}
-    for name, value in headers.items():
-        lowered = name.lower()
-        secret = lowered in _SECRET_HEADERS or "secret" in lowered or "token" in lowered
-        out[name] = "***" if secret else value
-    return out
 
 
 @dataclass
