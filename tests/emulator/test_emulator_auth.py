@@ -184,3 +184,13 @@ async def test_malformed_basic_header_is_invalid_client(client: httpx.AsyncClien
     )
     assert response.status_code == 401
     assert response.json()["error"] == "invalid_client"
+
+
+async def test_per_endpoint_version_table(api: Api) -> None:
+    """dial-phone exists only from v23.0: v20.0 is 404 naming the range, v23.0 is routed."""
+    url = "/inContactAPI/services/{}/agent-sessions/x/dial-phone"
+    old = await api.client.post(url.format("v20.0"), headers=api.headers, json={})
+    assert old.status_code == 404
+    assert "v23.0 through v34.0" in old.json()["errorDescription"]
+    new = await api.client.post(url.format("v23.0"), headers=api.headers, json={})
+    assert new.json()["error"] == "SessionNotFound"

@@ -17,11 +17,17 @@ from cxdial.emulator.credentials import AccessKey
 from cxdial.emulator.errors import ApiError
 from cxdial.emulator.world import World, world_of
 
-__all__ = ["ACD_PREFIX", "DEFAULT_VERSIONS", "Ctx", "acd"]
+__all__ = ["ACD_PREFIX", "DEFAULT_VERSIONS", "VERSION_TABLE", "Ctx", "acd"]
 
 ACD_PREFIX = "/inContactAPI/services/{version}"
 DEFAULT_VERSIONS = (12, 34)
-"""Versions an endpoint accepts unless it says otherwise (v12.0 through v34.0)."""
+"""Versions an endpoint accepts unless the table says otherwise (v12.0 through v34.0)."""
+VERSION_TABLE: dict[str, tuple[int, int]] = {
+    "/agent-sessions/{session_id}/dial-phone": (23, 34),
+    "/skills/{skill_id}/parameters/delivery-preferences": (23, 34),
+    "/skills/{skill_id}/parameters/cpa-management": (23, 34),
+}
+"""Per-endpoint version ranges (emulator design, after the versions NICE's SDK calls)."""
 _VERSION = re.compile(r"^v(\d+)\.0$")
 
 
@@ -69,10 +75,11 @@ def acd(
     permission: str, versions: tuple[int, int] = DEFAULT_VERSIONS
 ) -> Callable[[Request], Awaitable[Ctx]]:
     """A dependency that runs the ACD checks and yields a :class:`Ctx`."""
-    low, high = versions
 
     async def check(request: Request) -> Ctx:
         world = world_of(request)
+        route = getattr(request.scope.get("route"), "path", "")
+        low, high = VERSION_TABLE.get(route.removeprefix(ACD_PREFIX), versions)
         text = str(request.path_params.get("version", ""))
         match = _VERSION.match(text)
         if match is None or not low <= int(match.group(1)) <= high:
