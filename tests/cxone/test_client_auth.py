@@ -182,3 +182,20 @@ def test_grant_is_resent_after_a_5xx_and_a_connect_error() -> None:
     assert seen.count("/.well-known/openid-configuration") == 2
     assert clock.sleeps[1] == 1.0
     assert len(clock.sleeps) == 2
+
+
+def test_server_side_expiry_is_recovered_by_one_reauth(app: FastAPI, control: Control) -> None:
+    """A token the server considers expired (1 s lifetime, wall time) costs one new grant."""
+    control.post("token-lifetime", {"seconds": 1})
+
+    async def go() -> None:
+        client = AsyncClient.from_settings(
+            settings_for(), transport=httpx.ASGITransport(app=app), clock=FakeClock()
+        )
+        async with client:  # the fake clock never moves, so only the server sees expiry
+            await client.business_unit.get()
+            await asyncio.sleep(1.1)
+            await client.business_unit.get()
+
+    run(go())
+    assert control.get("stats")["tokenGrants"] == 2

@@ -223,6 +223,7 @@ def test_logs_carry_fields_but_no_secrets(caplog: pytest.LogCaptureFixture) -> N
     for secret in ("mock-access-token", "emulator-access-secret", "emulator-client-secret"):
         assert secret not in text
     assert not any(secret in str(getattr(r, "cxone", "")) for r in caplog.records)
+    assert "'authorization': '***'" in text
 
 
 def test_no_sleep_switch_records_instead_of_sleeping() -> None:

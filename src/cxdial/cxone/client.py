@@ -100,9 +100,10 @@ class Client:
     ) -> None:
         self.settings = settings
         self.clock = clock or SystemClock()
+        auth_core = AuthCore(settings, self.clock)  # raises ConfigurationError before any I/O
         core = PolicyCore(settings, self.clock, rng=rng)
         self._httpx = httpx.Client(transport=transport, timeout=core.timeout)
-        self._auth = SyncAuth(AuthCore(settings, self.clock), self._httpx)
+        self._auth = SyncAuth(auth_core, self._httpx)
         self.http = SyncHTTP(
             self._httpx, self._auth, core, make_limiter(settings, self.clock, enabled=rate_limited)
         )
@@ -173,9 +174,10 @@ class AsyncClient:
     ) -> None:
         self.settings = settings
         self.clock = clock or SystemClock()
+        auth_core = AuthCore(settings, self.clock)  # raises ConfigurationError before any I/O
         core = PolicyCore(settings, self.clock, rng=rng)
         self._httpx = httpx.AsyncClient(transport=transport, timeout=core.timeout)
-        self._auth = AsyncAuth(AuthCore(settings, self.clock), self._httpx)
+        self._auth = AsyncAuth(auth_core, self._httpx)
         self.http = AsyncHTTP(
             self._httpx, self._auth, core, make_limiter(settings, self.clock, enabled=rate_limited)
         )

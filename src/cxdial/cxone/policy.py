@@ -105,7 +105,7 @@ class PolicyCore:
             else self.timeout
         )
         params = {k: _query_value(v) for k, v in (request.params or {}).items() if v is not None}
-        return httpx.Request(
+        outgoing = httpx.Request(
             request.method.upper(),
             base_url.rstrip("/") + request.path,
             params=params or None,
@@ -113,6 +113,15 @@ class PolicyCore:
             headers=headers,
             extensions={"timeout": timeout.as_dict()},
         )
+        if logger.isEnabledFor(logging.DEBUG):
+            logger.debug(
+                "cxone send method=%s path=%s attempt=%d headers=%s",
+                outgoing.method,
+                request.path,
+                state.attempts,
+                redact_headers(outgoing.headers),
+            )
+        return outgoing
 
     # --- deciding ---------------------------------------------------------------------
     def elapsed(self, state: CallState) -> float:
