@@ -15,8 +15,8 @@ from cxdial.errors import BadRequest, NotFound
 CALLER = "+18005550100"
 
 
-def _client(transport: httpx.BaseTransport) -> Client:
-    return Client.from_settings(settings_for(), transport=transport, clock=FakeClock())
+def _client(transport: httpx.BaseTransport, clock: FakeClock | None = None) -> Client:
+    return Client.from_settings(settings_for(), transport=transport, clock=clock or FakeClock())
 
 
 def _skill(client: Client) -> int:
@@ -57,7 +57,8 @@ def test_failure_before_the_write_is_retried_once(
     sync_transport: SyncASGITransport, control: Control
 ) -> None:
     """A 500 that applied nothing is verified as not done, retried once, dialed once."""
-    with _client(sync_transport) as client:
+    clock = FakeClock()
+    with _client(sync_transport, clock) as client:
         skill = _skill(client)
         control.fault("scripts/start", "500")
         response = client.send(
@@ -67,6 +68,7 @@ def test_failure_before_the_write_is_retried_once(
         )
     assert response.attempts == 2
     assert response.recovered is False
+    assert 2.0 in clock.sleeps  # the verify hook looked twice, a settle pause apart
     assert len(_dials(control, "ctx-500")) == 1
     writes = _script_writes(control)
     assert [w["status"] for w in writes] == [500, 200]
@@ -157,3 +159,39 @@ def test_async_twin_recovers_a_lost_dial(app: FastAPI, control: Control) -> None
 
     contact_id = run(go())
     assert [d["contactId"] for d in _dials(control, "ctx-async")] == [contact_id]
+
+
+def test_a_write_that_surfaces_late_is_found_on_the_second_look() -> None:
+    """If the contact shows up only after the settle pause, the dial is recovered, not resent."""
+    from cxone_helpers import MOCK_BASE, mock_tenant
+
+    looks = {"active": 0}
+    posts: list[httpx.Request] = []
+
+    def api(request: httpx.Request) -> httpx.Response:
+        path = request.url.path
+        if path.endswith("/scripts/start"):
+            posts.append(request)
+            return httpx.Response(503)
+        if path.endswith("/contacts/active"):
+            looks["active"] += 1
+            if looks["active"] == 1:
+                return httpx.Response(204)
+            return httpx.Response(
+                200, json={"activeContacts": [{"contactId": 77, "toAddress": "+15551230000"}]}
+            )
+        if path.endswith("/contacts/completed"):
+            return httpx.Response(204)
+        if path.endswith("/contacts/77/custom-data"):
+            return httpx.Response(200, json=[{"name": "cxdialContextId", "value": "late"}])
+        return httpx.Response(404)
+
+    clock = FakeClock()
+    settings = settings_for(MOCK_BASE, api_endpoint=MOCK_BASE)
+    with Client.from_settings(settings, transport=mock_tenant(api), clock=clock) as client:
+        contact = client.scripts.start(
+            skill_id=1, phone_number="+15551230000", caller_id=CALLER, context_id="late"
+        )
+    assert contact.contact_id == 77
+    assert len(posts) == 1
+    assert clock.sleeps == [2.0]

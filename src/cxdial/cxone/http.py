@@ -18,7 +18,7 @@ from cxdial.config import Settings
 from cxdial.cxone.backoff import Clock
 from cxdial.cxone.policy import AmbiguousWrite, CallState, PolicyCore, Step
 from cxdial.cxone.ratelimit import TokenBucket
-from cxdial.cxone.request import APIRequest, APIResponse
+from cxdial.cxone.request import NOT_APPLIED, APIRequest, APIResponse, VerifyFactory
 from cxdial.cxone.token_source import AsyncAuth, SyncAuth
 from cxdial.errors import APIError
 
@@ -87,17 +87,25 @@ class SyncHTTP:
         cause = _error(step)
         if request.verify is None:
             return Step("fail", error=self.core.ambiguous(request, state, cause))
-        hook = request.verify()
+        try:
+            outcome = self._run_hook(request.verify)
+            if outcome is NOT_APPLIED and self.core.verify_settle > 0:
+                self.core.clock.sleep(self.core.verify_settle)  # let a slow write surface
+                outcome = self._run_hook(request.verify)
+            return self.core.after_verify(request, state, cause, outcome)
+        except APIError as exc:
+            failed = self.core.ambiguous(request, state, cause)
+            failed.__cause__ = exc
+            return Step("fail", error=failed)
+
+    def _run_hook(self, factory: VerifyFactory) -> Any:
+        hook = factory()
         try:
             check = next(hook)
             while True:
                 check = hook.send(self.send(check, verifying=True))
         except StopIteration as stop:
-            return self.core.after_verify(request, state, cause, stop.value)
-        except APIError as exc:
-            failed = self.core.ambiguous(request, state, cause)
-            failed.__cause__ = exc
-            return Step("fail", error=failed)
+            return stop.value
 
 
 class AsyncHTTP:
@@ -154,17 +162,25 @@ class AsyncHTTP:
         cause = _error(step)
         if request.verify is None:
             return Step("fail", error=self.core.ambiguous(request, state, cause))
-        hook = request.verify()
+        try:
+            outcome = await self._run_hook(request.verify)
+            if outcome is NOT_APPLIED and self.core.verify_settle > 0:
+                await self.core.clock.asleep(self.core.verify_settle)
+                outcome = await self._run_hook(request.verify)
+            return self.core.after_verify(request, state, cause, outcome)
+        except APIError as exc:
+            failed = self.core.ambiguous(request, state, cause)
+            failed.__cause__ = exc
+            return Step("fail", error=failed)
+
+    async def _run_hook(self, factory: VerifyFactory) -> Any:
+        hook = factory()
         try:
             check = next(hook)
             while True:
                 check = hook.send(await self.send(check, verifying=True))
         except StopIteration as stop:
-            return self.core.after_verify(request, state, cause, stop.value)
-        except APIError as exc:
-            failed = self.core.ambiguous(request, state, cause)
-            failed.__cause__ = exc
-            return Step("fail", error=failed)
+            return stop.value
 
 
 def _error(step: Step) -> APIError:

@@ -40,7 +40,18 @@ from cxdial.cxone.errormap import (
 from cxdial.cxone.request import APIRequest, APIResponse
 from cxdial.errors import APIConnectionError, APIError, APITimeout
 
-__all__ = ["AmbiguousWrite", "CallState", "PolicyCore", "Step", "redact_headers"]
+__all__ = [
+    "VERIFY_SETTLE_SECONDS",
+    "AmbiguousWrite",
+    "CallState",
+    "PolicyCore",
+    "Step",
+    "redact_headers",
+]
+
+VERIFY_SETTLE_SECONDS = 2.0
+"""After a verify hook finds nothing, wait this long and look once more before re-sending:
+a write CXone applied may take a moment to show in reports (contacts, jobs, skill state)."""
 
 logger = logging.getLogger("cxdial.cxone.http")
 
@@ -72,8 +83,16 @@ class Step:
 class PolicyCore:
     """Settings-driven decisions shared by the sync and async drivers."""
 
-    def __init__(self, settings: Settings, clock: Clock, *, rng: random.Random | None = None):
+    def __init__(
+        self,
+        settings: Settings,
+        clock: Clock,
+        *,
+        rng: random.Random | None = None,
+        verify_settle: float = VERIFY_SETTLE_SECONDS,
+    ):
         self.settings = settings
+        self.verify_settle = verify_settle
         self.clock = clock
         self.rng = rng or random.Random()
         self.timeout = httpx.Timeout(settings.timeout, connect=settings.connect_timeout)

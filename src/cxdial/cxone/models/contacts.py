@@ -107,6 +107,11 @@ class ContactDetail(ResponseModel):
     from_address: str | None = None
     end_reason: str | None = None
     primary_disposition_id: int | None = None
+    is_active: bool | None = None
+    abandoned: bool | None = None
+    agent_seconds: float | None = None
+    total_duration_seconds: float | None = None
+    last_update_time: str | None = None
 
 
 class ContactState(ResponseModel):
