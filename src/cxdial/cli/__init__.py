@@ -23,6 +23,7 @@ __all__ = ["app", "main"]
 _COMMANDS: tuple[str, ...] = (
     "cxdial.cli.screen_cmd",
     "cxdial.cli.emulator_cmd",
+    "cxdial.cli.simulate_cmd",
 )
 
 

@@ -47,7 +47,7 @@ class PredictivePolicy:
         dial_time: float = 20.0,
         answer_rate: float = 0.3,
         grace: float = 2.0,
-        min_margin: float = 0.08,
+        min_margin: float = 0.05,
         theta: float = 0.004,
         control_every: float = 20.0,
         memory: float = 1800.0,
@@ -144,19 +144,18 @@ class PredictivePolicy:
         while len(history) > 1 and history[1][0] <= now - self.window:
             history.popleft()
         win_live = live - history[0][1]
-        margin = self.min_margin + (0.5 - self.min_margin) * math.sqrt(300 / (300 + win_live))
+        margin = self.min_margin + (0.5 - self.min_margin) * math.sqrt(100 / (100 + win_live))
         goal = self.cap * (1 - margin)
         gain_w = min(max(0.05 * win_live, 150.0), 1500.0)
         step = (goal * d_live - d_ab) / (goal * gain_w)
         self._log_theta = min(max(self._log_theta + max(min(step, 0.3), -1.0), -30.0), -1.7)
         table = self._table(state.agents)
-        col = np.searchsorted
-        theta = math.exp(self._log_theta)
         n, (h, r, p) = state.agents, self.estimates()
-        self._targets = [  # never more than twice the fluid need: (free + freeing) ÷ p
-            min(int(col(table[:, b], theta, side="right")), int(2 * (n - b + b * r / h) / p) + 2)
-            for b in range(n + 1)
-        ]
+        busy = np.arange(n + 1)
+        fluid = (2 * (n - busy + busy * r / h) / p).astype(int) + 2
+        counts = (table <= math.exp(self._log_theta)).sum(axis=0)
+        # never more than twice the fluid need: (free + freeing during a ring) ÷ p
+        self._targets = np.minimum(counts, fluid).tolist()
 
     def dials_to_launch(self, state: DialerState) -> int:
         """Top up attempts in flight to the target for the current busy count."""
@@ -169,8 +168,12 @@ class PredictivePolicy:
         self._prev_busy, self._prev_flight = state.busy, state.in_flight
         if now >= self._next_control or len(self._targets) != state.agents + 1:
             if self._next_control == 0.0:
-                self._seen = (state.live_answers, state.abandoned, state.dials - state.in_flight,
-                              state.live_answers - state.abandoned - state.busy)  # fmt: skip
+                self._seen = (
+                    state.live_answers,
+                    state.abandoned,
+                    state.dials - state.in_flight,
+                    state.live_answers - state.abandoned - state.busy,
+                )
                 self._history.append((now, state.live_answers, state.abandoned))
             self._next_control = now + self.control_every
             self._control(state)

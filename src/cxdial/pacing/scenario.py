@@ -51,9 +51,9 @@ class Outcomes(_Strict):
     """What a dial ends in; probabilities sum to 1 (``live`` is the right-party answer rate)."""
 
     live: float = Field(default=0.3, ge=0, le=1)
-    no_answer: float = Field(default=0.5, ge=0, le=1)
-    busy: float = Field(default=0.1, ge=0, le=1)
-    machine: float = Field(default=0.1, ge=0, le=1)
+    no_answer: float = Field(default=0.7, ge=0, le=1)
+    busy: float = Field(default=0.0, ge=0, le=1)
+    machine: float = Field(default=0.0, ge=0, le=1)
 
     @model_validator(mode="after")
     def _sums_to_one(self) -> Outcomes:
@@ -110,6 +110,11 @@ class Scenario(_Strict):
     days: int = Field(default=1, ge=1, le=366)
     handle_time: Distribution = Distribution(mean=120.0)
     outcomes: Outcomes = Outcomes()
+    answer_drift: float = Field(
+        default=0.0,
+        ge=-1,
+        description="relative change of the live-answer rate over each day (taken from no_answer)",
+    )
     ring_time: RingTimes = RingTimes()
     amd: AMD | None = None
     abandon_after: float = Field(default=2.0, ge=0, description="2-second rule (s)")
@@ -126,6 +131,9 @@ class Scenario(_Strict):
         for i, shift in enumerate(self.shifts):
             if shift.end > self.hours:
                 raise ValueError(f"shifts.{i}.end: must be ≤ hours ({self.hours:g})")
+        o = self.outcomes
+        if o.live * self.answer_drift > o.no_answer:
+            raise ValueError("answer_drift: live × (1 + answer_drift) must leave no_answer ≥ 0")
         if self.calling_window is not None:
             start, end = self.calling_window
             if not 0 <= start < end:
@@ -158,6 +166,7 @@ class Scenario(_Strict):
             and len({r.live, r.no_answer, r.busy, r.machine}) == 1
             and (self.outcomes.machine == 0 or exact_amd)
             and not self.shifts
+            and self.answer_drift == 0
         )
 
 

@@ -70,6 +70,8 @@ def simulate(scenario: Scenario, policy: PacingPolicy, seed: int = 0) -> SimResu
     o, rt = sc.outcomes, sc.ring_time
     c_live, c_machine = o.live, o.live + o.machine
     c_busy = c_machine + o.busy
+    drift = o.live * sc.answer_drift
+    u_shift = 0.0
     amd = sc.amd
     accuracy = amd.accuracy if amd else 0.0
     false_positive = amd.false_positive if amd else 0.0
@@ -176,9 +178,16 @@ def simulate(scenario: Scenario, policy: PacingPolicy, seed: int = 0) -> SimResu
                     snaps.append((busy_int, agent_int, live, abandoned, dials))
                 d0 = day_start
                 days.append(
-                    DayStats(day, dials - d0[0], live - d0[1], abandoned - d0[2],
-                             connects - d0[3], busy_int - d0[4], agent_int - d0[5])
-                )  # fmt: skip
+                    DayStats(
+                        day,
+                        dials - d0[0],
+                        live - d0[1],
+                        abandoned - d0[2],
+                        connects - d0[3],
+                        busy_int - d0[4],
+                        agent_int - d0[5],
+                    )
+                )
                 heap.clear()
                 break
             if not dialing or agents == 0 or records == 0:
@@ -188,17 +197,20 @@ def simulate(scenario: Scenario, policy: PacingPolicy, seed: int = 0) -> SimResu
                 peak_lines = lines
             free_lines = None if trunks is None else trunks - lines
             want = launch(
-                DialerState(t, agents, busy, in_flight + len(waiting), dials, live, abandoned,
-                            free_lines)
-            )  # fmt: skip
+                DialerState(
+                    t, agents, busy, in_flight + len(waiting), dials, live, abandoned, free_lines
+                )
+            )
             if free_lines is not None and want > free_lines:
                 want = free_lines
             if 0 <= records < want:
                 want = records
+            if drift:  # the live-answer rate moves linearly over the day, from no-answers
+                u_shift = drift * (t - t0) / length
             for _ in range(want):
                 dials += 1
                 in_flight += 1
-                u = next(unif)
+                u = next(unif) - u_shift
                 if u < c_live:
                     if false_positive and next(unif) < false_positive:
                         push(heap, (t + rt.live * next(ring) + amd_delay, next(seq), _AMD_DROP))
@@ -215,9 +227,27 @@ def simulate(scenario: Scenario, policy: PacingPolicy, seed: int = 0) -> SimResu
                 records -= want
         agents = busy = in_flight = 0
         waiting.clear()
-    return _result(sc, policy, seed, started, locals_=(
-        dials, live, abandoned, connects, machine_connects, events, busy_int, agent_int,
-        free_int, lines_int, peak_lines), days=days, snaps=snaps)  # fmt: skip
+    return _result(
+        sc,
+        policy,
+        seed,
+        started,
+        locals_=(
+            dials,
+            live,
+            abandoned,
+            connects,
+            machine_connects,
+            events,
+            busy_int,
+            agent_int,
+            free_int,
+            lines_int,
+            peak_lines,
+        ),
+        days=days,
+        snaps=snaps,
+    )
 
 
 def _result(
@@ -243,8 +273,15 @@ def _result(
     for hour in range(math.ceil(sc.hours)):
         picks = [x for i, x in enumerate(diffs) if (i % per_day) // per_hour == hour]
         b, a = sum(x[0] for x in picks), sum(x[1] for x in picks)
-        hours.append(HourStats(hour, int(sum(x[4] for x in picks)), int(sum(x[2] for x in picks)),
-                               int(sum(x[3] for x in picks)), b / a if a else 0.0))  # fmt: skip
+        hours.append(
+            HourStats(
+                hour,
+                int(sum(x[4] for x in picks)),
+                int(sum(x[2] for x in picks)),
+                int(sum(x[3] for x in picks)),
+                b / a if a else 0.0,
+            )
+        )
     first = diffs[:per_day]
     return SimResult(
         scenario=sc.name,
