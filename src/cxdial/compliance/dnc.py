@@ -74,9 +74,10 @@ class _Entries:
         return self.regex is not None and self.regex.match(national) is not None
 
     def expr(self, col: pl.Expr) -> pl.Expr:
-        out = col.is_in(pl.Series(sorted(self.exact), dtype=pl.String))
+        out = col.is_in(pl.Series(sorted(self.exact), dtype=pl.String).implode())
         for n, heads in self.prefixes.items():
-            out = out | col.str.slice(0, n).is_in(pl.Series(sorted(heads), dtype=pl.String))
+            heads_s = pl.Series(sorted(heads), dtype=pl.String).implode()
+            out = out | col.str.slice(0, n).is_in(heads_s)
         if self.patterns:
             out = out | col.str.contains("^(?:" + "|".join(self.patterns) + ")$")
         return out.fill_null(False)

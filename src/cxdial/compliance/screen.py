@@ -226,7 +226,7 @@ def _cap_hits(df: pl.DataFrame, rule: CapRule | CooldownRule, history: AttemptHi
     if isinstance(rule, CooldownRule):
         hist = hist.filter(pl.col("outcome") == rule.after_outcome)
         keys = hist["debt_key" if rule.scope == "debt" else "national"].unique()
-        return df.select(key.is_in(keys)).to_series()
+        return df.select(key.is_in(keys.implode()).fill_null(False)).to_series()
     hist = hist.filter(~pl.col("outcome").is_in(list(rule.exclude_outcomes)))
 
     def counts(frame: pl.DataFrame, by: pl.Expr | str, on: pl.Expr) -> pl.Expr:
