@@ -195,3 +195,14 @@ def test_a_write_that_surfaces_late_is_found_on_the_second_look() -> None:
     assert contact.contact_id == 77
     assert len(posts) == 1
     assert clock.sleeps == [2.0]
+
+
+def test_non_e164_number_is_refused_before_sending() -> None:
+    """A dial to a number not in E.164 raises ValidationError naming the field and the format."""
+    from cxdial.cxone.resources.dialing import ScriptRequests
+    from cxdial.errors import ValidationError
+
+    with pytest.raises(ValidationError) as info:
+        ScriptRequests().start(skill_id=1, phone_number="555-123-0000", caller_id=CALLER)
+    assert info.value.field == "phoneNumber"
+    assert "E.164" in str(info.value.fix)

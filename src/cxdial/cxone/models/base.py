@@ -70,6 +70,9 @@ def validate_request(model: type[R], data: R | Mapping[str, Any]) -> R:
         else:
             message = f"invalid {where!r} in {model.__name__}: {first['msg']}"
             fix = f"give {where!r} a valid value"
+            number = any(word in leaf.lower() for word in ("phone", "caller"))
+            if first["type"] == "string_pattern_mismatch" and number:
+                fix = f"write {where!r} in E.164, e.g. +15551234567"
         raise ValidationError(message, field=where, fix=fix) from None
 
 

@@ -9,6 +9,7 @@ from pydantic import Field
 from cxdial.cxone.models.base import RequestModel, ResponseModel
 
 __all__ = [
+    "E164",
     "AgentSessionState",
     "CallOutcome",
     "CallbackRequest",
@@ -27,11 +28,15 @@ CallOutcome = Literal["answered", "no_answer", "busy", "machine", "failed"]
 """cxdial's normalised outcome of a placed call."""
 
 
+E164 = r"^\+[1-9]\d{7,14}$"
+"""An E.164 number: ``+`` then 8 to 15 digits."""
+
+
 class ScriptStart(RequestModel):
     """The ad-hoc dial: the number, caller ID and context id passed to the Studio script."""
 
-    phone_number: str = Field(min_length=7, max_length=20)
-    caller_id: str = Field(min_length=7, max_length=20)
+    phone_number: str = Field(pattern=E164)
+    caller_id: str = Field(pattern=E164)
     context_id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")
 
     def parameters(self) -> str:
