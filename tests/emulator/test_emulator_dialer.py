@@ -185,3 +185,33 @@ async def _outcomes(seed: int) -> list[Any]:
 async def test_same_seed_replays_the_same_calls() -> None:
     """Two emulators with one seed and one request sequence produce identical outcomes."""
     assert await _outcomes(11) == await _outcomes(11)
+
+
+async def test_removed_prospects_and_deleted_lists_are_not_dialed(
+    client_api: tuple[httpx.AsyncClient, Api],
+) -> None:
+    """removeProspects drops records by external id; a deleted list stops feeding the skill."""
+    client, api = client_api
+    skill = await api.pc_skill()
+    job = await api.upload(skill, ROWS)
+    await api.advance(5)
+    list_id = (await api.call("GET", f"/lists/call-lists/jobs/{job}")).json()["uploadJobs"][0][
+        "listId"
+    ]
+    name = (await api.call("GET", f"/lists/call-lists/{list_id}")).json()["resultSet"]["listName"]
+    body = {"prospectsToRemove": [{"externalId": "r10"}, {"externalId": "nope"}]}
+    removed = (
+        await api.call("DELETE", f"/lists/call-lists/{name}/removeProspects", json=body)
+    ).json()
+    assert [r["externalId"] for r in removed["successfulRecords"]] == ["r10"]
+    assert [r["resultCode"] for r in removed["failedRecords"]] == ["NotFound"]
+    await api.call("POST", f"/skills/{skill}/start")
+    assert (await api.call("DELETE", f"/lists/call-lists/{list_id}")).status_code == 409
+    forced = await api.call(
+        "DELETE", f"/lists/call-lists/{list_id}", params={"forceInactive": "true"}
+    )
+    assert forced.status_code == 200
+    await api.advance(600)
+    dialed = {d["to"] for d in (await client.get("/_emulator/dials")).json()["dials"]}
+    assert ROWS[0][1] not in dialed
+    assert len(dialed) <= 3

@@ -7,6 +7,7 @@ scrubbing and ``maximumAttempts`` / ``minimumRetryMinutes`` are handled here.
 
 from __future__ import annotations
 
+import heapq
 from typing import TYPE_CHECKING
 
 from cxdial.emulator.entities import CallRecord, Contact, Skill
@@ -61,7 +62,7 @@ def dialer_state(world: World, skill: Skill) -> DialerState:
     agents = _skill_agents(world, skill)
     in_flight = sum(
         1
-        for c in world.contacts.values()
+        for c in world.active.values()
         if c.active and c.skill_id == skill.skill_id and c.via == "dialer" and c.answered_at is None
     )
     counts = world.dialer_counts.setdefault(skill.skill_id, {"dials": 0, "live": 0, "abandoned": 0})
@@ -77,22 +78,21 @@ def dialer_state(world: World, skill: Skill) -> DialerState:
 
 
 def _next_record(world: World, skill: Skill) -> CallRecord | None:
+    """The next due record of the skill's queue (a heap by next allowed time)."""
     max_attempts, _ = _retry(skill)
-    for call_list in world.lists.values():
-        if skill.skill_id not in call_list.skill_ids:
+    queue = world.queues.get(skill.skill_id, [])
+    while queue and queue[0][0] <= world.now:
+        _, record_id = heapq.heappop(queue)
+        record = world.records.get(record_id)
+        if record is None or record.removed or record.finalized or record.in_flight:
             continue
-        for record in call_list.records:
-            if record.skill_id != skill.skill_id or record.finalized or record.in_flight:
-                continue
-            if record.attempts >= max_attempts:
-                record.finalized, record.final_reason = True, "Max Attempts"
-                continue
-            if record.next_ok_at > world.now:
-                continue
-            if scrubbed_by(world, skill.skill_id, record.phone) is not None:
-                record.finalized, record.final_reason = True, "DNC Scrubbed"
-                continue
-            return record
+        if record.attempts >= max_attempts:
+            record.finalized, record.final_reason = True, "Max Attempts"
+            continue
+        if scrubbed_by(world, skill.skill_id, record.phone) is not None:
+            record.finalized, record.final_reason = True, "DNC Scrubbed"
+            continue
+        return record
     return None
 
 
@@ -142,29 +142,26 @@ def connect_agent(world: World, contact: Contact) -> bool:
 
 
 def record_result(world: World, contact: Contact, result: str) -> None:
-    """Log the attempt on its calling-list record; finalize it or schedule its retry."""
-    if contact.record_id is None:
+    """Log the attempt on its calling-list record; finalize it or queue its retry."""
+    record = world.records.get(contact.record_id) if contact.record_id is not None else None
+    if record is None:
         return
-    for call_list in world.lists.values():
-        for record in call_list.records:
-            if record.record_id != contact.record_id:
-                continue
-            record.in_flight = False
-            record.attempt_log.append(
-                {
-                    "contactId": contact.contact_id,
-                    "attemptDate": world.clock.iso(contact.created),
-                    "phoneNumber": record.phone,
-                    "outcome": result,
-                    "endReason": contact.end_reason,
-                }
-            )
-            skill = world.skills.get(record.skill_id)
-            max_attempts, rest = _retry(skill) if skill else (3, 3600.0)
-            if result == "answered" or result in ("failed", "dnc"):
-                record.finalized, record.final_reason = True, contact.end_reason
-            elif record.attempts >= max_attempts:
-                record.finalized, record.final_reason = True, "Max Attempts"
-            else:
-                record.next_ok_at = world.now + rest
-            return
+    record.in_flight = False
+    record.attempt_log.append(
+        {
+            "contactId": contact.contact_id,
+            "attemptDate": world.clock.iso(contact.created),
+            "phoneNumber": record.phone,
+            "outcome": result,
+            "endReason": contact.end_reason,
+        }
+    )
+    skill = world.skills.get(record.skill_id)
+    max_attempts, rest = _retry(skill) if skill else (3, 3600.0)
+    if result in ("answered", "failed", "dnc"):
+        record.finalized, record.final_reason = True, contact.end_reason
+    elif record.attempts >= max_attempts:
+        record.finalized, record.final_reason = True, "Max Attempts"
+    elif not record.removed:
+        record.next_ok_at = world.now + rest
+        world.enqueue(record)

@@ -64,6 +64,7 @@ class CallRecord:
     final_reason: str | None = None
     next_ok_at: float = 0.0
     in_flight: bool = False
+    removed: bool = False
     attempt_log: list[dict[str, Any]] = field(default_factory=list)
 
 

@@ -120,6 +120,7 @@ def place_call(
         history=[("Dialing", now)],
     )
     world.contacts[contact.contact_id] = contact
+    world.active[contact.contact_id] = contact
     if agent_id is not None and agent_id in world.agents:
         agent = world.agents[agent_id]
         agent.contact_id = contact.contact_id
@@ -190,6 +191,7 @@ def end_contact(world: World, contact: Contact, reason: str | None) -> None:
     from cxdial.emulator.dialer import record_result
 
     result = reason or contact.outcome
+    world.active.pop(contact.contact_id, None)
     contact.ended_at = world.now
     contact.end_reason = END_REASONS.get(result, result)
     if contact.disposition_id is None and result in SYSTEM_DISPOSITION:

@@ -22,6 +22,7 @@ from cxdial.emulator.entities import (
     Agent,
     AgentSession,
     CallList,
+    CallRecord,
     Contact,
     DncGroup,
     Skill,
@@ -77,6 +78,9 @@ class World:
         self.jobs: dict[int, UploadJob] = {}
         self.dnc: dict[int, DncGroup] = {}
         self.contacts: dict[int, Contact] = {}
+        self.active: dict[int, Contact] = {}
+        self.records: dict[int, CallRecord] = {}
+        self.queues: dict[int, list[tuple[float, int]]] = {}
         self.sessions: dict[str, AgentSession] = {}
         self.agents: dict[int, Agent] = {}
         self.dialer_counts: dict[int, dict[str, int]] = {}
@@ -105,6 +109,12 @@ class World:
     def next_id(self, kind: str) -> int:
         """The next id of ``kind`` (skill, list, job, dnc, contact, record)."""
         return next(self._ids[kind])
+
+    def enqueue(self, record: CallRecord) -> None:
+        """Make ``record`` dialable by its skill from ``record.next_ok_at`` on."""
+        self.records[record.record_id] = record
+        queue = self.queues.setdefault(record.skill_id, [])
+        heapq.heappush(queue, (record.next_ok_at, record.record_id))
 
     def schedule(self, at: float, action: Callable[[], None]) -> None:
         """Run ``action`` when the simulated clock reaches ``at``."""

@@ -74,9 +74,8 @@ async def active(
     items = _ordered(
         [
             c
-            for c in ctx.world.contacts.values()
-            if c.active
-            and (after is None or c.updated >= after)
+            for c in ctx.world.active.values()
+            if (after is None or c.updated >= after)
             and (skillId is None or c.skill_id == skillId)
             and (agentId is None or c.agent_id == agentId)
         ]

@@ -209,7 +209,9 @@ def _complete(world: World, job: UploadJob) -> None:
     if job.is_cancelled or lst is None or skill is None:
         return
     if job.force_overwrite:
-        lst.records = [r for r in lst.records if r.skill_id != job.skill_id or r.in_flight]
+        for record in lst.records:
+            record.removed = record.skill_id == job.skill_id and not record.in_flight
+        lst.records = [r for r in lst.records if not r.removed]
     caller_col = lst.columns.get("callerIdColumn")
     for row in job.rows:
         external = (row.get(lst.external_id_column) or "").strip()
@@ -226,17 +228,17 @@ def _complete(world: World, job: UploadJob) -> None:
             job.errors.append(f"record '{external}': no valid phone number or external id")
             continue
         job.valid += 1
-        lst.records.append(
-            CallRecord(
-                record_id=world.next_id("record"),
-                list_id=lst.list_id,
-                skill_id=skill.skill_id,
-                external_id=external,
-                phone=phone,
-                fields=row,
-                caller_id=normalize_phone(row.get(caller_col, "")) if caller_col else None,
-            )
+        record = CallRecord(
+            record_id=world.next_id("record"),
+            list_id=lst.list_id,
+            skill_id=skill.skill_id,
+            external_id=external,
+            phone=phone,
+            fields=row,
+            caller_id=normalize_phone(row.get(caller_col, "")) if caller_col else None,
         )
+        lst.records.append(record)
+        world.enqueue(record)
     lst.invalid_records += job.invalid
     lst.skill_ids.add(skill.skill_id)
     lst.uploaded = lst.updated = world.now
@@ -342,6 +344,8 @@ async def delete_list(
             "ListInUse",
             f"List {list_id} feeds a running skill; stop it or pass forceInactive=true",
         )
+    for record in lst.records:
+        record.removed = True
     del ctx.world.lists[list_id]
     return Response(status_code=200)
 
@@ -377,11 +381,11 @@ async def remove_prospects(list_name: str, ctx: Ctx = _EDIT) -> dict[str, Any]:
     ok: list[dict[str, str]] = []
     failed: list[dict[str, str]] = []
     for prospect in body.prospectsToRemove:
-        before = len(lst.records)
-        lst.records = [
-            r for r in lst.records if r.external_id != prospect.externalId or r.in_flight
-        ]
-        target = ok if len(lst.records) < before else failed
+        hits = [r for r in lst.records if r.external_id == prospect.externalId and not r.in_flight]
+        for record in hits:
+            record.removed = True
+        lst.records = [r for r in lst.records if not r.removed]
+        target = ok if hits else failed
         code = "Removed" if target is ok else "NotFound"
         target.append({"externalId": prospect.externalId, "resultCode": code})
     return {"successfulRecords": ok, "failedRecords": failed}
