@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import stat
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -16,7 +17,7 @@ from cxdial.emulator import credentials as demo
 from cxdial.errors import AuthenticationError, ConfigurationError, PermissionDenied
 
 
-def _async_client(app: FastAPI, **overrides: object) -> AsyncClient:
+def _async_client(app: FastAPI, **overrides: Any) -> AsyncClient:
     return AsyncClient.from_settings(
         settings_for(**overrides), transport=httpx.ASGITransport(app=app)
     )
@@ -156,7 +157,10 @@ def test_token_cache_file_is_private_and_reused(
 
 def test_grant_is_resent_after_a_5xx_and_a_connect_error() -> None:
     """Discovery after a connect error and a grant after a 503 are resent with backoff."""
-    failures = {"/.well-known/openid-configuration": ["connect"], "/auth/token": [503]}
+    failures: dict[str, list[str | int]] = {
+        "/.well-known/openid-configuration": ["connect"],
+        "/auth/token": [503],
+    }
     seen: list[str] = []
 
     def handle(request: httpx.Request) -> httpx.Response:

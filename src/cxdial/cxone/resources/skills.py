@@ -170,9 +170,14 @@ class Skills(SyncResource):
 
     requests = SkillRequests()
 
-    def list(self, *, outbound: bool | None = None, strategy: str | None = None) -> Iterator[Skill]:
+    def list(
+        self, *, outbound: bool | None = None, strategy: str | None = None, page_size: int = 100
+    ) -> Iterator[Skill]:
         """Every skill (paged lazily)."""
-        return iterate(self._http, self.requests.pager(outbound=outbound, strategy=strategy))
+        return iterate(
+            self._http,
+            self.requests.pager(outbound=outbound, strategy=strategy, page_size=page_size),
+        )
 
     def get(self, skill_id: int) -> Skill:
         """One skill, with ``is_running``."""
@@ -217,10 +222,13 @@ class AsyncSkills(AsyncResource):
     requests = SkillRequests()
 
     def list(
-        self, *, outbound: bool | None = None, strategy: str | None = None
+        self, *, outbound: bool | None = None, strategy: str | None = None, page_size: int = 100
     ) -> AsyncIterator[Skill]:
         """Every skill (paged lazily)."""
-        return iterate_async(self._http, self.requests.pager(outbound=outbound, strategy=strategy))
+        return iterate_async(
+            self._http,
+            self.requests.pager(outbound=outbound, strategy=strategy, page_size=page_size),
+        )
 
     async def get(self, skill_id: int) -> Skill:
         """One skill, with ``is_running``."""
