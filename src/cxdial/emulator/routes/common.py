@@ -9,10 +9,19 @@ from fastapi import Response
 from fastapi.responses import JSONResponse
 
 from cxdial.emulator.deps import Ctx
-from cxdial.emulator.entities import Skill
+from cxdial.emulator.entities import CallList, Skill
 from cxdial.emulator.errors import ApiError
 
-__all__ = ["MAX_TOP", "accepted", "find_skill", "no_content", "page", "since"]
+__all__ = [
+    "MAX_TOP",
+    "accepted",
+    "find_list",
+    "find_skill",
+    "no_content",
+    "normalize_phone",
+    "page",
+    "since",
+]
 
 T = TypeVar("T")
 MAX_TOP = 10_000
@@ -70,3 +79,20 @@ def since(ctx: Ctx, value: str | None, name: str) -> float | None:
             "InvalidParameter",
             f"'{name}' must be an ISO-8601 date-time, e.g. 2026-01-31T09:00:00Z",
         ) from None
+
+
+def normalize_phone(text: str) -> str | None:
+    """E.164 for a North American number (10 digits, or 11 starting with 1), else None."""
+    digits = "".join(ch for ch in text if ch.isdigit())
+    if len(digits) == 11 and digits.startswith("1"):
+        digits = digits[1:]
+    if len(digits) == 10 and digits[0] not in "01":
+        return "+1" + digits
+    return None
+
+
+def find_list(ctx: Ctx, list_id: int) -> CallList:
+    found = ctx.world.lists.get(list_id)
+    if found is None:
+        raise ApiError(404, "ListNotFound", f"No calling list with listId {list_id}")
+    return found

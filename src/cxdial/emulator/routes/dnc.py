@@ -15,8 +15,7 @@ from fastapi import APIRouter, Depends, Response
 from cxdial.emulator.deps import ACD_PREFIX, Ctx, acd
 from cxdial.emulator.entities import DncGroup
 from cxdial.emulator.errors import ApiError
-from cxdial.emulator.routes.common import find_skill, page, since
-from cxdial.emulator.routes.lists import normalize_phone
+from cxdial.emulator.routes.common import find_skill, normalize_phone, page, since
 from cxdial.emulator.validation import StrictModel, parse_body, query_flag
 from cxdial.emulator.world import World
 
