@@ -174,6 +174,7 @@ async def test_webhooks_are_signed_and_retried(receiver: _Receiver, anyio_backen
     assert events[0]["data"]["contextId"] == "wh"
     assert events[-1]["data"]["contactId"] == contact
     assert events[-1]["data"]["endReason"] == "Contact Hung Up"
+    assert events[-1]["data"]["outcome"] == "answered"
 
 
 @pytest.mark.e2e

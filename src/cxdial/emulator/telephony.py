@@ -207,7 +207,15 @@ def end_contact(world: World, contact: Contact, reason: str | None) -> None:
             if wrap:
                 world.schedule(agent.busy_until, lambda: _wrapped(world, agent.agent_id))
     record_result(world, contact, result)
-    world.emit("call.completed", completed_json(world, contact))
+    world.emit(
+        "call.completed",
+        {
+            **completed_json(world, contact),
+            "contextId": contact.context_id,
+            "via": contact.via,
+            "outcome": "abandoned" if contact.abandoned else result,
+        },
+    )
 
 
 def _wrapped(world: World, agent_id: int) -> None:
