@@ -194,3 +194,10 @@ async def test_per_endpoint_version_table(api: Api) -> None:
     assert "v23.0 through v34.0" in old.json()["errorDescription"]
     new = await api.client.post(url.format("v23.0"), headers=api.headers, json={})
     assert new.json()["error"] == "SessionNotFound"
+
+
+async def test_userinfo_names_the_access_key_user(api: Api) -> None:
+    """/auth/userinfo answers the token's user; without a token it is 401."""
+    info = await api.client.get("/auth/userinfo", headers=api.headers)
+    assert info.json()["tenantId"] == DEMO_TENANT_ID
+    assert (await api.client.get("/auth/userinfo")).status_code == 401

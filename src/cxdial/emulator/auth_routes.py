@@ -163,3 +163,23 @@ async def token(request: Request) -> JSONResponse:
         raise OAuthError(400, "invalid_grant", "Unknown access key id or wrong access key secret")
     body = world.tokens.issue(key, client_id, grant_type, issuer)
     return JSONResponse(body, headers={"Cache-Control": "no-store"})
+
+
+@router.api_route("/auth/userinfo", methods=["GET", "POST"])
+async def userinfo(request: Request) -> dict[str, Any]:
+    """OIDC userinfo for a bearer token: who the access key acts as."""
+    header = request.headers.get("authorization", "")
+    key, reason = (
+        world_of(request).tokens.check(header[7:].strip())
+        if header.lower().startswith("bearer ")
+        else (None, "Missing Authorization: Bearer <access token>")
+    )
+    if key is None:
+        raise ApiError(401, "invalid_token", reason)
+    return {
+        "sub": key.user_id,
+        "name": key.user_name,
+        "tenantId": DEMO_TENANT_ID,
+        "icAgentId": str(key.agent_id),
+        "userId": key.user_id,
+    }
