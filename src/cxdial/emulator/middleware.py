@@ -52,7 +52,9 @@ class _DropFilter(logging.Filter):
 
 def quiet_dropped_logs() -> None:
     """Keep uvicorn from logging injected drops as application errors."""
-    logging.getLogger("uvicorn.error").addFilter(_DropFilter())
+    logger = logging.getLogger("uvicorn.error")
+    if not any(isinstance(f, _DropFilter) for f in logger.filters):
+        logger.addFilter(_DropFilter())
 
 
 class EmulatorMiddleware:
