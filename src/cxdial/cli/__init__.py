@@ -21,6 +21,7 @@ __all__ = ["app", "main"]
 
 # Modules that define a ``register(app)`` function adding their commands.
 _COMMANDS: tuple[str, ...] = (
+    "cxdial.cli.call_cmd",
     "cxdial.cli.screen_cmd",
     "cxdial.cli.emulator_cmd",
     "cxdial.cli.simulate_cmd",
@@ -41,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         app(args=argv, standalone_mode=False)
     except CxdialError as exc:
-        console_err.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
+        console_err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
         code = exit_code_for(exc)
     except typer.Exit as exc:
         code = int(exc.exit_code)

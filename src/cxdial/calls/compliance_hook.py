@@ -1,0 +1,65 @@
+"""The compliance gate as the pre-dial hook of ad-hoc calls.
+
+The dial's number and context id become the gate's contact; everything else the rules need
+(purpose, state, postal code, consent …) is supplied by the caller. A block raises
+:class:`~cxdial.errors.ComplianceBlocked` before anything is dialed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from cxdial.calls.models import DialIntent, Via
+from cxdial.calls.placer import PreDialCheck
+from cxdial.compliance import Contact, Decision, Gate, Purpose
+from cxdial.errors import ValidationError
+
+__all__ = ["gate_check"]
+
+
+def gate_check(
+    gate: Gate,
+    *,
+    purpose: Purpose | str,
+    attributes: Mapping[str, Any] | None = None,
+    override_reason: str | None = None,
+    at: Callable[[], datetime] = lambda: datetime.now(UTC),
+    on_decision: Callable[[Decision], None] | None = None,
+) -> PreDialCheck:
+    """A :data:`PreDialCheck` that runs ``gate.require_clear`` for each dial.
+
+    ``attributes`` are contact fields of ``cxdial screen`` (``state``, ``postal_code``,
+    ``consent`` …); the number and id come from the dial. Agent-placed calls
+    (``Via.AGENT``) are manual dials; scripts and callbacks count as autodialed.
+    """
+    try:
+        purpose = Purpose(purpose)
+    except ValueError as exc:
+        raise ValidationError(
+            f"unknown purpose {purpose!r}",
+            field="purpose",
+            fix=f"one of: {', '.join(p.value for p in Purpose)}",
+        ) from exc
+    extra = {k: v for k, v in (attributes or {}).items() if v is not None}
+
+    def check(intent: DialIntent) -> None:
+        try:
+            contact = Contact.model_validate({**extra, "id": intent.context_id, "phone": intent.to})
+        except ValueError as exc:
+            raise ValidationError(
+                f"invalid contact attribute for the compliance check: {exc}",
+                fix="see `cxdial screen --help` for the accepted values",
+            ) from exc
+        decision = gate.require_clear(
+            contact,
+            at(),
+            purpose=purpose,
+            override_reason=override_reason,
+            autodialed=intent.via is not Via.AGENT,
+        )
+        if on_decision is not None:
+            on_decision(decision)
+
+    return check

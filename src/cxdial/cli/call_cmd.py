@@ -1,0 +1,204 @@
+"""``cxdial call`` and ``cxdial auth check``: one call now, and proof that auth works."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from cxdial.calls import CallPlacer, CallResult, PlacedCall, Via
+from cxdial.calls.compliance_hook import gate_check
+from cxdial.cli.app import console, state_of
+from cxdial.compliance import AttemptHistory, Decision, DncIndex, Gate, Purpose
+from cxdial.cxone import Client
+from cxdial.errors import ConfigurationError, ValidationError
+from cxdial.store import Ledger
+
+__all__ = ["register"]
+
+auth_app = typer.Typer(help="Check credentials against the CXone tenant (or the emulator).")
+
+
+def _parse_at(value: str | None) -> datetime:
+    if value is None:
+        return datetime.now(UTC)
+    try:
+        at = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise ValidationError(
+            f"--at {value!r} is not an ISO-8601 instant",
+            field="at",
+            fix="e.g. 2026-11-23T15:00:00-05:00",
+        ) from exc
+    if at.tzinfo is None:
+        raise ValidationError(
+            f"--at {value!r} has no UTC offset", field="at", fix="add Z or an offset like -05:00"
+        )
+    return at
+
+
+def _result_json(placed: PlacedCall, result: CallResult | None, decision: Decision | None) -> str:
+    out: dict[str, object] = {
+        "contact_id": placed.contact_id,
+        "to": placed.intent.to,
+        "caller_id": placed.intent.caller_id,
+        "via": placed.intent.via.value,
+        "context_id": placed.intent.context_id,
+        "idempotency_key": placed.intent.idempotency_key,
+    }
+    if decision is not None:
+        out["compliance"] = {
+            "allowed": decision.allowed,
+            "zones": list(decision.zones),
+            "rule_set_version": decision.rule_set_version,
+        }
+    if result is not None:
+        out.update(
+            outcome=result.outcome.value,
+            reason=result.reason,
+            duration_seconds=result.duration_seconds,
+            agent_seconds=result.agent_seconds,
+            disposition_id=result.disposition_id,
+        )
+    return json.dumps(out)
+
+
+def call(
+    ctx: typer.Context,
+    to: str = typer.Argument(..., help="number to call, E.164 (e.g. +12025550143)"),
+    caller_id: str | None = typer.Option(
+        None, "--from", envvar="CXDIAL_CALLER_ID", help="caller ID the business unit owns"
+    ),
+    skill: int | None = typer.Option(None, "--skill", envvar="CXDIAL_SKILL_ID", help="skill id"),
+    via: Via = typer.Option(Via.SCRIPT, "--via", help="script | callback | agent"),
+    context_id: str | None = typer.Option(None, "--context-id", help="your correlation id"),
+    wait: bool = typer.Option(False, "--wait", help="follow the call to its outcome"),
+    timeout: float = typer.Option(120.0, "--timeout", help="seconds to follow with --wait"),
+    purpose: Purpose = typer.Option(Purpose.TELEMARKETING, "--purpose", help="purpose of the call"),
+    state: str | None = typer.Option(None, "--state", help="callee's state (address)"),
+    postal_code: str | None = typer.Option(None, "--postal-code", help="callee's ZIP code"),
+    timezone: str | None = typer.Option(None, "--timezone", help="callee's IANA time zone"),
+    phone_type: str | None = typer.Option(None, "--phone-type", help="mobile|landline|voip"),
+    consent: str | None = typer.Option(None, "--consent", help="none|express|express_written"),
+    consent_at: str | None = typer.Option(None, "--consent-at", help="when consent was given"),
+    revoked_at: str | None = typer.Option(None, "--revoked-at", help="when it was revoked"),
+    ebr_at: str | None = typer.Option(None, "--ebr-at", help="last purchase (EBR)"),
+    inquiry_at: str | None = typer.Option(None, "--inquiry-at", help="last inquiry (EBR)"),
+    subject: str | None = typer.Option(None, "--subject", help="subject (state call caps)"),
+    debt_id: str | None = typer.Option(None, "--debt-id", help="debt (Reg F caps)"),
+    dnc: list[Path] = typer.Option([], "--dnc", help="DNC list file (repeatable)"),
+    history: Path | None = typer.Option(None, "--history", help="CSV of earlier attempts"),
+    at: str | None = typer.Option(None, "--at", help="instant to check against (default now)"),
+    override_reason: str | None = typer.Option(
+        None, "--override-reason", help="logged override; informational calls only"
+    ),
+    as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
+) -> None:
+    """Place one call now — after the compliance gate cleared it — and optionally follow it."""
+    settings = state_of(ctx).settings()
+    caller = caller_id or settings.caller_id
+    skill_id = skill or settings.skill_id
+    if caller is None:
+        raise ConfigurationError(
+            "no caller ID", field="caller_id", fix="pass --from or set CXDIAL_CALLER_ID"
+        )
+    if skill_id is None:
+        raise ConfigurationError(
+            "no skill to dial on", field="skill_id", fix="pass --skill or set CXDIAL_SKILL_ID"
+        )
+    gate = Gate(
+        dnc=DncIndex.from_files(dnc) if dnc else None,
+        history=AttemptHistory.from_csv(history) if history else None,
+        ledger=Ledger(settings.database_url),
+    )
+    decisions: list[Decision] = []
+    hook = gate_check(
+        gate,
+        purpose=purpose,
+        attributes={
+            "state": state,
+            "postal_code": postal_code,
+            "timezone": timezone,
+            "phone_type": phone_type,
+            "consent": consent,
+            "consent_at": consent_at,
+            "revoked_at": revoked_at,
+            "ebr_at": ebr_at,
+            "inquiry_at": inquiry_at,
+            "subject": subject,
+            "debt_id": debt_id,
+        },
+        override_reason=override_reason,
+        at=lambda: _parse_at(at),
+        on_decision=decisions.append,
+    )
+    with Client.from_settings(settings) as client:
+        placer = CallPlacer(client, pre_dial=hook, script_path=settings.dial_script_path)
+        with placer.sessions_closed():
+            placed, result = placer.call(
+                to,
+                caller_id=caller,
+                skill_id=skill_id,
+                via=via,
+                context_id=context_id,
+                wait=wait,
+                timeout=timeout,
+            )
+    decision = decisions[-1] if decisions else None
+    if as_json:
+        console.print_json(_result_json(placed, result, decision))
+        return
+    console.print(
+        f"[green]dialed[/] {placed.intent.to} from {placed.intent.caller_id} "
+        f"via {placed.intent.via.value}: contact {placed.contact_id}, "
+        f"context {placed.intent.context_id}"
+    )
+    if decision is not None and decision.override_reason:
+        console.print(f"[yellow]compliance override:[/] {decision.override_reason}")
+    if result is not None:
+        console.print(
+            f"outcome: [bold]{result.outcome.value}[/] ({result.reason}); "
+            f"duration {result.duration_seconds}s, agent {result.agent_seconds}s"
+        )
+
+
+@auth_app.command("check")
+def auth_check(
+    ctx: typer.Context,
+    as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
+) -> None:
+    """Discover the tenant, get a token, and show what it grants."""
+    settings = state_of(ctx).settings()
+    settings.require("access_key_id", "access_key_secret", "client_id", "client_secret")
+    with Client.from_settings(settings) as client:
+        info = client.authenticate()
+        unit = client.business_unit.get()
+    claims = info.claims
+    expires = info.expires_at.isoformat() if info.expires_at else None
+    facts = {
+        "issuer": info.issuer,
+        "api_endpoint": info.api_endpoint,
+        "tenant_id": info.tenant_id,
+        "business_unit": claims.get("icBUId"),
+        "cluster": claims.get("icClusterId"),
+        "user": claims.get("sub"),
+        "token_expires_at": expires,
+        "permissions": "security profile of the access key's user (CXone has no OAuth scopes)",
+        "predictive_allowed": unit.allow_predictive_dialing,
+    }
+    if as_json:
+        console.print_json(json.dumps(facts, default=str))
+        return
+    table = Table(title="CXone authentication", show_header=False)
+    for key, value in facts.items():
+        table.add_row(key, str(value))
+    console.print(table)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``call`` and ``auth`` to the root app."""
+    app.command("call")(call)
+    app.add_typer(auth_app, name="auth")

@@ -1,0 +1,172 @@
+"""``cxdial call`` and ``cxdial auth check``: what users type, and the exit codes they get."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import CALLER, SKILL, Emulator
+from cxdial.cli import main
+
+CONSENTED = ["--state", "DC", "--consent", "express_written", "--consent-at", "2026-01-01"]
+MORNING = ["--at", "2026-11-24T10:00:00-05:00"]
+
+
+@pytest.fixture
+def env(emulator: Emulator, monkeypatch: pytest.MonkeyPatch, tmp_path: object) -> Emulator:
+    """CXDIAL_* pointing at the emulator, and a throw-away store."""
+    for key, value in emulator.env().items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setenv("CXDIAL_DATABASE_URL", f"sqlite:///{tmp_path}/store.db")
+    return emulator
+
+
+def test_call_places_the_call_and_prints_json(
+    env: Emulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A cleared call exits 0 and reports contact, mechanism and correlation id."""
+    code = main(
+        [
+            "call",
+            "+12025550000",
+            "--from",
+            CALLER,
+            "--skill",
+            str(SKILL),
+            "--json",
+            "--context-id",
+            "cli-ctx-1",
+            *CONSENTED,
+            *MORNING,
+        ]
+    )
+    assert code == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["context_id"] == "cli-ctx-1"
+    assert out["via"] == "script"
+    assert out["contact_id"] > 0
+    assert out["compliance"]["allowed"] is True
+
+
+def test_call_blocked_by_compliance_exits_3_and_dials_nothing(
+    env: Emulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A call at 02:00 local exits 3, names OUTSIDE_HOURS and the next allowed time."""
+    before = len(env.dials())
+    code = main(
+        [
+            "call",
+            "+12025550000",
+            "--from",
+            CALLER,
+            "--skill",
+            str(SKILL),
+            *CONSENTED,
+            "--at",
+            "2026-11-24T02:00:00-05:00",
+        ]
+    )
+    assert code == 3
+    err = capsys.readouterr().err
+    assert "OUTSIDE_HOURS" in err
+    assert "next allowed" in err
+    assert len(env.dials()) == before
+
+
+def test_informational_override_is_honoured_and_logged(
+    env: Emulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An informational call may be overridden with a reason; the override is reported."""
+    code = main(
+        [
+            "call",
+            "+12025550000",
+            "--from",
+            CALLER,
+            "--skill",
+            str(SKILL),
+            "--purpose",
+            "informational",
+            "--state",
+            "DC",
+            "--at",
+            "2026-11-24T02:00:00-05:00",
+            "--override-reason",
+            "outage notice",
+        ]
+    )
+    assert code == 0
+    assert "outage notice" in capsys.readouterr().out
+
+
+def test_invalid_number_exits_2_naming_the_field(
+    env: Emulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A malformed destination is an input error (exit 2) that names ``to``."""
+    code = main(["call", "12345", "--from", CALLER, "--skill", str(SKILL), *CONSENTED, *MORNING])
+    assert code == 2
+    assert "to" in capsys.readouterr().err
+
+
+def test_missing_caller_id_exits_2(env: Emulator, capsys: pytest.CaptureFixture[str]) -> None:
+    """Without --from or CXDIAL_CALLER_ID the command says how to supply one."""
+    code = main(["call", "+12025550000", "--skill", str(SKILL)])
+    assert code == 2
+    assert "CXDIAL_CALLER_ID" in capsys.readouterr().err
+
+
+def test_wait_prints_the_outcome(env: Emulator, capsys: pytest.CaptureFixture[str]) -> None:
+    """With --wait the command follows the call; a busy line is reported as busy."""
+    env.control("POST", "clock/advance", {"seconds": 1})
+    code = main(
+        [
+            "call",
+            "+12025550002",
+            "--from",
+            CALLER,
+            "--skill",
+            str(SKILL),
+            "--wait",
+            "--timeout",
+            "0",
+            "--json",
+            *CONSENTED,
+            *MORNING,
+        ]
+    )
+    assert code == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["outcome"] in {"busy", "pending"}
+
+
+def test_auth_check_shows_issuer_endpoint_and_expiry(
+    env: Emulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``auth check`` discovers the tenant and prints issuer, API endpoint and token expiry."""
+    code = main(["auth", "check", "--json"])
+    assert code == 0
+    facts = json.loads(capsys.readouterr().out)
+    assert facts["issuer"] == env.url
+    assert facts["api_endpoint"].startswith(env.url)
+    assert facts["token_expires_at"]
+    assert facts["tenant_id"]
+
+
+def test_auth_check_with_wrong_secret_exits_1(
+    env: Emulator, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Refused credentials are an API error (exit 1) with CXone's reason."""
+    monkeypatch.setenv("CXDIAL_ACCESS_KEY_SECRET", "wrong")
+    code = main(["auth", "check"])
+    assert code == 1
+    assert "error" in capsys.readouterr().err
+
+
+def test_auth_check_without_credentials_exits_2(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Missing credentials are a configuration error naming the variables to set."""
+    code = main(["auth", "check"])
+    assert code == 2
+    assert "CXDIAL_ACCESS_KEY_ID" in capsys.readouterr().err
