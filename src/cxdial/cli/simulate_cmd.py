@@ -102,36 +102,24 @@ def _table(rows: list[dict[str, Any]], scenario: Scenario) -> Table:
         title=f"{scenario.name}: {scenario.agents} agents, {scenario.hours:g} h "
         f"× {scenario.days} day(s), cap {scenario.cap:.1%}"
     )
-    for col in (
-        "policy",
-        "util",
-        "talk m/h",
-        "aband.",
-        "30 d",
-        "dials",
-        "live",
-        "drops",
-        "wait s",
-        "lines",
-        "bound",
-        "ratio",
-    ):
-        table.add_column(col, justify="left" if col == "policy" else "right")
+    table.add_column("policy", no_wrap=True)
+    columns: list[tuple[str, Any]] = [
+        ("util", lambda r: f"{r['utilization']:.1%}"),
+        ("talk m/h", lambda r: f"{r['talk_minutes_per_agent_hour']:.1f}"),
+        ("aband.", lambda r: f"{r['abandon_rate']:.2%}"),
+        ("dials", lambda r: f"{r['dials']:,.0f}"),
+        ("live", lambda r: f"{r['live_answers']:,.0f}"),
+        ("drops", lambda r: f"{r['abandoned']:,.0f}"),
+        ("lines", lambda r: f"{r['trunk_peak']:.0f}"),
+        ("bound", lambda r: f"{r['bound']:.1%}" if r["bound"] else "—"),
+        ("of bound", lambda r: f"{r['bound_ratio']:.0%}" if r["bound_ratio"] else "—"),
+    ]
+    if scenario.days > 1:
+        columns.insert(3, ("worst 30 d", lambda r: f"{r['abandon_rate_30d_max']:.2%}"))
+    for name, _ in columns:
+        table.add_column(name, justify="right")
     for r in rows:
-        table.add_row(
-            r["policy"],
-            f"{r['utilization']:.1%}",
-            f"{r['talk_minutes_per_agent_hour']:.1f}",
-            f"{r['abandon_rate']:.2%}",
-            f"{r['abandon_rate_30d_max']:.2%}",
-            f"{r['dials']:,.0f}",
-            f"{r['live_answers']:,.0f}",
-            f"{r['abandoned']:,.0f}",
-            f"{r['agent_wait']:.0f}",
-            f"{r['trunk_peak']:.0f}",
-            f"{r['bound']:.1%}" if r["bound"] else "—",
-            f"{r['bound_ratio']:.0%}" if r["bound_ratio"] else "—",
-        )
+        table.add_row(r["policy"], *(cell(r) for _, cell in columns))
     return table
 
 

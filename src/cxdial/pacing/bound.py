@@ -23,7 +23,13 @@ import scipy.sparse
 
 from cxdial.errors import CxdialError, ValidationError
 
-__all__ = ["DEFAULT_BOUND_CACHE", "Bound", "lp_bound", "progressive_utilization"]
+__all__ = [
+    "DEFAULT_BOUND_CACHE",
+    "Bound",
+    "forget_bounds",
+    "lp_bound",
+    "progressive_utilization",
+]
 
 DEFAULT_BOUND_CACHE = Path("~/.cache/cxdial/bounds")
 _MEMORY: dict[str, Bound] = {}
@@ -49,6 +55,11 @@ class Bound:
     """Truncation level D of the state space used."""
     truncation_mass: float
     """Time fraction spent at d = D (0 when D was large enough)."""
+
+
+def forget_bounds() -> None:
+    """Empty the in-memory cache (the disk cache stays)."""
+    _MEMORY.clear()
 
 
 def progressive_utilization(answer_rate: float, handle_time: float, dial_time: float) -> float:

@@ -77,6 +77,7 @@ class PredictivePolicy:
         self._w = [0.0, 0.0, 0.0, 0.0, 0.0]  # busy-s, flight-s, completions, resolved, live
         self._seen = (0, 0, 0, 0)  # live, abandoned, resolved, completions
         self._next_control = 0.0
+        self._last_control = 0.0
         self._history: deque[tuple[float, int, int]] = deque()  # (t, live, abandoned)
 
     @property
@@ -121,8 +122,9 @@ class PredictivePolicy:
 
     def _control(self, state: DialerState) -> None:
         now = state.now
-        span = now - (self._next_control - self.control_every)
-        decay = math.exp(-max(span, 0.0) / self.memory)
+        span = min(max(now - self._last_control, 0.0), 2 * self.control_every)  # pauses don't age
+        self._last_control = now
+        decay = math.exp(-span / self.memory)
         live, abandoned, resolved = (
             state.live_answers,
             state.abandoned,

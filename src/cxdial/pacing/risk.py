@@ -31,9 +31,10 @@ def risk_table(
     max_risk: float = 0.2,
     limit: int = 5000,
 ) -> np.ndarray:
-    """Rows k = 0.. until even b = 0 exceeds ``max_risk`` (or ``limit`` rows)."""
+    """Rows k = 0.. until even b = 0 exceeds ``max_risk`` × the largest possible risk."""
     inv_h, inv_r = 1.0 / handle_time, 1.0 / dial_time
     full = math.exp(-n * grace * inv_h)
+    stop = max_risk * full
     bh = [b * inv_h for b in range(n + 1)]
     q = 1.0 - p
     rows: list[list[float]] = []
@@ -50,7 +51,7 @@ def risk_table(
         row[n] = (full * inv_r + bh[n] * below + kr * last[n]) / (bh[n] + base)
         rows.append(row)
         last = row
-        if row[0] > max_risk:
+        if row[0] > stop:
             break
     return np.asarray(rows)
 

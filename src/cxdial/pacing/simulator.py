@@ -193,8 +193,6 @@ def simulate(scenario: Scenario, policy: PacingPolicy, seed: int = 0) -> SimResu
             if not dialing or agents == 0 or records == 0:
                 continue
             lines = in_flight + len(waiting) + busy
-            if lines > peak_lines:
-                peak_lines = lines
             free_lines = None if trunks is None else trunks - lines
             want = launch(
                 DialerState(
@@ -205,6 +203,10 @@ def simulate(scenario: Scenario, policy: PacingPolicy, seed: int = 0) -> SimResu
                 want = free_lines
             if 0 <= records < want:
                 want = records
+            if want <= 0:
+                continue
+            if lines + want > peak_lines:
+                peak_lines = lines + want
             if drift:  # the live-answer rate moves linearly over the day, from no-answers
                 u_shift = drift * (t - t0) / length
             for _ in range(want):
