@@ -124,7 +124,7 @@ class Gate:
         loc = locate(facts.zones, presumed_state(self.rules, facts), address)
         key = ProfileKey(
             zones=loc.zones,
-            states=loc.states,
+            states=tuple(st for st in loc.states if st in self.rules.state_codes),
             unplaced=loc.unplaced,
             nongeo=facts.kind == "nongeo",
             purpose=purpose,

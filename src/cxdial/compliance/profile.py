@@ -9,7 +9,7 @@ of the table once — the same function, so the two entry points cannot disagree
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from datetime import time as dtime
 from functools import lru_cache
 
@@ -168,36 +168,80 @@ def _next_allowed(w: _Windows, zones: tuple[str, ...], at: datetime) -> datetime
     return None
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=4096)
+def _applicable(
+    rules: RuleSet, states: tuple[str, ...], purpose: Purpose, autodialed: bool, day: date
+) -> tuple[Rule, ...]:
+    at = datetime.combine(day, dtime(12, 0), tzinfo=UTC)
+    found = rules.rules(states=states, purpose=purpose, autodialed=autodialed, at=at)
+    return tuple(r for _, r in found)
+
+
+@lru_cache(maxsize=16384)
+def _window_verdict(
+    rules: RuleSet, zones: tuple[str, ...], rule_ids: tuple[str, ...], at: datetime, guard: int
+) -> tuple[dict[ReasonCode, str], datetime | None]:
+    """Window reasons (and the next allowed instant) for one zone set and rule selection."""
+    chosen = [rules.by_id[i] for i in rule_ids]
+    w = _Windows(
+        hours=tuple(r for r in chosen if isinstance(r, HoursRule)),
+        days=tuple(r for r in chosen if isinstance(r, DaysRule)),
+        emergencies=tuple(r for r in chosen if isinstance(r, EmergencyRule)),
+        guard_minutes=guard,
+    )
+    reasons = _check_instant(w, zones, at)
+    window_only = bool(reasons) and ReasonCode.EMERGENCY not in reasons
+    return reasons, _next_allowed(w, zones, at) if window_only else None
+
+
+@dataclass(frozen=True, slots=True)
+class _Selection:
+    window_ids: tuple[str, ...]
+    consent: tuple[ConsentRule, ...]
+    dnc: tuple[DncRule, ...]
+    caps: tuple[CapRule | CooldownRule, ...]
+    revocation: bool
+
+
+@lru_cache(maxsize=16384)
+def _select(
+    rules: RuleSet, states: tuple[str, ...], purpose: Purpose, autodialed: bool, day: date,
+    consent: ConsentLevel, ebr: bool,
+) -> _Selection:
+    """The applicable, non-exempt rules, split by kind."""
+    probe = ProfileKey((), states, False, False, purpose, autodialed, PhoneType.UNKNOWN,
+                       consent, ebr)
+    applicable = [
+        r for r in _applicable(rules, states, purpose, autodialed, day) if not _exempt(r, probe)
+    ]
+    return _Selection(
+        window_ids=tuple(
+            r.id for r in applicable if isinstance(r, HoursRule | DaysRule | EmergencyRule)
+        ),
+        consent=tuple(r for r in applicable if isinstance(r, ConsentRule)),
+        dnc=tuple(r for r in applicable if isinstance(r, DncRule)),
+        caps=tuple(r for r in applicable if isinstance(r, CapRule | CooldownRule)),
+        revocation=any(isinstance(r, RevocationRule) for r in applicable),
+    )
+
+
+@lru_cache(maxsize=65536)
 def evaluate_profile(
     rules: RuleSet, key: ProfileKey, at: datetime, guard_minutes: int = 0
 ) -> ProfileVerdict:
     """Window, day, emergency, consent and non-geographic rules for one profile."""
-    applicable = [
-        r
-        for _, r in rules.rules(
-            states=key.states, purpose=key.purpose, autodialed=key.autodialed, at=at
-        )
-        if not _exempt(r, key)
-    ]
-    w = _Windows(
-        hours=tuple(r for r in applicable if isinstance(r, HoursRule)),
-        days=tuple(r for r in applicable if isinstance(r, DaysRule)),
-        emergencies=tuple(r for r in applicable if isinstance(r, EmergencyRule)),
-        guard_minutes=guard_minutes,
-    )
+    at = at.astimezone(UTC)
+    sel = _select(rules, key.states, key.purpose, key.autodialed, at.date(), key.consent,
+                  key.ebr)
+    window_reasons, nxt = _window_verdict(rules, key.zones, sel.window_ids, at, guard_minutes)
     reasons: dict[ReasonCode, str] = {}
     if key.nongeo and key.unplaced and key.purpose is Purpose.TELEMARKETING:
         reasons[ReasonCode.NON_GEOGRAPHIC] = (
             "toll-free/non-geographic number and no address: its location is unknown"
         )
-    reasons.update(_check_instant(w, key.zones, at))
-    for r in applicable:
-        if (
-            isinstance(r, ConsentRule)
-            and key.phone_type in r.line_types
-            and CONSENT_RANK[key.consent] < CONSENT_RANK[r.requires]
-        ):
+    reasons.update(window_reasons)
+    for r in sel.consent:
+        if key.phone_type in r.line_types and CONSENT_RANK[key.consent] < CONSENT_RANK[r.requires]:
             reasons.setdefault(
                 ReasonCode.NO_CONSENT,
                 f"{r.id}: needs {r.requires} consent for a {key.phone_type} line, "
@@ -209,9 +253,14 @@ def evaluate_profile(
     }
     return ProfileVerdict(
         reasons=reasons,
-        local_times=tuple(at.astimezone(zone_info(z)) for z in key.zones),
-        next_allowed_at=_next_allowed(w, key.zones, at) if window_only else None,
-        dnc_rules=tuple(r for r in applicable if isinstance(r, DncRule)),
-        caps=tuple(r for r in applicable if isinstance(r, CapRule | CooldownRule)),
-        revocation=any(isinstance(r, RevocationRule) for r in applicable),
+        local_times=_local_times(key.zones, at),
+        next_allowed_at=nxt if window_only else None,
+        dnc_rules=sel.dnc,
+        caps=sel.caps,
+        revocation=sel.revocation,
     )
+
+
+@lru_cache(maxsize=16384)
+def _local_times(zones: tuple[str, ...], at: datetime) -> tuple[datetime, ...]:
+    return tuple(at.astimezone(zone_info(z)) for z in zones)

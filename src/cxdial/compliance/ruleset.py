@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time
+from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -72,6 +73,11 @@ class Window(_Strict):
         return cls(start=time.fromisoformat(start.strip()), end=time.fromisoformat(end.strip()))
 
 
+@lru_cache(maxsize=256)
+def _window(text: str) -> Window:
+    return Window.parse(text)
+
+
 class _RuleBase(_Strict):
     id: str
     title: str
@@ -120,7 +126,7 @@ class HoursRule(_RuleBase):
             text = self.windows["all"]
         else:
             return "unrestricted"
-        return None if text is None else Window.parse(text)
+        return None if text is None else _window(text)
 
 
 class HolidayCalendar(_Strict):
@@ -246,6 +252,8 @@ class RuleSet:
         self.by_code = {j.jurisdiction: j for j in self.jurisdictions}
         ebrs = [j.ebr for j in self.jurisdictions if j.ebr is not None]
         self.ebr = ebrs[0] if ebrs else Ebr()
+        self.by_id: dict[str, Rule] = {r.id: r for j in self.jurisdictions for r in j.rules}
+        self.state_codes = frozenset(j.jurisdiction for j in self.jurisdictions if j.is_state)
         self.presumed_state: dict[str, str] = {
             npa: j.jurisdiction for j in self.jurisdictions if j.is_state for npa in j.area_codes
         }

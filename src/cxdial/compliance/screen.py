@@ -9,7 +9,7 @@ evaluated once with the very function ``Gate.check`` uses and joined back.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
@@ -25,10 +25,10 @@ from cxdial.compliance.models import (
     Purpose,
     ReasonCode,
 )
-from cxdial.compliance.parsing import months_before, zone_info
+from cxdial.compliance.parsing import months_before
 from cxdial.compliance.phones import CLEAN_PATTERN, geo_pattern, nongeo_pattern, prefix_tables
 from cxdial.compliance.profile import ProfileKey, evaluate_profile
-from cxdial.compliance.ruleset import CapRule, CooldownRule
+from cxdial.compliance.ruleset import CapRule, ConsentRule, CooldownRule
 from cxdial.compliance.table import LINE, RowError, prepare
 
 if TYPE_CHECKING:
@@ -41,8 +41,6 @@ REPORT_COLUMNS = (
 )
 _BIT = {code: 1 << REASON_ORDER[code] for code in ReasonCode}
 _WINDOW_MASK = sum(_BIT[c] for c in WINDOW_REASONS)
-_KEY = ("zs", "zip_zone", "zip_state", "state", "timezone", "presumed", "kind",
-        "phone_type", "consent_eff", "ebr")
 
 
 @dataclass
@@ -159,31 +157,77 @@ def _consent_columns(df: pl.DataFrame, gate: Gate, at: datetime) -> pl.DataFrame
     )
 
 
-def _profiles(
-    df: pl.DataFrame, gate: Gate, at: datetime, purpose: Purpose, autodialed: bool,
-    cap_ids: list[str],
-) -> pl.DataFrame:
+_LOC_KEY = ("zs", "zip_zone", "zip_state", "state", "timezone", "presumed", "kind")
+_PROFILE_KEY = ("loc", "phone_type", "consent_eff", "ebr")
+
+
+def _locations(df: pl.DataFrame, gate: Gate) -> tuple[pl.DataFrame, list[Any]]:
+    """Map each row's location inputs to a location id (distinct zones/states/placement).
+
+    States without rules of their own only matter for zones (when no ZIP zone is known),
+    so they are dropped from the key first: both keep ``locate``'s result for the rules.
+    """
+    codes = list(gate.rules.state_codes)
+    df = df.with_columns(
+        pl.when(pl.col("zip_zone").is_null() | pl.col("state").is_in(codes))
+        .then(pl.col("state")).alias("state"),
+        pl.when(pl.col("zip_state").is_in(codes)).then(pl.col("zip_state")).alias("zip_state"),
+    )
+    fill = {k: "" for k in ("zip_zone", "zip_state", "state", "timezone", "presumed")}
+    df = df.with_columns(pl.col(k).fill_null(v) for k, v in fill.items())
     zonesets, _ = prefix_tables()
-    combos = df.select(_KEY).unique()
-    stale_cache: dict[str, str | None] = {}
-    rows: list[dict[str, Any]] = []
-    for combo in combos.iter_rows(named=True):
-        out: dict[str, Any] = dict(combo)
-        if combo["kind"] == "invalid":
-            out.update(mask=_BIT[ReasonCode.INVALID_NUMBER], zones=None, local_times=None,
-                       nxt=None, revocation=False, national_on=False, state_on=False,
-                       internal_on=False, **{c: False for c in cap_ids})
-            rows.append(out)
+    keys = df.select(_LOC_KEY).unique()
+    ids: dict[tuple[Any, ...], int] = {}
+    locs: list[Any] = []
+    loc_col: list[int] = []
+    for zs, zip_zone, zip_state, state, tz, presumed, kind in keys.iter_rows():
+        if kind == "invalid":
+            loc_col.append(-1)
             continue
-        address = address_parts(combo["zip_zone"], combo["zip_state"], combo["state"],
-                                combo["timezone"])
-        number_zones = zonesets[combo["zs"]] if combo["zs"] >= 0 else ()
-        loc = locate(number_zones, combo["presumed"], address)
+        address = address_parts(zip_zone or None, zip_state or None, state or None, tz or None)
+        loc = locate(zonesets[zs] if zs >= 0 else (), presumed or None, address)
+        rel = tuple(st for st in loc.states if st in gate.rules.state_codes)
+        ident = (loc.zones, rel, loc.unplaced, kind == "nongeo")
+        if ident not in ids:
+            ids[ident] = len(locs)
+            locs.append(ident)
+        loc_col.append(ids[ident])
+    keys = keys.with_columns(pl.Series("loc", loc_col, dtype=pl.Int64))
+    df = df.join(keys, on=list(_LOC_KEY), how="left", maintain_order="left")
+    return df, locs
+
+
+def _profiles(
+    df: pl.DataFrame, locs: list[Any], gate: Gate, at: datetime, purpose: Purpose,
+    autodialed: bool, cap_ids: list[str],
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    # Line types the consent rules treat alike collapse to one representative.
+    consent_rules = [r for r in gate.rules.by_id.values() if isinstance(r, ConsentRule)]
+    reps: dict[tuple[bool, ...], str] = {}
+    alias = {}
+    for pt in PhoneType:
+        signature = tuple(pt in r.line_types for r in consent_rules)
+        alias[pt.value] = reps.setdefault(signature, pt.value)
+    df = df.with_columns(
+        pl.col("phone_type").replace_strict(list(alias), list(alias.values()),
+                                            return_dtype=pl.String)
+    )
+    combos = df.select(_PROFILE_KEY).unique()
+    stale_cache: dict[str, str | None] = {}
+    texts: dict[int, tuple[str, str]] = {}
+    rows: list[tuple[Any, ...]] = []
+    none_caps = (False,) * len(cap_ids)
+    for loc_id, phone_type, consent, ebr in combos.iter_rows():
+        head = (loc_id, phone_type, consent, ebr)
+        if loc_id < 0:
+            rows.append((*head, _BIT[ReasonCode.INVALID_NUMBER], None, None, None,
+                         False, False, False, False, *none_caps))
+            continue
+        zones, states, unplaced, nongeo = locs[loc_id]
         key = ProfileKey(
-            zones=loc.zones, states=loc.states, unplaced=loc.unplaced,
-            nongeo=combo["kind"] == "nongeo", purpose=purpose, autodialed=autodialed,
-            phone_type=PhoneType(combo["phone_type"]),
-            consent=ConsentLevel(combo["consent_eff"]), ebr=bool(combo["ebr"]),
+            zones=zones, states=states, unplaced=unplaced, nongeo=nongeo, purpose=purpose,
+            autodialed=autodialed, phone_type=PhoneType(phone_type),
+            consent=ConsentLevel(consent), ebr=bool(ebr),
         )
         verdict = evaluate_profile(gate.rules, key, at, gate.guard_minutes)
         mask = sum(_BIT[c] for c in verdict.reasons)
@@ -194,23 +238,23 @@ def _profiles(
                 )
             if stale_cache[rule.id]:
                 mask |= _BIT[ReasonCode.DNC_STALE]
+        if loc_id not in texts:
+            texts[loc_id] = (";".join(zones),
+                             ";".join(t.isoformat() for t in verdict.local_times))
         registries = {r.registry for r in verdict.dnc_rules}
         applied = {c.id for c in verdict.caps}
-        out.update(
-            mask=mask,
-            zones=";".join(loc.zones),
-            local_times=";".join(t.isoformat() for t in verdict.local_times),
-            nxt=verdict.next_allowed_at.astimezone(zone_info("UTC")).isoformat()
-            if verdict.next_allowed_at else None,
-            revocation=verdict.revocation,
-            national_on="national" in registries,
-            state_on="state" in registries,
-            internal_on="internal" in registries,
-            **{c: c in applied for c in cap_ids},
-        )
-        rows.append(out)
-    return pl.DataFrame(rows, schema_overrides={"mask": pl.Int64, "nxt": pl.String,
-                                                "zones": pl.String, "local_times": pl.String})
+        nxt = verdict.next_allowed_at
+        rows.append((
+            *head, mask, *texts[loc_id],
+            nxt.astimezone(UTC).isoformat() if nxt is not None else None,
+            verdict.revocation, "national" in registries, "state" in registries,
+            "internal" in registries, *(c in applied for c in cap_ids),
+        ))
+    schema: dict[str, Any] = {k: combos.schema[k] for k in _PROFILE_KEY}
+    schema.update(mask=pl.Int64, zones=pl.String, local_times=pl.String, nxt=pl.String,
+                  revocation=pl.Boolean, national_on=pl.Boolean, state_on=pl.Boolean,
+                  internal_on=pl.Boolean, **dict.fromkeys(cap_ids, pl.Boolean))
+    return df, pl.DataFrame(rows, schema=schema, orient="row")
 
 
 def _cap_hits(df: pl.DataFrame, rule: CapRule | CooldownRule, history: AttemptHistory,
@@ -256,17 +300,14 @@ def screen_table(
     input_columns = [c for c in table.columns if c != LINE]
     typed, raw, errors = prepare(table)
     df = _consent_columns(_address_columns(_phone_columns(typed, gate)), gate, at)
-    fill = {"zip_zone": "", "zip_state": "", "state": "", "timezone": "", "presumed": ""}
-    df = df.with_columns(pl.col(k).fill_null(v) for k, v in fill.items())
     caps = [
         r for j in gate.rules.jurisdictions for r in j.rules
         if isinstance(r, CapRule | CooldownRule) and purpose in r.applies_to.purposes
     ]
     cap_ids = [r.id for r in caps]
-    profiles = _profiles(df.with_columns(pl.col(k).replace("", None) for k in fill),
-                         gate, at, purpose, autodialed, cap_ids)
-    profiles = profiles.with_columns(pl.col(k).fill_null(v) for k, v in fill.items())
-    df = df.join(profiles, on=list(_KEY), how="left", maintain_order="left")
+    df, locs = _locations(df, gate)
+    df, profiles = _profiles(df, locs, gate, at, purpose, autodialed, cap_ids)
+    df = df.join(profiles, on=list(_PROFILE_KEY), how="left", maintain_order="left")
     nat = pl.col("national")
     mask = pl.col("mask")
     for registry, code in DNC_REASON.items():
