@@ -64,6 +64,11 @@ class Settings(BaseModel):
         description="client-side requests per second; CXone publishes no limit, so be gentle",
     )
     rate_burst: int = Field(default=20, ge=1)
+    verify_settle: float = Field(
+        default=2.0,
+        ge=0,
+        description="after an ambiguous write, wait this long before checking it a second time",
+    )
     token_refresh_margin: float = Field(
         default=600.0, ge=0, description="refresh this many seconds before the token expires"
     )

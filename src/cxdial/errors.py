@@ -17,7 +17,8 @@
         ├── ServerError               5xx
         ├── PartialFailure            200 with per-item failures on a batch endpoint
         └── APIConnectionError        no usable response at all
-            └── APITimeout            the request timed out
+            ├── APITimeout            the request timed out
+            └── AmbiguousWrite        a write's effect is unknown and could not be verified
 
 ``str(err)`` always carries what went wrong, the request id when CXone gave one, the
 field at fault and the fix, so a log line is enough to act on.
@@ -33,6 +34,7 @@ __all__ = [
     "APIConnectionError",
     "APIError",
     "APITimeout",
+    "AmbiguousWrite",
     "AuthenticationError",
     "BadRequest",
     "ComplianceBlocked",
@@ -212,6 +214,21 @@ class APIConnectionError(APIError):
 
 class APITimeout(APIConnectionError):
     """The request timed out."""
+
+
+class AmbiguousWrite(APIConnectionError):
+    """A write failed in a way that leaves its effect unknown, and nothing could verify it.
+
+    Not retried, because CXone honours no idempotency key: repeating could dial twice.
+    ``cause`` is the underlying error; ``idempotency_key`` identifies the attempt in logs.
+    """
+
+    def __init__(
+        self, message: str, *, cause: APIError, idempotency_key: str | None, **kw: Any
+    ) -> None:
+        super().__init__(message, **kw)
+        self.cause = cause
+        self.idempotency_key = idempotency_key
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,11 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from cxone_helpers import Control, SyncASGITransport
+from cxone_helpers import Control
 from fastapi import FastAPI
 
 from cxdial.emulator import EmulatorConfig, create_app
+from cxdial.emulator.testing import SyncASGITransport
 
 
 @pytest.fixture

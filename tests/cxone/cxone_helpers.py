@@ -1,13 +1,11 @@
-"""Helpers for the CXone client tests: settings, the control API, a sync ASGI transport."""
+"""Helpers for the CXone client tests: settings, the control API, a mock tenant."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Coroutine
-from contextlib import AbstractContextManager
 from typing import Any, TypeVar
 
-import anyio.from_thread
 import httpx
 import jwt
 from fastapi import FastAPI
@@ -70,31 +68,6 @@ class Control:
     def fault(self, path_contains: str, fault: str, **extra: Any) -> None:
         """Queue a one-shot fault for the next request whose path contains ``path_contains``."""
         self.post("faults", {"next": [{"path_contains": path_contains, "fault": fault, **extra}]})
-
-
-class SyncASGITransport(httpx.BaseTransport):
-    """A blocking transport into an ASGI app (what ``httpx.ASGITransport`` is for async)."""
-
-    def __init__(self, app: FastAPI) -> None:
-        self._inner = httpx.ASGITransport(app=app)
-        self._cm: AbstractContextManager[Any] = anyio.from_thread.start_blocking_portal()
-        self._portal = self._cm.__enter__()
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        async def forward() -> httpx.Response:
-            response = await self._inner.handle_async_request(request)
-            content = await response.aread()
-            return httpx.Response(response.status_code, headers=response.headers, content=content)
-
-        result: httpx.Response = self._portal.call(forward)
-        return result
-
-    def close(self) -> None:
-        """Clients close their transport; the portal stays up until :meth:`shutdown`."""
-
-    def shutdown(self) -> None:
-        """Stop the portal's event loop thread."""
-        self._cm.__exit__(None, None, None)
 
 
 Handler = Callable[[httpx.Request], httpx.Response]

@@ -9,11 +9,12 @@ from typing import Any
 
 import httpx
 import pytest
-from cxone_helpers import Control, SyncASGITransport, run, settings_for
+from cxone_helpers import Control, run, settings_for
 from fastapi import FastAPI
 
 from cxdial.cxone import AsyncClient, Client, FakeClock
 from cxdial.emulator import credentials as demo
+from cxdial.emulator.testing import SyncASGITransport
 from cxdial.errors import AuthenticationError, ConfigurationError, PermissionDenied
 
 

@@ -6,10 +6,11 @@ from typing import Any
 
 import httpx
 import pytest
-from cxone_helpers import Control, SyncASGITransport, settings_for
+from cxone_helpers import Control, settings_for
 from fastapi import FastAPI
 
 from cxdial.cxone import AmbiguousWrite, Client, FakeClock
+from cxdial.emulator.testing import SyncASGITransport
 from cxdial.errors import BadRequest, NotFound
 
 CALLER = "+18005550100"

@@ -7,12 +7,13 @@ from typing import Any
 
 import httpx
 import pytest
-from cxone_helpers import MOCK_BASE, Control, SyncASGITransport, mock_tenant, settings_for
+from cxone_helpers import MOCK_BASE, Control, mock_tenant, settings_for
 
 from cxdial.cxone import AmbiguousWrite, Client, FakeClock
 from cxdial.cxone.backoff import backoff_delay, no_sleep, parse_retry_after
 from cxdial.cxone.resources.dnc import DncRequests
 from cxdial.cxone.resources.skills import SkillRequests
+from cxdial.emulator.testing import SyncASGITransport
 from cxdial.errors import APIConnectionError, BadRequest, ServerError, ValidationError
 
 

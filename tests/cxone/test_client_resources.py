@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from cxone_helpers import Control, SyncASGITransport, run, settings_for
+from cxone_helpers import Control, run, settings_for
 from fastapi import FastAPI
 
 from cxdial.cxone import AsyncClient, Client, FakeClock
+from cxdial.emulator.testing import SyncASGITransport
 from cxdial.errors import PartialFailure
 
 CALLER = "+18005550100"

@@ -17,6 +17,8 @@ def test_print_env_prints_exports_and_exits_zero(capsys: pytest.CaptureFixture[s
         "export CXDIAL_ACCESS_KEY_SECRET=emulator-access-secret",
         "export CXDIAL_CLIENT_ID=cxdial-emulator",
         "export CXDIAL_CLIENT_SECRET=emulator-client-secret",
+        "export CXDIAL_SKILL_ID=24000001",
+        "export CXDIAL_CALLER_ID=+18005550100",
     ]
 
 

@@ -17,8 +17,10 @@ from cxdial.emulator import EmulatorConfig, FaultSpec, FaultSpecError
 from cxdial.emulator.credentials import (
     DEMO_ACCESS_KEY_ID,
     DEMO_ACCESS_KEY_SECRET,
+    DEMO_CALLER_ID,
     DEMO_CLIENT_ID,
     DEMO_CLIENT_SECRET,
+    DEMO_SKILL_ID,
 )
 from cxdial.errors import ValidationError
 
@@ -33,6 +35,8 @@ def env_lines(host: str, port: int) -> list[str]:
         "CXDIAL_ACCESS_KEY_SECRET": DEMO_ACCESS_KEY_SECRET,
         "CXDIAL_CLIENT_ID": DEMO_CLIENT_ID,
         "CXDIAL_CLIENT_SECRET": DEMO_CLIENT_SECRET,
+        "CXDIAL_SKILL_ID": str(DEMO_SKILL_ID),
+        "CXDIAL_CALLER_ID": DEMO_CALLER_ID,
     }
     return [f"export {name}={shlex.quote(value)}" for name, value in values.items()]
 

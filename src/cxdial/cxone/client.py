@@ -101,7 +101,7 @@ class Client:
         self.settings = settings
         self.clock = clock or SystemClock()
         auth_core = AuthCore(settings, self.clock)  # raises ConfigurationError before any I/O
-        core = PolicyCore(settings, self.clock, rng=rng)
+        core = PolicyCore(settings, self.clock, rng=rng, verify_settle=settings.verify_settle)
         self._httpx = httpx.Client(transport=transport, timeout=core.timeout)
         self._auth = SyncAuth(auth_core, self._httpx)
         self.http = SyncHTTP(
@@ -175,7 +175,7 @@ class AsyncClient:
         self.settings = settings
         self.clock = clock or SystemClock()
         auth_core = AuthCore(settings, self.clock)  # raises ConfigurationError before any I/O
-        core = PolicyCore(settings, self.clock, rng=rng)
+        core = PolicyCore(settings, self.clock, rng=rng, verify_settle=settings.verify_settle)
         self._httpx = httpx.AsyncClient(transport=transport, timeout=core.timeout)
         self._auth = AsyncAuth(auth_core, self._httpx)
         self.http = AsyncHTTP(

@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 
 from cxdial.errors import (
-    APIConnectionError,
+    AmbiguousWrite,
     APIError,
     AuthenticationError,
     BadRequest,
@@ -39,19 +39,6 @@ __all__ = [
 ]
 
 _SECRET_HEADERS = frozenset({"authorization", "cookie", "set-cookie", "proxy-authorization"})
-
-
-class AmbiguousWrite(APIConnectionError):
-    """A write failed in a way that leaves its effect unknown, and nothing could verify it.
-
-    Not retried, because CXone honours no idempotency key: repeating could dial twice.
-    ``cause`` is the underlying error; ``idempotency_key`` identifies the attempt in logs.
-    """
-
-    def __init__(self, message: str, *, cause: APIError, idempotency_key: str | None, **kw: Any):
-        super().__init__(message, **kw)
-        self.cause = cause
-        self.idempotency_key = idempotency_key
 
 
 def redact_headers(headers: httpx.Headers) -> dict[str, str]:

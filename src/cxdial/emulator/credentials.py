@@ -14,8 +14,10 @@ __all__ = [
     "DEMO_ACCESS_KEY_ID",
     "DEMO_ACCESS_KEY_SECRET",
     "DEMO_BUSINESS_UNIT",
+    "DEMO_CALLER_ID",
     "DEMO_CLIENT_ID",
     "DEMO_CLIENT_SECRET",
+    "DEMO_SKILL_ID",
     "DEMO_TENANT_ID",
     "READONLY_ACCESS_KEY_ID",
     "READONLY_ACCESS_KEY_SECRET",
@@ -29,6 +31,10 @@ DEMO_CLIENT_ID = "cxdial-emulator"
 DEMO_CLIENT_SECRET = "emulator-client-secret"
 DEMO_TENANT_ID = "11eeeeee-0000-4000-8000-00000000e001"
 DEMO_BUSINESS_UNIT = 4600001
+DEMO_SKILL_ID = 24_000_001
+"""The PC skill every fresh emulator starts with (ad-hoc calls go through it)."""
+DEMO_CALLER_ID = "+18005550100"
+"""A caller ID the demo business unit owns."""
 READONLY_ACCESS_KEY_ID = "EMULATOR-READONLY-KEY"
 READONLY_ACCESS_KEY_SECRET = "emulator-readonly-secret"
 

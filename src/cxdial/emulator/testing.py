@@ -5,8 +5,11 @@ from __future__ import annotations
 import socket
 import threading
 import time
+from contextlib import AbstractContextManager
 from types import TracebackType
+from typing import Any
 
+import anyio.from_thread
 import httpx
 import uvicorn
 from fastapi import FastAPI
@@ -15,7 +18,14 @@ from cxdial.emulator.app import create_app
 from cxdial.emulator.config import EmulatorConfig
 from cxdial.emulator.middleware import quiet_dropped_logs
 
-__all__ = ["ASGI_BASE_URL", "EmulatorServer", "asgi_client", "asgi_transport", "free_port"]
+__all__ = [
+    "ASGI_BASE_URL",
+    "EmulatorServer",
+    "SyncASGITransport",
+    "asgi_client",
+    "asgi_transport",
+    "free_port",
+]
 
 ASGI_BASE_URL = "http://emulator"
 
@@ -80,3 +90,28 @@ class EmulatorServer:
         tb: TracebackType | None,
     ) -> None:
         self.stop()
+
+
+class SyncASGITransport(httpx.BaseTransport):
+    """A blocking transport into an ASGI app (what ``httpx.ASGITransport`` is for async)."""
+
+    def __init__(self, app: FastAPI) -> None:
+        self._inner = httpx.ASGITransport(app=app)
+        self._cm: AbstractContextManager[Any] = anyio.from_thread.start_blocking_portal()
+        self._portal = self._cm.__enter__()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        async def forward() -> httpx.Response:
+            response = await self._inner.handle_async_request(request)
+            content = await response.aread()
+            return httpx.Response(response.status_code, headers=response.headers, content=content)
+
+        result: httpx.Response = self._portal.call(forward)
+        return result
+
+    def close(self) -> None:
+        """Clients close their transport; the portal stays up until :meth:`shutdown`."""
+
+    def shutdown(self) -> None:
+        """Stop the portal's event loop thread."""
+        self._cm.__exit__(None, None, None)

@@ -18,6 +18,7 @@ from fastapi import Request
 
 from cxdial.emulator.clock import Clock
 from cxdial.emulator.config import EmulatorConfig
+from cxdial.emulator.credentials import DEMO_CALLER_ID, DEMO_SKILL_ID
 from cxdial.emulator.entities import (
     Agent,
     AgentSession,
@@ -35,7 +36,7 @@ from cxdial.pacing.policy import PacingPolicy
 
 __all__ = ["CALLER_IDS", "DISPOSITIONS", "World", "world_of"]
 
-CALLER_IDS = ("+18005550100", "+18005550101", "+12125550142")
+CALLER_IDS = (DEMO_CALLER_ID, "+18005550101", "+12125550142")
 """Caller-ID numbers the demo business unit owns (emulator design)."""
 
 DISPOSITIONS = (
@@ -87,7 +88,7 @@ class World:
         self._ids = {
             name: itertools.count(start)
             for name, start in (
-                ("skill", 24_000_001),
+                ("skill", DEMO_SKILL_ID),
                 ("list", 1001),
                 ("job", 5001),
                 ("dnc", 301),
