@@ -6,6 +6,7 @@ import itertools
 
 import pytest
 
+import cxdial.pacing as pacing
 from cxdial.errors import ValidationError
 from cxdial.pacing import (
     DialerState,
@@ -163,3 +164,17 @@ def test_predictive_works_from_dialer_state_alone() -> None:
     assert h == pytest.approx(200, rel=0.15)
     assert r == pytest.approx(10, rel=0.15)
     assert result.abandon_rate <= 0.03
+
+
+@pytest.mark.parametrize("spec", ["predictive", "progressive", "ratio:3", "vicidial"])
+def test_policies_respect_free_trunks(spec: str) -> None:
+    """No policy asks for more attempts than there are free lines."""
+    policy = make_policy(spec)
+    assert policy.dials_to_launch(state(agents=10, trunks_free=2)) <= 2
+    assert policy.dials_to_launch(state(now=1, agents=10, trunks_free=0)) == 0
+
+
+def test_public_surface_is_sorted_and_importable() -> None:
+    """The package exports a sorted __all__ whose names all exist."""
+    assert list(pacing.__all__) == sorted(pacing.__all__)
+    assert all(hasattr(pacing, name) for name in pacing.__all__)

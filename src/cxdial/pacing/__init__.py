@@ -1,6 +1,7 @@
 """Pacing policies, the optimal bound, and the capacity simulator."""
 
 from cxdial.pacing.bound import Bound, lp_bound, progressive_utilization
+from cxdial.pacing.capacity import Recommendation, policy_for, recommend, replicate
 from cxdial.pacing.factory import make_policy
 from cxdial.pacing.metrics import SimResult
 from cxdial.pacing.policies import FixedRatioPolicy, ProgressivePolicy
@@ -17,13 +18,17 @@ __all__ = [
     "PacingPolicy",
     "PredictivePolicy",
     "ProgressivePolicy",
+    "Recommendation",
     "Scenario",
     "SimResult",
     "VicidialAdaptivePolicy",
     "load_scenario",
     "lp_bound",
     "make_policy",
+    "policy_for",
     "progressive_utilization",
+    "recommend",
+    "replicate",
     "scenario_from",
     "simulate",
 ]

@@ -15,7 +15,7 @@ class ProgressivePolicy:
 
     def dials_to_launch(self, state: DialerState) -> int:
         """Top up in-flight attempts to the number of free agents."""
-        return max(state.free - state.in_flight, 0)
+        return state.launchable(state.free - state.in_flight)
 
 
 class FixedRatioPolicy:
@@ -33,4 +33,4 @@ class FixedRatioPolicy:
 
     def dials_to_launch(self, state: DialerState) -> int:
         """Top up in-flight attempts to ``ratio`` × free agents (rounded)."""
-        return max(int(self.ratio * state.free + 0.5) - state.in_flight, 0)
+        return state.launchable(int(self.ratio * state.free + 0.5) - state.in_flight)

@@ -40,6 +40,12 @@ class DialerState:
         """Agents idle and ready for a connect."""
         return max(self.agents - self.busy, 0)
 
+    def launchable(self, wanted: int) -> int:
+        """``wanted`` clamped to [0, free trunks]: what a policy may actually return."""
+        if self.trunks_free is not None and wanted > self.trunks_free:
+            wanted = self.trunks_free
+        return max(wanted, 0)
+
 
 @runtime_checkable
 class PacingPolicy(Protocol):

@@ -182,4 +182,4 @@ class PredictivePolicy:
         busy = state.busy
         if busy >= len(self._targets):
             return 0
-        return max(self._targets[busy] - state.in_flight, 0)
+        return state.launchable(self._targets[busy] - state.in_flight)

@@ -103,4 +103,4 @@ class VicidialAdaptivePolicy:
             self._update(state)
         going = state.in_flight + state.busy
         want = int(self.level * state.agents + 0.5) - going
-        return max(want, 0)
+        return state.launchable(want)
