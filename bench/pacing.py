@@ -76,7 +76,8 @@ def main() -> None:
     with ProcessPoolExecutor(args.workers, mp_context=context) as pool:
         results = dict(zip(cells, pool.map(grid_cell, cells), strict=True))
 
-    table = Table(title=f"Utilisation / abandonment vs the LP bound (h=120 s, r=20 s, cap {CAP:.0%})")
+    title = f"Utilisation / abandonment vs the LP bound (h=120 s, r=20 s, cap {CAP:.0%})"
+    table = Table(title=title)
     table.add_column("N", justify="right")
     table.add_column("p", justify="right")
     table.add_column("bound", justify="right")

@@ -2,12 +2,46 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-__all__ = ["DayStats", "HourStats", "SimResult", "rolling_abandon_max"]
+if TYPE_CHECKING:
+    from cxdial.pacing.scenario import Scenario
+
+__all__ = [
+    "BUCKET",
+    "DayStats",
+    "HourStats",
+    "SimResult",
+    "Snapshot",
+    "Totals",
+    "build_result",
+    "rolling_abandon_max",
+]
 
 WINDOW_DAYS = 30
+BUCKET = 300.0
+"""Seconds per timeline bucket."""
+
+Snapshot = tuple[float, float, int, int, int]
+"""Cumulative (busy-seconds, agent-seconds, live answers, abandoned, dials) at a bucket end."""
+
+
+class Totals(NamedTuple):
+    """Cumulative counters at the end of a run."""
+
+    dials: int
+    live: int
+    abandoned: int
+    connects: int
+    machine_connects: int
+    events: int
+    busy_seconds: float
+    agent_seconds: float
+    free_seconds: float
+    line_seconds: float
+    peak_lines: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,3 +147,66 @@ def rolling_abandon_max(days: tuple[DayStats, ...], window: int = WINDOW_DAYS) -
         if live:
             worst = max(worst, sum(d.abandoned for d in chunk) / live)
     return worst
+
+
+def _per_hour(sc: Scenario, diffs: list[tuple[float, ...]]) -> tuple[HourStats, ...]:
+    per_hour, per_day = round(3600 / BUCKET), math.ceil(sc.hours * 3600 / BUCKET)
+    hours = []
+    for hour in range(math.ceil(sc.hours)):
+        picks = [x for i, x in enumerate(diffs) if (i % per_day) // per_hour == hour]
+        busy, logged = sum(x[0] for x in picks), sum(x[1] for x in picks)
+        hours.append(
+            HourStats(
+                hour,
+                dials=int(sum(x[4] for x in picks)),
+                live_answers=int(sum(x[2] for x in picks)),
+                abandoned=int(sum(x[3] for x in picks)),
+                utilization=busy / logged if logged else 0.0,
+            )
+        )
+    return tuple(hours)
+
+
+def build_result(
+    sc: Scenario,
+    policy: str,
+    seed: int,
+    wall_time: float,
+    t: Totals,
+    days: list[DayStats],
+    snaps: list[Snapshot],
+) -> SimResult:
+    """Assemble a :class:`SimResult` from the loop's counters and bucket snapshots."""
+    util = t.busy_seconds / t.agent_seconds if t.agent_seconds else 0.0
+    per_day = math.ceil(sc.hours * 3600 / BUCKET)
+    diffs = [
+        tuple(b - a for a, b in zip(prev, snap, strict=True))
+        for prev, snap in zip([(0.0, 0.0, 0, 0, 0), *snaps[:-1]], snaps, strict=True)
+    ]
+    first = diffs[:per_day]
+    return SimResult(
+        scenario=sc.name,
+        policy=policy,
+        seed=seed,
+        agents=sc.peak_agents,
+        utilization=util,
+        talk_minutes_per_agent_hour=60 * util,
+        dials=t.dials,
+        live_answers=t.live,
+        connects=t.connects,
+        abandoned=t.abandoned,
+        abandon_rate=t.abandoned / t.live if t.live else 0.0,
+        abandon_rate_30d_max=rolling_abandon_max(tuple(days)),
+        machine_connects=t.machine_connects,
+        agent_wait=t.free_seconds / t.connects if t.connects else 0.0,
+        trunk_occupancy=t.line_seconds / (sc.days * sc.hours * 3600),
+        trunk_peak=t.peak_lines,
+        dials_per_agent_hour=t.dials / (t.agent_seconds / 3600) if t.agent_seconds else 0.0,
+        events=t.events,
+        wall_time=wall_time,
+        per_day=tuple(days),
+        per_hour=_per_hour(sc, diffs),
+        timeline_hours=tuple((i + 1) * BUCKET / 3600 for i in range(len(first))),
+        timeline_utilization=tuple(x[0] / x[1] if x[1] else 0.0 for x in first),
+        timeline_abandon=tuple(s[3] / s[2] if s[2] else 0.0 for s in snaps[:per_day]),
+    )

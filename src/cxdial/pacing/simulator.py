@@ -17,14 +17,13 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from cxdial.pacing.metrics import DayStats, HourStats, SimResult, rolling_abandon_max
+from cxdial.pacing.metrics import BUCKET, DayStats, SimResult, Snapshot, Totals, build_result
 from cxdial.pacing.policy import DialerState, PacingPolicy
 from cxdial.pacing.scenario import Scenario
 
 __all__ = ["simulate"]
 
 DAY = 86400.0
-BUCKET = 300.0
 _BATCH = 8192
 # event kinds
 _LIVE, _AMD_DROP, _MACHINE, _FAIL, _END, _TICK, _TIMEOUT, _AGENTS, _OPEN, _CLOSE, _DAYEND = range(
@@ -94,7 +93,7 @@ def simulate(scenario: Scenario, policy: PacingPolicy, seed: int = 0) -> SimResu
     busy_int = agent_int = free_int = lines_int = 0.0
     peak_lines = 0
     days: list[DayStats] = []
-    snaps: list[tuple[float, float, int, int, int]] = []
+    snaps: list[Snapshot] = []
     for day in range(sc.days):
         t0 = day * DAY
         for at, count in _agent_changes(sc):
@@ -229,85 +228,17 @@ def simulate(scenario: Scenario, policy: PacingPolicy, seed: int = 0) -> SimResu
                 records -= want
         agents = busy = in_flight = 0
         waiting.clear()
-    return _result(
-        sc,
-        policy,
-        seed,
-        started,
-        locals_=(
-            dials,
-            live,
-            abandoned,
-            connects,
-            machine_connects,
-            events,
-            busy_int,
-            agent_int,
-            free_int,
-            lines_int,
-            peak_lines,
-        ),
-        days=days,
-        snaps=snaps,
+    totals = Totals(
+        dials,
+        live,
+        abandoned,
+        connects,
+        machine_connects,
+        events,
+        busy_int,
+        agent_int,
+        free_int,
+        lines_int,
+        peak_lines,
     )
-
-
-def _result(
-    sc: Scenario,
-    policy: PacingPolicy,
-    seed: int,
-    started: float,
-    locals_: tuple[int, int, int, int, int, int, float, float, float, float, int],
-    days: list[DayStats],
-    snaps: list[tuple[float, float, int, int, int]],
-) -> SimResult:
-    dials, live, abandoned, connects, machine_connects, events = locals_[:6]
-    busy_int, agent_int, free_int, lines_int, peak = locals_[6:]
-    util = busy_int / agent_int if agent_int else 0.0
-    run_seconds = sc.days * sc.hours * 3600
-    per_hour = round(3600 / BUCKET)
-    per_day = math.ceil(sc.hours * 3600 / BUCKET)
-    diffs = [
-        tuple(b - a for a, b in zip(prev, snap, strict=True))
-        for prev, snap in zip([(0.0, 0.0, 0, 0, 0), *snaps[:-1]], snaps, strict=True)
-    ]
-    hours: list[HourStats] = []
-    for hour in range(math.ceil(sc.hours)):
-        picks = [x for i, x in enumerate(diffs) if (i % per_day) // per_hour == hour]
-        b, a = sum(x[0] for x in picks), sum(x[1] for x in picks)
-        hours.append(
-            HourStats(
-                hour,
-                int(sum(x[4] for x in picks)),
-                int(sum(x[2] for x in picks)),
-                int(sum(x[3] for x in picks)),
-                b / a if a else 0.0,
-            )
-        )
-    first = diffs[:per_day]
-    return SimResult(
-        scenario=sc.name,
-        policy=policy.name,
-        seed=seed,
-        agents=sc.peak_agents,
-        utilization=util,
-        talk_minutes_per_agent_hour=60 * util,
-        dials=dials,
-        live_answers=live,
-        connects=connects,
-        abandoned=abandoned,
-        abandon_rate=abandoned / live if live else 0.0,
-        abandon_rate_30d_max=rolling_abandon_max(tuple(days)),
-        machine_connects=machine_connects,
-        agent_wait=free_int / connects if connects else 0.0,
-        trunk_occupancy=lines_int / run_seconds,
-        trunk_peak=peak,
-        dials_per_agent_hour=dials / (agent_int / 3600) if agent_int else 0.0,
-        events=events,
-        wall_time=time.perf_counter() - started,
-        per_day=tuple(days),
-        per_hour=tuple(hours),
-        timeline_hours=tuple((i + 1) * BUCKET / 3600 for i in range(len(first))),
-        timeline_utilization=tuple(x[0] / x[1] if x[1] else 0.0 for x in first),
-        timeline_abandon=tuple(snap[3] / snap[2] if snap[2] else 0.0 for snap in snaps[:per_day]),
-    )
+    return build_result(sc, policy.name, seed, time.perf_counter() - started, totals, days, snaps)
