@@ -22,6 +22,7 @@ __all__ = ["app", "main"]
 # Modules that define a ``register(app)`` function adding their commands.
 _COMMANDS: tuple[str, ...] = (
     "cxdial.cli.call_cmd",
+    "cxdial.cli.demo_cmd",
     "cxdial.cli.screen_cmd",
     "cxdial.cli.emulator_cmd",
     "cxdial.cli.simulate_cmd",
