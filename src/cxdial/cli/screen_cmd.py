@@ -62,6 +62,8 @@ def _run(gate: Gate, table: pl.DataFrame, at: datetime, purpose: Purpose, autodi
         frame=pl.concat([p.frame for p in parts]),
         errors=[e for p in parts for e in p.errors],
         input_columns=first.input_columns,
+        source=pl.concat([p.source for p in parts]),
+        cleared_mask=pl.concat([p.cleared_mask for p in parts]),
         rule_set_version=first.rule_set_version,
         at=at,
         purpose=purpose,

@@ -73,11 +73,21 @@ class _Entries:
             return True
         return self.regex is not None and self.regex.match(national) is not None
 
+    @cached_property
+    def int_sets(self) -> tuple[pl.Series, dict[int, pl.Series]]:
+        exact = pl.Series(sorted(int(n) for n in self.exact), dtype=pl.Int64)
+        heads = {
+            n: pl.Series(sorted(int(h) for h in hs), dtype=pl.Int64)
+            for n, hs in self.prefixes.items()
+        }
+        return exact, heads
+
     def expr(self, col: pl.Expr) -> pl.Expr:
-        out = col.is_in(pl.Series(sorted(self.exact), dtype=pl.String).implode())
-        for n, heads in self.prefixes.items():
-            heads_s = pl.Series(sorted(heads), dtype=pl.String).implode()
-            out = out | col.str.slice(0, n).is_in(heads_s)
+        nat = col.cast(pl.Int64, strict=False)
+        exact, heads = self.int_sets
+        out = nat.is_in(exact.implode())
+        for n, values in heads.items():
+            out = out | (nat // 10 ** (10 - n)).is_in(values.implode())
         if self.patterns:
             out = out | col.str.contains("^(?:" + "|".join(self.patterns) + ")$")
         return out.fill_null(False)
@@ -131,6 +141,7 @@ class DncIndex:
             entries.add(self._pattern(text, source, lineno))
             count += 1
         entries.__dict__.pop("regex", None)
+        entries.__dict__.pop("int_sets", None)
         snap = DncSnapshot(registry, label, fetched, source, count)
         self.snapshots.append(snap)
         return snap

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 __all__ = [
     "US_STATES",
+    "ZIP_PATTERN",
     "months_before",
     "parse_instant", "parse_postal_code", "parse_state", "parse_zone"]
 
@@ -16,7 +17,9 @@ US_STATES = frozenset(
     "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH "
     "NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR VI GU AS MP".split()
 )
-_ZIP = re.compile(r"(\d{5})(?:-?\d{4})?")
+#: A 5-digit ZIP or ZIP+4; group 1 is the five digits (also used by the batch reader).
+ZIP_PATTERN = r"^([0-9]{5})(?:-?[0-9]{4})?$"
+_ZIP = re.compile(ZIP_PATTERN)
 
 
 @lru_cache(maxsize=65536)
@@ -42,7 +45,7 @@ def parse_state(text: str) -> str:
 
 def parse_postal_code(text: str) -> str:
     """A 5-digit ZIP (ZIP+4 is cut to its first five digits)."""
-    match = _ZIP.fullmatch(text.strip())
+    match = _ZIP.match(text.strip())
     if match is None:
         raise ValueError(f"not a US ZIP code: {text!r} (use 5 digits or ZIP+4)")
     return match.group(1)

@@ -8,15 +8,25 @@ evaluated once with the very function ``Gate.check`` uses and joined back.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import polars as pl
 
 from cxdial.compliance.gate import DNC_REASON
 from cxdial.compliance.history import AttemptHistory
-from cxdial.compliance.locate import address_parts, locate, zip_table
+from cxdial.compliance.locate import address_parts, locate
+from cxdial.compliance.lookup import (
+    IntArray,
+    presumed_lut,
+    relevant_lut,
+    state_ids,
+    zip_luts,
+    zone_names,
+    zoneset_lut,
+)
 from cxdial.compliance.models import (
     REASON_ORDER,
     WINDOW_REASONS,
@@ -50,10 +60,11 @@ class ScreenResult:
     frame: pl.DataFrame
     errors: list[RowError]
     input_columns: list[str]
+    source: pl.DataFrame
+    cleared_mask: pl.Series
     rule_set_version: str
     at: datetime
     purpose: Purpose
-    counts: dict[str, Any] = field(default_factory=dict)
 
     def report(self) -> pl.DataFrame:
         """One row per screened contact: the report CSV columns."""
@@ -61,7 +72,7 @@ class ScreenResult:
 
     def cleared(self) -> pl.DataFrame:
         """The allowed rows with their input columns, ready for upload."""
-        return self.frame.filter(pl.col("allowed")).select(self.input_columns)
+        return self.source.filter(self.cleared_mask).select(self.input_columns)
 
     def summary(self) -> dict[str, Any]:
         """Counts by decision and reason (for ``--json``)."""
@@ -93,204 +104,218 @@ def _national(phone: pl.Expr) -> pl.Expr:
     )
 
 
-def _zoneset(national: pl.Expr) -> pl.Expr:
-    _, by_len = prefix_tables()
-    parts = [
-        national.str.slice(0, n).replace_strict(
-            list(t), list(t.values()), default=None, return_dtype=pl.Int32
-        )
-        for n, t in by_len.items()
-    ]
-    return pl.coalesce(*parts).fill_null(-1)
-
-
-def _phone_columns(df: pl.DataFrame, gate: Gate) -> pl.DataFrame:
-    nat = _national(pl.col("phone"))
-    df = df.with_columns(nat.alias("national"))
-    national = pl.col("national")
-    kind = (
-        pl.when(national.str.contains(geo_pattern())).then(pl.lit("geo"))
-        .when(national.str.contains(nongeo_pattern())).then(pl.lit("nongeo"))
-        .otherwise(pl.lit("invalid"))
-    )
-    df = df.with_columns(kind.alias("kind"))
-    presumed = gate.rules.presumed_state
-    geo = pl.col("kind") == "geo"
-    return df.with_columns(
-        pl.when(geo).then(_zoneset(national)).otherwise(-1).alias("zs"),
-        pl.when(geo).then(
-            national.str.slice(0, 3).replace_strict(
-                list(presumed), list(presumed.values()), default=None, return_dtype=pl.String
-            )
-        ).alias("presumed"),
-        pl.when(pl.col("kind") != "invalid").then(pl.lit("+1") + national).alias("phone_e164"),
-    )
-
-
-def _address_columns(df: pl.DataFrame) -> pl.DataFrame:
-    table = zip_table()
-    codes = [c for c in df["postal_code"].drop_nulls().unique().to_list() if c in table]
-    zones = [table[c][0] for c in codes]
-    states = [table[c][1] for c in codes]
-    return df.with_columns(
-        pl.col("postal_code").replace_strict(codes, zones, default=None, return_dtype=pl.String)
-        .alias("zip_zone"),
-        pl.col("postal_code").replace_strict(codes, states, default=None, return_dtype=pl.String)
-        .alias("zip_state"),
-    )
-
-
-def _consent_columns(df: pl.DataFrame, gate: Gate, at: datetime) -> pl.DataFrame:
+def _derive(typed: pl.DataFrame, gate: Gate, at: datetime) -> pl.DataFrame:
+    """Columnar facts: national number, class, effective consent, EBR, revocation."""
     purchase = months_before(at, gate.rules.ebr.purchase_months)
     inquiry = months_before(at, gate.rules.ebr.inquiry_months)
     lit_at = pl.lit(at, dtype=pl.Datetime("us", "UTC"))
     revoked = pl.col("revoked_at").is_not_null() & (pl.col("revoked_at") <= lit_at)
     future = pl.col("consent_at").is_not_null() & (pl.col("consent_at") > lit_at)
-    ebr = (pl.col("ebr_at").is_between(pl.lit(purchase), lit_at)).fill_null(False) | (
-        pl.col("inquiry_at").is_between(pl.lit(inquiry), lit_at)
-    ).fill_null(False)
-    return df.with_columns(
-        revoked.alias("revoked"),
-        pl.when(revoked | future).then(pl.lit(ConsentLevel.NONE.value))
-        .otherwise(pl.col("consent")).alias("consent_eff"),
-        ebr.alias("ebr"),
+    ebr = pl.col("ebr_at").is_between(pl.lit(purchase), lit_at).fill_null(False) | pl.col(
+        "inquiry_at"
+    ).is_between(pl.lit(inquiry), lit_at).fill_null(False)
+    nat = pl.col("national")
+    kind = (
+        pl.when(nat.str.contains(geo_pattern())).then(1)
+        .when(nat.str.contains(nongeo_pattern())).then(2)
+        .otherwise(0)
+    )
+    return (
+        typed.lazy()
+        .with_columns(_national(pl.col("phone")).alias("national"))
+        .with_columns(
+            kind.cast(pl.Int64).alias("kind"),
+            nat.cast(pl.Int64, strict=False).fill_null(0).alias("nat_i"),
+            pl.col("postal_code").cast(pl.Int64, strict=False).fill_null(0).alias("zip_i"),
+            revoked.alias("revoked"),
+            pl.when(revoked | future).then(pl.lit(ConsentLevel.NONE.value))
+            .otherwise(pl.col("consent")).alias("consent_eff"),
+            ebr.alias("ebr"),
+        )
+        .with_columns(
+            pl.when(pl.col("kind") > 0).then(pl.lit("+1") + nat).alias("phone_e164"),
+        )
+        .collect()
     )
 
 
-_LOC_KEY = ("zs", "zip_zone", "zip_state", "state", "timezone", "presumed", "kind")
-_PROFILE_KEY = ("loc", "phone_type", "consent_eff", "ebr")
+def _ids(col: pl.Series, names: list[str]) -> IntArray:
+    """String column -> index in ``names`` (0, the empty name, for nulls and unknowns)."""
+    return col.replace_strict(names, list(range(len(names))), default=0,
+                              return_dtype=pl.Int64).to_numpy()
 
 
-def _locations(df: pl.DataFrame, gate: Gate) -> tuple[pl.DataFrame, list[Any]]:
-    """Map each row's location inputs to a location id (distinct zones/states/placement).
-
-    States without rules of their own only matter for zones (when no ZIP zone is known),
-    so they are dropped from the key first: both keep ``locate``'s result for the rules.
-    """
-    codes = list(gate.rules.state_codes)
-    df = df.with_columns(
-        pl.when(pl.col("zip_zone").is_null() | pl.col("state").is_in(codes))
-        .then(pl.col("state")).alias("state"),
-        pl.when(pl.col("zip_state").is_in(codes)).then(pl.col("zip_state")).alias("zip_state"),
-    )
-    fill = {k: "" for k in ("zip_zone", "zip_state", "state", "timezone", "presumed")}
-    df = df.with_columns(pl.col(k).fill_null(v) for k, v in fill.items())
+def _location_ids(df: pl.DataFrame, gate: Gate) -> tuple[IntArray, list[Any]]:
+    """Per row, the id of its distinct (zones, rule states, unplaced, non-geographic)."""
+    kind = df["kind"].to_numpy()
+    nat = df["nat_i"].to_numpy()
+    zs = np.where(kind == 1, zoneset_lut()[nat // 10_000], -1)
+    presumed = np.where(kind == 1, presumed_lut(gate.rules)[nat // 10_000_000], 0)
+    zip_zone_lut, zip_state_lut = zip_luts()
+    zip_i = df["zip_i"].to_numpy()
+    zz, zst = zip_zone_lut[zip_i], zip_state_lut[zip_i]
+    states = list(state_ids())
+    st = _ids(df["state"], states)
+    tz_names = ["", *sorted(df["timezone"].drop_nulls().unique().to_list())]
+    tz = _ids(df["timezone"], tz_names)
+    # States without rules matter only for zones (when there is no ZIP zone): drop them.
+    rel = relevant_lut(gate.rules)
+    st = np.where((zz == 0) | rel[st], st, 0)
+    zst = np.where(rel[zst], zst, 0)
+    code = zs + 1
+    for part, size in ((zz, 1 << 10), (zst, 128), (st, 128), (tz, 1 << 12), (presumed, 128),
+                       (kind, 4)):
+        code = code * size + part
+    uniq, inverse = np.unique(code, return_inverse=True)
     zonesets, _ = prefix_tables()
-    keys = df.select(_LOC_KEY).unique()
-    ids: dict[tuple[Any, ...], int] = {}
+    zones_by_id = zone_names()
+    idents: dict[tuple[Any, ...], int] = {}
     locs: list[Any] = []
-    loc_col: list[int] = []
-    for zs, zip_zone, zip_state, state, tz, presumed, kind in keys.iter_rows():
-        if kind == "invalid":
-            loc_col.append(-1)
+    loc_of = np.empty(len(uniq), dtype=np.int64)
+    for i, value in enumerate(uniq.tolist()):
+        value, k = divmod(value, 4)
+        value, p = divmod(value, 128)
+        value, t = divmod(value, 1 << 12)
+        value, s = divmod(value, 128)
+        value, zs_state = divmod(value, 128)
+        zset, z = divmod(value, 1 << 10)
+        if k == 0:
+            loc_of[i] = -1
             continue
-        address = address_parts(zip_zone or None, zip_state or None, state or None, tz or None)
-        loc = locate(zonesets[zs] if zs >= 0 else (), presumed or None, address)
-        rel = tuple(st for st in loc.states if st in gate.rules.state_codes)
-        ident = (loc.zones, rel, loc.unplaced, kind == "nongeo")
-        if ident not in ids:
-            ids[ident] = len(locs)
+        address = address_parts(zones_by_id[z] or None, states[zs_state] or None,
+                                states[s] or None, tz_names[t] or None)
+        number_zones = zonesets[zset - 1] if zset > 0 else ()
+        loc = locate(number_zones, states[p] or None, address)
+        ident = (loc.zones, tuple(x for x in loc.states if x in gate.rules.state_codes),
+                 loc.unplaced, k == 2)
+        loc_of[i] = idents.setdefault(ident, len(locs))
+        if loc_of[i] == len(locs):
             locs.append(ident)
-        loc_col.append(ids[ident])
-    keys = keys.with_columns(pl.Series("loc", loc_col, dtype=pl.Int64))
-    df = df.join(keys, on=list(_LOC_KEY), how="left", maintain_order="left")
-    return df, locs
+    return loc_of[inverse], locs
 
 
 def _profiles(
-    df: pl.DataFrame, locs: list[Any], gate: Gate, at: datetime, purpose: Purpose,
-    autodialed: bool, cap_ids: list[str],
-) -> tuple[pl.DataFrame, pl.DataFrame]:
-    # Line types the consent rules treat alike collapse to one representative.
+    df: pl.DataFrame, loc: IntArray, locs: list[Any], gate: Gate, at: datetime,
+    purpose: Purpose, autodialed: bool, caps: list[CapRule | CooldownRule],
+) -> pl.DataFrame:
+    """Evaluate each distinct profile once; return its columns gathered back to rows."""
     consent_rules = [r for r in gate.rules.by_id.values() if isinstance(r, ConsentRule)]
-    reps: dict[tuple[bool, ...], str] = {}
-    alias = {}
-    for pt in PhoneType:
-        signature = tuple(pt in r.line_types for r in consent_rules)
-        alias[pt.value] = reps.setdefault(signature, pt.value)
-    df = df.with_columns(
-        pl.col("phone_type").replace_strict(list(alias), list(alias.values()),
-                                            return_dtype=pl.String)
-    )
-    combos = df.select(_PROFILE_KEY).unique()
-    stale_cache: dict[str, str | None] = {}
+    reps: dict[tuple[bool, ...], int] = {}
+    types = list(PhoneType)
+    pt_alias = [reps.setdefault(tuple(p in r.line_types for r in consent_rules), i)
+                for i, p in enumerate(types)]
+    pt = np.array(pt_alias)[_ids(df["phone_type"], [p.value for p in types])]
+    levels = list(ConsentLevel)
+    consent = _ids(df["consent_eff"], [c.value for c in levels])
+    ebr = df["ebr"].to_numpy().astype(np.int64)
+    code = np.where(loc < 0, -1, ((loc * 4 + pt) * 3 + consent) * 2 + ebr)
+    uniq, inverse = np.unique(code, return_inverse=True)
+    stale: dict[str, str | None] = {}
     texts: dict[int, tuple[str, str]] = {}
-    rows: list[tuple[Any, ...]] = []
-    none_caps = (False,) * len(cap_ids)
-    for loc_id, phone_type, consent, ebr in combos.iter_rows():
-        head = (loc_id, phone_type, consent, ebr)
-        if loc_id < 0:
-            rows.append((*head, _BIT[ReasonCode.INVALID_NUMBER], None, None, None,
-                         False, False, False, False, *none_caps))
+    iso: dict[str, str] = {}
+    cols: dict[str, list[Any]] = {k: [] for k in (
+        "mask", "zones", "local_times", "nxt", "revocation", "national_on", "state_on",
+        "internal_on", *(c.id for c in caps))}
+    for value in uniq.tolist():
+        if value < 0:
+            for k, v in zip(cols, (_BIT[ReasonCode.INVALID_NUMBER], None, None, None),
+                            strict=False):
+                cols[k].append(v)
+            for k in list(cols)[4:]:
+                cols[k].append(False)
             continue
+        rest, e = divmod(value, 2)
+        rest, c = divmod(rest, 3)
+        loc_id, p = divmod(rest, 4)
         zones, states, unplaced, nongeo = locs[loc_id]
-        key = ProfileKey(
+        verdict = evaluate_profile(gate.rules, ProfileKey(
             zones=zones, states=states, unplaced=unplaced, nongeo=nongeo, purpose=purpose,
-            autodialed=autodialed, phone_type=PhoneType(phone_type),
-            consent=ConsentLevel(consent), ebr=bool(ebr),
-        )
-        verdict = evaluate_profile(gate.rules, key, at, gate.guard_minutes)
-        mask = sum(_BIT[c] for c in verdict.reasons)
+            autodialed=autodialed, phone_type=types[p], consent=levels[c], ebr=bool(e),
+        ), at, gate.guard_minutes)
+        mask = sum(_BIT[r] for r in verdict.reasons)
         for rule in verdict.dnc_rules:
-            if rule.id not in stale_cache:
-                stale_cache[rule.id] = gate.dnc.stale(
-                    rule.registry, at.date(), rule.max_age_days, rule.require_snapshot
-                )
-            if stale_cache[rule.id]:
+            if rule.id not in stale:
+                stale[rule.id] = gate.dnc.stale(rule.registry, at.date(), rule.max_age_days,
+                                                rule.require_snapshot)
+            if stale[rule.id]:
                 mask |= _BIT[ReasonCode.DNC_STALE]
         if loc_id not in texts:
-            texts[loc_id] = (";".join(zones),
-                             ";".join(t.isoformat() for t in verdict.local_times))
+            for z, t in zip(zones, verdict.local_times, strict=True):
+                if z not in iso:
+                    iso[z] = t.isoformat()
+            texts[loc_id] = (";".join(zones), ";".join(iso[z] for z in zones))
         registries = {r.registry for r in verdict.dnc_rules}
-        applied = {c.id for c in verdict.caps}
+        applied = {r.id for r in verdict.caps}
         nxt = verdict.next_allowed_at
-        rows.append((
-            *head, mask, *texts[loc_id],
-            nxt.astimezone(UTC).isoformat() if nxt is not None else None,
-            verdict.revocation, "national" in registries, "state" in registries,
-            "internal" in registries, *(c in applied for c in cap_ids),
-        ))
-    schema: dict[str, Any] = {k: combos.schema[k] for k in _PROFILE_KEY}
-    schema.update(mask=pl.Int64, zones=pl.String, local_times=pl.String, nxt=pl.String,
-                  revocation=pl.Boolean, national_on=pl.Boolean, state_on=pl.Boolean,
-                  internal_on=pl.Boolean, **dict.fromkeys(cap_ids, pl.Boolean))
-    return df, pl.DataFrame(rows, schema=schema, orient="row")
+        values = (mask, *texts[loc_id], nxt.astimezone(UTC).isoformat() if nxt else None,
+                  verdict.revocation, "national" in registries, "state" in registries,
+                  "internal" in registries, *(r.id in applied for r in caps))
+        for k, v in zip(cols, values, strict=True):
+            cols[k].append(v)
+    frame = pl.DataFrame(cols, schema={
+        "mask": pl.Int64, "zones": pl.String, "local_times": pl.String, "nxt": pl.String,
+        **{k: pl.Boolean for k in list(cols)[4:]}})
+    return frame.select(pl.all().gather(pl.Series(inverse)))
 
 
 def _cap_hits(df: pl.DataFrame, rule: CapRule | CooldownRule, history: AttemptHistory,
-              at: datetime) -> pl.Series:
-    hist = history.frame()
+              at: datetime, memo: dict[tuple[Any, ...], pl.Series]) -> pl.Series:
+    """Whether each row's attempts reach the cap (counts shared between like caps)."""
     hours = rule.window_hours if isinstance(rule, CapRule) else rule.hours
-    lit_at = pl.lit(at, dtype=pl.Datetime("us", "UTC"))
+    sig: tuple[Any, ...] = (
+        (rule.scope, hours, rule.after_outcome)
+        if isinstance(rule, CooldownRule)
+        else (rule.scope, hours, rule.exclude_outcomes, rule.max_attempts)
+    )
+    if sig in memo:
+        return memo[sig]
     start = pl.lit(at - timedelta(hours=hours), dtype=pl.Datetime("us", "UTC"))
-    hist = hist.filter((pl.col("at") > start) & (pl.col("at") <= lit_at))
+    hist = history.frame().filter(
+        (pl.col("at") > start) & (pl.col("at") <= pl.lit(at, dtype=pl.Datetime("us", "UTC")))
+    )
     debt = pl.when(pl.col("debt_id").is_null()).then(pl.lit("phone:") + pl.col("national")) \
         .otherwise(pl.lit("debt:") + pl.col("debt_id"))
-    key = debt if rule.scope == "debt" else pl.col("national")
+    key, hist_key = (debt, "debt_key") if rule.scope == "debt" else (pl.col("national"),
+                                                                      "national")
     if isinstance(rule, CooldownRule):
         hist = hist.filter(pl.col("outcome") == rule.after_outcome)
-        keys = hist["debt_key" if rule.scope == "debt" else "national"].unique()
-        return df.select(key.is_in(keys.implode()).fill_null(False)).to_series()
+        hit = key.is_in(hist[hist_key].unique().implode()).fill_null(False)
+        memo[sig] = df.select(hit).to_series()
+        return memo[sig]
     hist = hist.filter(~pl.col("outcome").is_in(list(rule.exclude_outcomes)))
 
-    def counts(frame: pl.DataFrame, by: pl.Expr | str, on: pl.Expr) -> pl.Expr:
+    def counts(frame: pl.DataFrame, by: str, on: pl.Expr) -> pl.Expr:
         g = frame.group_by(by).len()
-        return on.replace_strict(g[g.columns[0]], g["len"], default=0, return_dtype=pl.Int64)
+        return on.replace_strict(g[by], g["len"], default=0, return_dtype=pl.Int64)
 
     if rule.scope == "debt":
-        n = counts(hist, "debt_key", key)
-    elif rule.scope == "phone":
-        n = counts(hist, "national", key)
+        n = counts(hist, hist_key, key)
     else:
-        sep = pl.lit("\x1f")
-        by_subject = hist.filter(pl.col("subject").is_not_null()).select(
-            (pl.col("national") + sep + pl.col("subject")).alias("k")
+        # Integer keys: the national number, and number x subject id.
+        subjects = pl.concat([hist["subject"], df["subject"]]).drop_nulls().unique().to_list()
+        sid = {v: i + 1 for i, v in enumerate(sorted(subjects))}
+
+        def subject_id(col: pl.Expr) -> pl.Expr:
+            return col.replace_strict(list(sid), list(sid.values()), default=0,
+                                      return_dtype=pl.Int64)
+
+        hist = hist.with_columns(
+            pl.col("national").cast(pl.Int64).alias("nat_i"),
+            (pl.col("national").cast(pl.Int64) * 1_000_003 + subject_id(pl.col("subject")))
+            .alias("ns"),
         )
-        n = pl.when(pl.col("subject").is_null()).then(counts(hist, "national", key)).otherwise(
-            counts(by_subject, "k", pl.col("national") + sep + pl.col("subject"))
-            + counts(hist.filter(pl.col("subject").is_null()), "national", key)
-        )
-    return df.select(n >= rule.max_attempts).to_series()
+        total = counts(hist, "nat_i", pl.col("nat_i"))
+        if rule.scope == "phone":
+            n = total
+        else:
+            ns = pl.col("nat_i") * 1_000_003 + subject_id(pl.col("subject"))
+            no_subject = hist.filter(pl.col("subject").is_null())
+            n = pl.when(pl.col("subject").is_null()).then(total).otherwise(
+                counts(hist.filter(pl.col("subject").is_not_null()), "ns", ns)
+                + counts(no_subject, "nat_i", pl.col("nat_i"))
+            )
+    memo[sig] = df.select((n >= rule.max_attempts).fill_null(False)).to_series()
+    return memo[sig]
 
 
 def screen_table(
@@ -298,41 +323,40 @@ def screen_table(
 ) -> ScreenResult:
     """Screen ``table`` at ``at`` (see :meth:`Gate.screen`)."""
     input_columns = [c for c in table.columns if c != LINE]
-    typed, raw, errors = prepare(table)
-    df = _consent_columns(_address_columns(_phone_columns(typed, gate)), gate, at)
+    typed, keep, errors = prepare(table)
+    df = _derive(typed, gate, at)
     caps = [
-        r for j in gate.rules.jurisdictions for r in j.rules
+        r for r in gate.rules.by_id.values()
         if isinstance(r, CapRule | CooldownRule) and purpose in r.applies_to.purposes
     ]
-    cap_ids = [r.id for r in caps]
-    df, locs = _locations(df, gate)
-    df, profiles = _profiles(df, locs, gate, at, purpose, autodialed, cap_ids)
-    df = df.join(profiles, on=list(_PROFILE_KEY), how="left", maintain_order="left")
-    nat = pl.col("national")
+    loc, locs = _location_ids(df, gate)
+    df = df.hstack(_profiles(df, loc, locs, gate, at, purpose, autodialed, caps))
     mask = pl.col("mask")
     for registry, code in DNC_REASON.items():
-        hit = gate.dnc.expr(registry, nat) & pl.col(f"{registry}_on")
+        hit = gate.dnc.expr(registry, pl.col("national")) & pl.col(f"{registry}_on")
         mask = mask | pl.when(hit).then(_BIT[code]).otherwise(0)
     mask = mask | pl.when(pl.col("revoked") & pl.col("revocation")).then(
         _BIT[ReasonCode.CONSENT_REVOKED]).otherwise(0)
+    memo: dict[tuple[Any, ...], pl.Series] = {}
     for rule in caps:
         if df[rule.id].any():
-            hits = _cap_hits(df, rule, gate.history, at)
+            hits = _cap_hits(df, rule, gate.history, at, memo)
             mask = mask | pl.when(pl.col(rule.id) & hits).then(_BIT[rule.reason]).otherwise(0)
-    df = df.with_columns(mask.alias("mask"))
-    masks = df["mask"].unique().to_list()
+    final = df.select(mask.alias("mask"), "nxt")["mask"]
+    masks = final.unique().to_list()
     texts = [";".join(c.value for c in ReasonCode if m & _BIT[c]) for m in masks]
-    out = raw.select(input_columns).with_columns(
+    out = pl.DataFrame([
         typed["id"].alias("__id"),
         df["phone_e164"],
-        (df["mask"] == 0).alias("allowed"),
-        pl.Series("decision", ["ALLOW", "BLOCK"]).gather((df["mask"] != 0).cast(pl.UInt32)),
-        df["mask"].replace_strict(masks, texts, return_dtype=pl.String).alias("reasons"),
+        (final == 0).alias("allowed"),
+        pl.Series("decision", ["ALLOW", "BLOCK"]).gather((final != 0).cast(pl.UInt32)),
+        final.replace_strict(masks, texts, return_dtype=pl.String).alias("reasons"),
         df["zones"],
         df["local_times"],
-        df.select(
-            pl.when((mask_col := pl.col("mask")) & ~pl.lit(_WINDOW_MASK) == 0)
-            .then(pl.when(mask_col != 0).then(pl.col("nxt")))
+        pl.select(
+            pl.when((final != 0) & (final & ~_WINDOW_MASK == 0)).then(df["nxt"])
         ).to_series().alias("next_allowed_at"),
-    )
-    return ScreenResult(out, errors, input_columns, gate.rules.version, at, purpose)
+    ])
+    frame = out.filter(keep) if errors else out
+    return ScreenResult(frame, errors, input_columns, table, keep & (final == 0),
+                        gate.rules.version, at, purpose)

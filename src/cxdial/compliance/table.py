@@ -10,7 +10,7 @@ from typing import Any
 import polars as pl
 
 from cxdial.compliance.models import ConsentLevel, Contact, PhoneType
-from cxdial.compliance.parsing import parse_instant, parse_postal_code, parse_state, parse_zone
+from cxdial.compliance.parsing import US_STATES, ZIP_PATTERN, parse_instant, parse_zone
 from cxdial.errors import ValidationError
 
 __all__ = ["DATE_FIELDS", "FIELDS", "LINE", "RowError", "prepare", "read_contacts"]
@@ -19,8 +19,6 @@ FIELDS = tuple(Contact.model_fields)
 DATE_FIELDS = ("consent_at", "revoked_at", "ebr_at", "inquiry_at")
 LINE = "__line"
 _PARSERS: dict[str, tuple[Callable[[str], Any], pl.DataType]] = {
-    "state": (parse_state, pl.String()),
-    "postal_code": (parse_postal_code, pl.String()),
     "timezone": (parse_zone, pl.String()),
     **{f: (parse_instant, pl.Datetime("us", "UTC")) for f in DATE_FIELDS},
 }
@@ -73,8 +71,8 @@ def _map_unique(
     return values, errors
 
 
-def prepare(table: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, list[RowError]]:
-    """Split into (typed valid rows, raw valid rows, errors); columns by lower-case name."""
+def prepare(table: pl.DataFrame) -> tuple[pl.DataFrame, pl.Series, list[RowError]]:
+    """Typed columns (by lower-case name) for every row, the well-formed mask, the errors."""
     lowered: dict[str, str] = {}
     for name in table.columns:
         key = name.strip().lower()
@@ -91,38 +89,57 @@ def prepare(table: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, list[RowEr
             )
     if LINE not in table.columns:
         table = table.with_columns(pl.int_range(2, table.height + 2, dtype=pl.Int64).alias(LINE))
-    raw = table
-    typed: dict[str, pl.Series] = {LINE: table[LINE]}
-    problems: dict[str, pl.Series] = {}
+    height = table.height
+    clean: list[pl.Expr] = [pl.col(LINE)]
     for f in FIELDS:
         if f not in lowered:
             dtype = _PARSERS[f][1] if f in _PARSERS else pl.String()
             default = _ENUMS[f][1] if f in _ENUMS else None
-            typed[f] = pl.Series(f, [default] * table.height, dtype=dtype)
+            clean.append(pl.repeat(default, height, dtype=dtype).alias(f))
             continue
-        col = table[lowered[f]].cast(pl.String)
+        col = pl.col(lowered[f]).cast(pl.String)
         if f not in ("id", "phone"):
             col = col.str.strip_chars()
-            col = pl.select(pl.when(col.str.len_chars() > 0).then(col)).to_series()
+            col = pl.when(col.str.len_chars() > 0).then(col)
+        if f in _ENUMS:
+            col = col.str.to_lowercase()
+        elif f == "state":
+            col = col.str.to_uppercase()
+        clean.append(col.alias(f))
+    cleaned = table.select(clean)
+    fixes: list[pl.Expr] = []
+    checks: list[pl.Expr] = []
+    for f in FIELDS:
+        if f not in lowered:
+            continue
+        col = pl.col(f)
         if f in _ENUMS:
             allowed, default = _ENUMS[f]
-            col = col.str.to_lowercase()
-            bad = col.is_not_null() & ~col.is_in(list(allowed))
-            problems[f] = pl.select(
-                pl.when(bad).then(pl.lit(f"unknown value; use one of {'|'.join(sorted(allowed))}"))
-            ).to_series()
-            col = col.fill_null(default)
+            bad = col.is_not_null() & ~col.is_in(sorted(allowed))
+            checks.append(pl.when(bad).then(
+                pl.lit(f"unknown value; use one of {'|'.join(sorted(allowed))}")).alias(f))
+            fixes.append(col.fill_null(default))
+        elif f == "state":
+            checks.append(pl.when(col.is_not_null() & ~col.is_in(sorted(US_STATES))).then(
+                pl.lit("unknown US state code (use the two-letter USPS code)")).alias(f))
+        elif f == "postal_code":
+            five = col.str.extract(ZIP_PATTERN, 1)
+            checks.append(pl.when(col.is_not_null() & five.is_null()).then(
+                pl.lit("not a US ZIP code (use 5 digits or ZIP+4)")).alias(f))
+            fixes.append(five.alias(f))
         elif f in _PARSERS:
             fn, dtype = _PARSERS[f]
-            col, problems[f] = _map_unique(col, fn, dtype)
+            values, msgs = _map_unique(cleaned[f], fn, dtype)
+            checks.append(pl.lit(msgs).alias(f))
+            fixes.append(pl.lit(values).alias(f))
         elif f == "id":
-            problems[f] = pl.select(
-                pl.when(col.is_null() | (col.str.len_chars() == 0)).then(pl.lit("missing id"))
-            ).to_series()
-        typed[f] = col.alias(f)
-    frame = pl.DataFrame(typed)
+            checks.append(pl.when(col.is_null() | (col.str.len_chars() == 0))
+                          .then(pl.lit("missing id")).alias(f))
+    problems_frame = cleaned.select(checks)
+    frame = cleaned.with_columns(fixes)
+    problems = {name: problems_frame[name] for name in problems_frame.columns}
     errors: list[RowError] = []
-    bad_rows = pl.Series([False] * table.height)
+    bad_rows = pl.repeat(False, table.height, eager=True)
     for f, msgs in problems.items():
         mask = msgs.is_not_null()
         if not mask.any():
@@ -134,5 +151,4 @@ def prepare(table: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, list[RowEr
         ):
             errors.append(RowError(int(line), f, value, str(msg)))
     errors.sort(key=lambda e: (e.line, FIELDS.index(e.field)))
-    keep = ~bad_rows
-    return frame.filter(keep), raw.filter(keep), errors
+    return frame, ~bad_rows, errors
