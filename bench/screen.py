@@ -19,8 +19,30 @@ from cxdial.compliance import AttemptHistory, Contact, DncIndex, Gate, Purpose, 
 from cxdial.compliance.locate import zip_table
 
 AT = datetime(2026, 11, 23, 18, 30, tzinfo=UTC)
-NPAS = ["212", "305", "208", "850", "602", "808", "405", "504", "860", "207", "801", "601",
-        "512", "401", "206", "312", "617", "713", "404", "303", "800", "416"]
+NPAS = [
+    "212",
+    "305",
+    "208",
+    "850",
+    "602",
+    "808",
+    "405",
+    "504",
+    "860",
+    "207",
+    "801",
+    "601",
+    "512",
+    "401",
+    "206",
+    "312",
+    "617",
+    "713",
+    "404",
+    "303",
+    "800",
+    "416",
+]
 
 
 def _rss_mb() -> float:
@@ -42,17 +64,20 @@ def generate(n: int, seed: int = 7) -> pl.DataFrame:
     line = np.char.zfill(rng.integers(0, 10000, n).astype(str), 4)
     digits = np.char.add(np.char.add(npa, nxx), line)
     fmt = rng.integers(0, 3, n)
-    phone = np.where(fmt == 0, digits, np.where(fmt == 1, np.char.add("+1", digits),
-                     np.char.add("1-", digits)))
+    phone = np.where(
+        fmt == 0, digits, np.where(fmt == 1, np.char.add("+1", digits), np.char.add("1-", digits))
+    )
     zips = list(zip_table())
     zips = sorted(zips)
     chosen = np.array(zips)[rng.integers(0, len(zips), n)]
     zip_states = np.array([zip_table()[z][1] or "" for z in zips])
     # Mostly the ZIP's own state; one row in ten names some other (random) state.
-    states = np.where(rng.random(n) < 0.9, zip_states[np.searchsorted(np.array(zips), chosen)],
-                      zip_states[rng.integers(0, len(zips), n)])
-    days = np.array([(date(2023, 1, 1) + timedelta(days=int(d))).isoformat()
-                     for d in range(1400)])
+    states = np.where(
+        rng.random(n) < 0.9,
+        zip_states[np.searchsorted(np.array(zips), chosen)],
+        zip_states[rng.integers(0, len(zips), n)],
+    )
+    days = np.array([(date(2023, 1, 1) + timedelta(days=int(d))).isoformat() for d in range(1400)])
 
     def maybe_date(p: float) -> pl.Series:
         vals = days[rng.integers(0, len(days), n)]
@@ -61,8 +86,9 @@ def generate(n: int, seed: int = 7) -> pl.DataFrame:
     columns = {
         "id": _col(np.char.add("c", np.arange(n).astype(str))),
         "phone": _col(phone),
-        "phone_type": _col(np.array(["mobile", "landline", "voip", "unknown"])[
-            rng.integers(0, 4, n)]),
+        "phone_type": _col(
+            np.array(["mobile", "landline", "voip", "unknown"])[rng.integers(0, 4, n)]
+        ),
         "state": _col(states, (rng.random(n) < 0.7) & (states != "")),
         "postal_code": _col(chosen, rng.random(n) < 0.6),
         "timezone": _col(np.full(n, "America/Chicago"), rng.random(n) < 0.02),
@@ -71,10 +97,12 @@ def generate(n: int, seed: int = 7) -> pl.DataFrame:
         "revoked_at": maybe_date(0.05),
         "ebr_at": maybe_date(0.3),
         "inquiry_at": maybe_date(0.1),
-        "subject": _col(np.array(["solar", "roof", "x"])[rng.integers(0, 3, n)],
-                        rng.random(n) < 0.67),
-        "debt_id": _col(np.char.add("D", rng.integers(0, 50000, n).astype(str)),
-                        rng.random(n) < 0.3),
+        "subject": _col(
+            np.array(["solar", "roof", "x"])[rng.integers(0, 3, n)], rng.random(n) < 0.67
+        ),
+        "debt_id": _col(
+            np.char.add("D", rng.integers(0, 50000, n).astype(str)), rng.random(n) < 0.3
+        ),
     }
     return pl.DataFrame([v.alias(k) for k, v in columns.items()])
 
@@ -84,16 +112,23 @@ def build_gate(table: pl.DataFrame, seed: int = 11) -> Gate:
     rng = np.random.default_rng(seed)
     phones = table["phone"].str.replace_all(r"[^0-9]", "").str.slice(-10).to_numpy()
     dnc = DncIndex()
-    dnc.add_lines(["# registry: national, fetched: 2026-11-20",
-                   *phones[rng.integers(0, len(phones), 100_000)], "213XXXXXXX"])
+    dnc.add_lines(
+        [
+            "# registry: national, fetched: 2026-11-20",
+            *phones[rng.integers(0, len(phones), 100_000)],
+            "213XXXXXXX",
+        ]
+    )
     dnc.add_lines(["# registry: internal", *phones[rng.integers(0, len(phones), 5_000)]])
     history = AttemptHistory()
     idx = rng.integers(0, len(phones), 100_000)
     outcomes = np.array(["no_answer", "busy", "answered", "conversation"])
     for i, k in enumerate(idx):
         history.record_attempt(
-            str(phones[k]), AT - timedelta(hours=float(rng.integers(1, 200))),
-            subject="solar" if i % 2 else None, debt_id=table["debt_id"][int(k)],
+            str(phones[k]),
+            AT - timedelta(hours=float(rng.integers(1, 200))),
+            subject="solar" if i % 2 else None,
+            debt_id=table["debt_id"][int(k)],
             outcome=str(outcomes[i % 4]),
         )
     return Gate(rules=RuleSet.load_default(), dnc=dnc, history=history)
@@ -114,8 +149,10 @@ def main() -> None:
     result = gate.screen(table, AT, purpose=Purpose.TELEMARKETING)
     batch = time.perf_counter() - t1
     summary = result.summary()
-    print(f"vectorised screen: {n:,} records in {batch:.2f} s = {n / batch:,.0f} records/s; "
-          f"peak RSS {_rss_mb():,.0f} MB (before the screen {rss_before:,.0f} MB)")
+    print(
+        f"vectorised screen: {n:,} records in {batch:.2f} s = {n / batch:,.0f} records/s; "
+        f"peak RSS {_rss_mb():,.0f} MB (before the screen {rss_before:,.0f} MB)"
+    )
     print(f"  decisions {summary['decisions']}, malformed {summary['malformed']}")
     print(f"  reasons {summary['reasons']}")
     rows = table.head(sample).to_dicts()
@@ -128,8 +165,10 @@ def main() -> None:
         gate.check(contact, AT, purpose=Purpose.TELEMARKETING)
     loop = time.perf_counter() - t2
     rate = sample / loop
-    print(f"per-row Gate.check loop: {sample:,} records in {loop:.2f} s = {rate:,.0f} records/s; "
-          f"extrapolated to {n:,}: {n / rate:,.1f} s")
+    print(
+        f"per-row Gate.check loop: {sample:,} records in {loop:.2f} s = {rate:,.0f} records/s; "
+        f"extrapolated to {n:,}: {n / rate:,.1f} s"
+    )
     print(f"speed-up: {(n / rate) / batch:,.1f}x")
 
 

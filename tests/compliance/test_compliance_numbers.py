@@ -14,16 +14,34 @@ from cxdial.compliance.phones import US_REGIONS, classify, normalise, phone_fact
 
 @pytest.mark.parametrize(
     "text",
-    ["2125550142", "212-555-0142", "(212) 555-0142", "212.555.0142", "+1 212 555 0142",
-     "1-212-555-0142", "+1 (212) 555-0142", " 212 555 0142 "],
+    [
+        "2125550142",
+        "212-555-0142",
+        "(212) 555-0142",
+        "212.555.0142",
+        "+1 212 555 0142",
+        "1-212-555-0142",
+        "+1 (212) 555-0142",
+        " 212 555 0142 ",
+    ],
 )
 def test_common_formats_normalise_to_e164(text: str) -> None:
     """Common US spellings all become +12125550142."""
     assert phone_facts(text).e164 == "+12125550142"
 
 
-@pytest.mark.parametrize("text", ["", "555-0142", "+44 20 7946 0958", "2125550142x12",
-                                  "+2125550142", "12125550142 1", "２１２５５５０１４２"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "555-0142",
+        "+44 20 7946 0958",
+        "2125550142x12",
+        "+2125550142",
+        "12125550142 1",
+        "２１２５５５０１４２",
+    ],
+)
 def test_non_numbers_do_not_normalise(text: str) -> None:
     """Short, foreign, extension-bearing or non-ASCII input is not a number."""
     assert normalise(text) is None
@@ -41,8 +59,10 @@ def test_classification_matches_phonenumbers(national: str) -> None:
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.sampled_from(["212", "208", "850", "605", "915", "541", "808", "602", "907", "787"]),
-       st.from_regex(r"[2-9][0-9]{6}", fullmatch=True))
+@given(
+    st.sampled_from(["212", "208", "850", "605", "915", "541", "808", "602", "907", "787"]),
+    st.from_regex(r"[2-9][0-9]{6}", fullmatch=True),
+)
 def test_zones_match_phonenumbers(npa: str, rest: str) -> None:
     """Geographic numbers get exactly phonenumbers' time zones."""
     facts = phone_facts(npa + rest)

@@ -27,13 +27,15 @@ def lists(*specs: tuple[str, list[str]]) -> DncIndex:
 FRESH_NATIONAL = ("# registry: national, fetched: 2026-11-20", [])
 
 
-@pytest.mark.parametrize("phone", ["12", "212-555-014", "+44 20 7946 0958", "416-555-0199",
-                                   "212-055-0142", "phone", ""])
+@pytest.mark.parametrize(
+    "phone", ["12", "212-555-014", "+44 20 7946 0958", "416-555-0199", "212-055-0142", "phone", ""]
+)
 def test_invalid_numbers(decide: Any, phone: str) -> None:
     """Unparseable, foreign, Canadian or unassigned numbers are INVALID_NUMBER, never dropped."""
     d = decide(AT, phone=phone)
     assert d.reasons == (ReasonCode.INVALID_NUMBER,)
-    assert d.phone_e164 is None and not d.allowed
+    assert d.phone_e164 is None
+    assert not d.allowed
 
 
 def test_non_geographic_number_without_address(decide: Any) -> None:
@@ -47,8 +49,12 @@ def test_non_geographic_number_without_address(decide: Any) -> None:
 
 def test_restricted_day_reason(decide: Any, at_local: Any) -> None:
     """A Sunday in Louisiana gives RESTRICTED_DAY with the rule named."""
-    d = decide(at_local("America/Chicago", 2026, 11, 22, 12, 0), phone="504-555-0142",
-               state="LA", postal_code="70112")
+    d = decide(
+        at_local("America/Chicago", 2026, 11, 22, 12, 0),
+        phone="504-555-0142",
+        state="LA",
+        postal_code="70112",
+    )
     assert d.reasons == (ReasonCode.RESTRICTED_DAY,)
     assert "la." in d.details[ReasonCode.RESTRICTED_DAY]
 
@@ -63,8 +69,9 @@ def test_restricted_day_reason(decide: Any, at_local: Any) -> None:
         ("# registry: internal", "2125XX0142", ReasonCode.DNC_INTERNAL),
     ],
 )
-def test_dnc_hits(rules: RuleSet, make_person: Any, header: str, entry: str,
-                  code: ReasonCode) -> None:
+def test_dnc_hits(
+    rules: RuleSet, make_person: Any, header: str, entry: str, code: ReasonCode
+) -> None:
     """National, state and internal hits, exact or wildcard, each with its own code."""
     dnc = lists(FRESH_NATIONAL, (header, [entry]))
     gate = Gate(rules=rules, dnc=dnc)
@@ -104,8 +111,9 @@ def test_stale_or_missing_registry(rules: RuleSet, make_person: Any) -> None:
     assert d.reasons == (ReasonCode.DNC_STALE,)
     assert "2026-10-22" in d.details[ReasonCode.DNC_STALE]
     assert stale.check(c, AT, purpose=Purpose.INFORMATIONAL).allowed
-    state = Gate(rules=rules, dnc=lists(FRESH_NATIONAL,
-                                        ("# registry: state:PA, fetched: 2026-01-01", [])))
+    state = Gate(
+        rules=rules, dnc=lists(FRESH_NATIONAL, ("# registry: state:PA, fetched: 2026-01-01", []))
+    )
     assert state.check(c, AT, purpose=Purpose.TELEMARKETING).reasons == (ReasonCode.DNC_STALE,)
 
 
@@ -114,7 +122,8 @@ def test_dnc_files(tmp_path: Path) -> None:
     good = tmp_path / "state.txt"
     good.write_text("# registry: state:tx, fetched: 2026-11-01\n# note\n\n512 555 0199\n")
     index = DncIndex.from_files([good])
-    assert index.snapshots[0].label == "state:TX" and index.snapshots[0].entries == 1
+    assert index.snapshots[0].label == "state:TX"
+    assert index.snapshots[0].entries == 1
     assert index.hits("5125550199") == {"state"}
     bad = tmp_path / "bad.txt"
     bad.write_text("# registry: internal\n2125550142\nnot-a-number\n")
@@ -129,19 +138,29 @@ def test_no_consent_by_purpose_and_line(decide: Any) -> None:
     assert d.reasons == (ReasonCode.NO_CONSENT,)
     assert decide(AT, Purpose.INFORMATIONAL, consent="express", **mobile).allowed
     assert decide(AT, Purpose.INFORMATIONAL, consent="none", autodialed=False, **mobile).allowed
-    assert decide(AT, Purpose.INFORMATIONAL, consent="none", phone_type="unknown",
-                  phone="212-555-0142", state="NY").reasons == (ReasonCode.NO_CONSENT,)
+    assert decide(
+        AT,
+        Purpose.INFORMATIONAL,
+        consent="none",
+        phone_type="unknown",
+        phone="212-555-0142",
+        state="NY",
+    ).reasons == (ReasonCode.NO_CONSENT,)
     tm = decide(AT, consent="express", **mobile)
     assert ReasonCode.NO_CONSENT in tm.reasons
-    future = decide(AT, Purpose.INFORMATIONAL, consent="express", consent_at="2026-12-01",
-                    **mobile)
+    future = decide(AT, Purpose.INFORMATIONAL, consent="express", consent_at="2026-12-01", **mobile)
     assert future.reasons == (ReasonCode.NO_CONSENT,)
 
 
 def test_consent_revoked(decide: Any) -> None:
     """A revocation blocks from its instant on, for every purpose."""
-    revoked = decide(AT, Purpose.INFORMATIONAL, revoked_at="2026-11-23T16:59:00Z",
-                     phone_type="landline", **{k: v for k, v in NY.items()})
+    revoked = decide(
+        AT,
+        Purpose.INFORMATIONAL,
+        revoked_at="2026-11-23T16:59:00Z",
+        phone_type="landline",
+        **{k: v for k, v in NY.items()},
+    )
     assert revoked.reasons == (ReasonCode.CONSENT_REVOKED,)
     later = decide(AT, Purpose.INFORMATIONAL, revoked_at="2026-11-23T17:01:00Z", **NY)
     assert later.allowed
@@ -160,29 +179,39 @@ def test_state_cap_counts_same_subject(rules: RuleSet, make_person: Any, at_loca
     fl = {"phone": "305-555-0142", "state": "FL", "postal_code": "33130", "subject": "solar"}
     at = at_local("America/New_York", 2026, 11, 23, 12, 0)
     dnc = lists(("# registry: national, fetched: 2026-11-20", []))
-    same = history(*[("3055550142", at - timedelta(hours=h), "solar", None, "no_answer")
-                     for h in (1, 2, 23)])
+    same = history(
+        *[("3055550142", at - timedelta(hours=h), "solar", None, "no_answer") for h in (1, 2, 23)]
+    )
     gate = Gate(rules=rules, dnc=dnc, history=same)
     d = gate.check(make_person(**fl), at, purpose=Purpose.TELEMARKETING)
     assert d.reasons == (ReasonCode.FREQUENCY_CAP,)
     assert d.details[ReasonCode.FREQUENCY_CAP].startswith("fl.frequency")
     roof = make_person(**{**fl, "subject": "roofing"})
     assert gate.check(roof, at, purpose=Purpose.TELEMARKETING).allowed
-    older = history(*[("3055550142", at - timedelta(hours=h), "solar", None, "no_answer")
-                      for h in (1, 2, 24)])
-    assert Gate(rules=rules, dnc=dnc, history=older).check(
-        make_person(**fl), at, purpose=Purpose.TELEMARKETING).allowed
+    older = history(
+        *[("3055550142", at - timedelta(hours=h), "solar", None, "no_answer") for h in (1, 2, 24)]
+    )
+    assert (
+        Gate(rules=rules, dnc=dnc, history=older)
+        .check(make_person(**fl), at, purpose=Purpose.TELEMARKETING)
+        .allowed
+    )
     ny = make_person(**NY, subject="solar")
-    ny_hist = history(*[("2125550142", at - timedelta(hours=h), "solar", None, "no_answer")
-                        for h in (1, 2, 3)])
-    assert Gate(rules=rules, dnc=dnc, history=ny_hist).check(
-        ny, at, purpose=Purpose.TELEMARKETING).allowed
+    ny_hist = history(
+        *[("2125550142", at - timedelta(hours=h), "solar", None, "no_answer") for h in (1, 2, 3)]
+    )
+    assert (
+        Gate(rules=rules, dnc=dnc, history=ny_hist)
+        .check(ny, at, purpose=Purpose.TELEMARKETING)
+        .allowed
+    )
 
 
 def test_company_cap_applies_to_every_purpose(rules: RuleSet, make_person: Any) -> None:
     """Company policy: 5 attempts per number in 24 h, whatever the purpose."""
-    h = history(*[("2125550142", AT - timedelta(hours=i), None, None, "no_answer")
-                  for i in range(1, 6)])
+    h = history(
+        *[("2125550142", AT - timedelta(hours=i), None, None, "no_answer") for i in range(1, 6)]
+    )
     d = Gate(rules=rules, history=h).check(make_person(**NY), AT, purpose=Purpose.INFORMATIONAL)
     assert d.reasons == (ReasonCode.FREQUENCY_CAP,)
     assert "company.frequency.day" in d.details[ReasonCode.FREQUENCY_CAP]
@@ -197,21 +226,26 @@ def test_maine_one_automated_call_per_8_hours(rules: RuleSet, make_person: Any) 
     assert gate.check(make_person(**me), AT, purpose=Purpose.TELEMARKETING).reasons == (
         ReasonCode.FREQUENCY_CAP,
     )
-    assert gate.check(make_person(**me), AT, purpose=Purpose.TELEMARKETING,
-                      autodialed=False).allowed
+    assert gate.check(
+        make_person(**me), AT, purpose=Purpose.TELEMARKETING, autodialed=False
+    ).allowed
 
 
 def test_reg_f_seven_in_seven(rules: RuleSet, make_person: Any) -> None:
     """Reg F: 7 placed calls about a debt in 7 days block the 8th; busy calls do not count."""
     debt = {**NY, "debt_id": "D-1"}
-    calls = [("2125550142", AT - timedelta(hours=20 * i), None, "D-1", "no_answer")
-             for i in range(1, 8)]
+    calls = [
+        ("2125550142", AT - timedelta(hours=20 * i), None, "D-1", "no_answer") for i in range(1, 8)
+    ]
     gate = Gate(rules=rules, history=history(*calls))
     d = gate.check(make_person(**debt), AT, purpose=Purpose.DEBT_COLLECTION)
     assert d.reasons == (ReasonCode.REG_F_FREQUENCY,)
     busy = [*calls[:6], ("2125550142", AT - timedelta(hours=1), None, "D-1", "busy")]
-    assert Gate(rules=rules, history=history(*busy)).check(
-        make_person(**debt), AT, purpose=Purpose.DEBT_COLLECTION).allowed
+    assert (
+        Gate(rules=rules, history=history(*busy))
+        .check(make_person(**debt), AT, purpose=Purpose.DEBT_COLLECTION)
+        .allowed
+    )
     other = make_person(**{**NY, "debt_id": "D-2"})
     assert gate.check(other, AT, purpose=Purpose.DEBT_COLLECTION).allowed
 
@@ -230,10 +264,12 @@ def test_reg_f_conversation_cooldown(rules: RuleSet, make_person: Any) -> None:
 def test_history_file(tmp_path: Path) -> None:
     """The --history CSV loads; a bad date names the line and field."""
     good = tmp_path / "h.csv"
-    good.write_text("phone,at,subject,debt_id,outcome\n+12125550142,2026-11-23T10:00:00Z,,D1,"
-                    "Conversation\n")
+    good.write_text(
+        "phone,at,subject,debt_id,outcome\n+12125550142,2026-11-23T10:00:00Z,,D1,Conversation\n"
+    )
     h = AttemptHistory.from_csv(good)
-    assert len(h) == 1 and h.frame()["outcome"].to_list() == ["conversation"]
+    assert len(h) == 1
+    assert h.frame()["outcome"].to_list() == ["conversation"]
     bad = tmp_path / "bad.csv"
     bad.write_text("phone,at\n2125550142,yesterday\n")
     with pytest.raises(ValidationError, match=r"bad\.csv:2") as info:
@@ -241,8 +277,7 @@ def test_history_file(tmp_path: Path) -> None:
     assert info.value.field == "at"
 
 
-def test_require_clear_raises_with_reasons(rules: RuleSet, make_person: Any,
-                                           at_local: Any) -> None:
+def test_require_clear_raises_with_reasons(rules: RuleSet, make_person: Any, at_local: Any) -> None:
     """A blocked dial raises ComplianceBlocked (exit code 3) carrying reasons and next time."""
     gate = Gate(rules=rules)
     late = at_local("America/New_York", 2026, 11, 23, 22, 0)
@@ -255,19 +290,25 @@ def test_require_clear_raises_with_reasons(rules: RuleSet, make_person: Any,
     assert ok.allowed
 
 
-def test_override_only_for_informational(rules: RuleSet, make_person: Any, at_local: Any,
-                                         tmp_path: Path) -> None:
+def test_override_only_for_informational(
+    rules: RuleSet, make_person: Any, at_local: Any, tmp_path: Path
+) -> None:
     """An override is honoured (and ledgered) for informational calls only."""
     ledger = Ledger(f"sqlite:///{tmp_path / 'l.db'}")
     gate = Gate(rules=rules, ledger=ledger)
     late = at_local("America/New_York", 2026, 11, 23, 22, 0)
-    d = gate.require_clear(make_person(**NY), late, purpose=Purpose.INFORMATIONAL,
-                           override_reason="fraud alert the customer asked for")
+    d = gate.require_clear(
+        make_person(**NY),
+        late,
+        purpose=Purpose.INFORMATIONAL,
+        override_reason="fraud alert the customer asked for",
+    )
     assert d.override_reason == "fraud alert the customer asked for"
     assert not d.allowed
     with pytest.raises(ComplianceBlocked, match="only for informational"):
-        gate.require_clear(make_person(**NY), late, purpose=Purpose.TELEMARKETING,
-                           override_reason="please")
+        gate.require_clear(
+            make_person(**NY), late, purpose=Purpose.TELEMARKETING, override_reason="please"
+        )
     entries = ledger.query()
     assert [e.override_reason for e in entries] == [None, "fraud alert the customer asked for"]
     assert entries[0].inputs["override_requested"] == "please"
@@ -277,10 +318,10 @@ def test_override_only_for_informational(rules: RuleSet, make_person: Any, at_lo
 def test_check_writes_the_ledger(rules: RuleSet, make_person: Any, tmp_path: Path) -> None:
     """With a ledger attached, every check is recorded with its inputs and rule-set version."""
     ledger = Ledger(f"sqlite:///{tmp_path / 'l.db'}")
-    d = Gate(rules=rules, ledger=ledger).check(make_person(**NY), AT,
-                                               purpose=Purpose.INFORMATIONAL)
+    d = Gate(rules=rules, ledger=ledger).check(make_person(**NY), AT, purpose=Purpose.INFORMATIONAL)
     (entry,) = ledger.query(contact_id="t1")
-    assert entry.allowed == d.allowed and entry.rule_set_version == rules.version
+    assert entry.allowed == d.allowed
+    assert entry.rule_set_version == rules.version
     assert entry.inputs["contact"]["phone"] == "212-555-0142"
 
 
@@ -294,7 +335,18 @@ def test_naive_instant_is_refused(gate: Gate, make_person: Any) -> None:
 def test_every_reason_code_is_exercised() -> None:
     """The contract's fourteen reason codes, in order."""
     assert [c.value for c in ReasonCode] == [
-        "INVALID_NUMBER", "NON_GEOGRAPHIC", "OUTSIDE_HOURS", "RESTRICTED_DAY", "EMERGENCY",
-        "DNC_NATIONAL", "DNC_STATE", "DNC_INTERNAL", "DNC_STALE", "NO_CONSENT",
-        "CONSENT_REVOKED", "FREQUENCY_CAP", "REG_F_FREQUENCY", "REG_F_CONVERSATION",
+        "INVALID_NUMBER",
+        "NON_GEOGRAPHIC",
+        "OUTSIDE_HOURS",
+        "RESTRICTED_DAY",
+        "EMERGENCY",
+        "DNC_NATIONAL",
+        "DNC_STATE",
+        "DNC_INTERNAL",
+        "DNC_STALE",
+        "NO_CONSENT",
+        "CONSENT_REVOKED",
+        "FREQUENCY_CAP",
+        "REG_F_FREQUENCY",
+        "REG_F_CONVERSATION",
     ]

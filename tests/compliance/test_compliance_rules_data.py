@@ -34,7 +34,12 @@ STATE_HOURS = [
 
 @pytest.mark.parametrize(("state", "phone", "zip_code", "zone", "window"), STATE_HOURS)
 def test_state_hours_are_half_open(
-    decide: Any, at_local: Any, state: str, phone: str, zip_code: str, zone: str,
+    decide: Any,
+    at_local: Any,
+    state: str,
+    phone: str,
+    zip_code: str,
+    zone: str,
     window: tuple[int, int],
 ) -> None:
     """Each state's telemarketing window allows its start minute and blocks its end minute."""
@@ -101,7 +106,12 @@ def test_rhode_island_saturday_and_sunday(decide: Any, at_local: Any) -> None:
     ],
 )
 def test_state_holidays_are_restricted_days(
-    decide: Any, at_local: Any, state: str, phone: str, zip_code: str, zone: str,
+    decide: Any,
+    at_local: Any,
+    state: str,
+    phone: str,
+    zip_code: str,
+    zone: str,
     day: tuple[int, int, int],
 ) -> None:
     """State holidays (package calendar plus reviewed extra dates) block telemarketing."""
@@ -131,8 +141,9 @@ def test_pennsylvania_flag_day_is_reviewed_extra(decide: Any, at_local: Any) -> 
         ("UT", "801-555-0142", "84101", "America/Denver"),
     ],
 )
-def test_sunday_states(decide: Any, at_local: Any, state: str, phone: str, zip_code: str,
-                       zone: str) -> None:
+def test_sunday_states(
+    decide: Any, at_local: Any, state: str, phone: str, zip_code: str, zone: str
+) -> None:
     """AL, LA, MS, UT (and RI) take no telemarketing calls on Sundays."""
     fields = {"phone": phone, "state": state, "postal_code": zip_code, "consent": "none"}
     d = decide(at_local(zone, 2026, 11, 22, 13, 0), **fields)
@@ -181,8 +192,12 @@ def test_prerecorded_only_rules_are_not_applied(rules: RuleSet) -> None:
     from datetime import UTC, datetime
 
     for state in ("NE", "NV", "IL"):
-        selected = rules.rules(states=[state], purpose=Purpose.TELEMARKETING, autodialed=True,
-                               at=datetime(2026, 11, 23, tzinfo=UTC))
+        selected = rules.rules(
+            states=[state],
+            purpose=Purpose.TELEMARKETING,
+            autodialed=True,
+            at=datetime(2026, 11, 23, tzinfo=UTC),
+        )
         assert all(j != state for j, _ in selected)
         assert rules.by_code[state].rules
 
@@ -210,17 +225,21 @@ def test_override_directory_replaces_a_file(tmp_path: Path, at_local: Any) -> No
     gate = Gate(rules=custom)
     from cxdial.compliance import Contact
 
-    c = Contact(id="x", phone="512-555-0142", phone_type="landline", state="TX",
-                consent="express_written")
-    d = gate.check(c, at_local("America/Chicago", 2026, 11, 23, 9, 30),
-                   purpose=Purpose.TELEMARKETING)
+    c = Contact(
+        id="x", phone="512-555-0142", phone_type="landline", state="TX", consent="express_written"
+    )
+    d = gate.check(
+        c, at_local("America/Chicago", 2026, 11, 23, 9, 30), purpose=Purpose.TELEMARKETING
+    )
     assert d.reasons == (ReasonCode.OUTSIDE_HOURS,)
     assert d.rule_set_version == custom.version
 
 
 def test_invalid_rules_file_names_the_file(tmp_path: Path) -> None:
     """A rules file that fails validation is a ConfigurationError naming the file."""
-    (tmp_path / "zz.yaml").write_text("jurisdiction: ZZ\nname: x\nrules:\n  - id: a\n    kind: nope\n")
+    (tmp_path / "zz.yaml").write_text(
+        "jurisdiction: ZZ\nname: x\nrules:\n  - id: a\n    kind: nope\n"
+    )
     with pytest.raises(ConfigurationError, match=r"zz\.yaml"):
         RuleSet.load(tmp_path)
     with pytest.raises(ConfigurationError, match="does not exist"):
@@ -232,4 +251,6 @@ def test_hours_rule_weekday_lookup(rules: RuleSet) -> None:
     la = next(r for r in rules.by_code["LA"].rules if isinstance(r, HoursRule))
     assert la.window_for(6) is None
     window = la.window_for(0)
-    assert window != "unrestricted" and window is not None and window.end.hour == 20
+    assert window != "unrestricted"
+    assert window is not None
+    assert window.end.hour == 20

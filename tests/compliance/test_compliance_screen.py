@@ -20,10 +20,28 @@ from cxdial.compliance import (
 from cxdial.compliance.screen import REPORT_COLUMNS
 
 RULES = RuleSet.load_default()
-NUMBERS = ["2125550142", "3055550142", "2085550100", "8504341234", "8502221234", "6025550134",
-           "8085550187", "4055550123", "5045550142", "8605550142", "2075550142", "8015550142",
-           "6015550142", "5125550142", "4015550142", "8005550100", "9005550100", "4165550199",
-           "2120550142", "555"]
+NUMBERS = [
+    "2125550142",
+    "3055550142",
+    "2085550100",
+    "8504341234",
+    "8502221234",
+    "6025550134",
+    "8085550187",
+    "4055550123",
+    "5045550142",
+    "8605550142",
+    "2075550142",
+    "8015550142",
+    "6015550142",
+    "5125550142",
+    "4015550142",
+    "8005550100",
+    "9005550100",
+    "4165550199",
+    "2120550142",
+    "555",
+]
 FORMATS = ["{n}", "+1{n}", "1-{a}-{b}-{c}", "({a}) {b}-{c}", "{a}.{b}.{c}", " +1 {a} {b} {c} "]
 ZIPS = ["10001", "33130", "94105", "83814", "85004", "96813", "70112", "00000", "80202"]
 STATES = ["NY", "FL", "CA", "ID", "AZ", "HI", "LA", "OK", "UT", "TX", "ME", "MS"]
@@ -52,30 +70,41 @@ def scenario(draw: st.DrawFn) -> dict[str, Any]:
     )
     contacts = []
     for i in range(draw(st.integers(1, 12))):
-        contacts.append({
-            "id": f"c{i}",
-            "phone": _phone(draw(st.sampled_from(NUMBERS)), draw(st.sampled_from(FORMATS))),
-            "phone_type": draw(_opt(st.sampled_from(["mobile", "landline", "voip", "unknown"]))),
-            "state": draw(_opt(st.sampled_from(STATES))),
-            "postal_code": draw(_opt(st.sampled_from(ZIPS))),
-            "timezone": draw(_opt(st.sampled_from(ZONES))),
-            "consent": draw(_opt(st.sampled_from(["none", "express", "express_written"]))),
-            "consent_at": draw(_opt(_instant(at))),
-            "revoked_at": draw(_opt(_instant(at))),
-            "ebr_at": draw(_opt(_instant(at))),
-            "inquiry_at": draw(_opt(_instant(at))),
-            "subject": draw(_opt(st.sampled_from(["solar", "roof"]))),
-            "debt_id": draw(_opt(st.sampled_from(["D1", "D2"]))),
-        })
-    attempts = draw(st.lists(st.tuples(
-        st.sampled_from(NUMBERS[:4]), st.one_of(st.integers(0, 30), st.integers(0, 24 * 9)),
-        _opt(st.sampled_from(["solar"])),
-        _opt(st.sampled_from(["D1", "D2"])),
-        st.sampled_from(["conversation", "no_answer", "busy", "answered"]),
-    ), max_size=60))
+        contacts.append(
+            {
+                "id": f"c{i}",
+                "phone": _phone(draw(st.sampled_from(NUMBERS)), draw(st.sampled_from(FORMATS))),
+                "phone_type": draw(
+                    _opt(st.sampled_from(["mobile", "landline", "voip", "unknown"]))
+                ),
+                "state": draw(_opt(st.sampled_from(STATES))),
+                "postal_code": draw(_opt(st.sampled_from(ZIPS))),
+                "timezone": draw(_opt(st.sampled_from(ZONES))),
+                "consent": draw(_opt(st.sampled_from(["none", "express", "express_written"]))),
+                "consent_at": draw(_opt(_instant(at))),
+                "revoked_at": draw(_opt(_instant(at))),
+                "ebr_at": draw(_opt(_instant(at))),
+                "inquiry_at": draw(_opt(_instant(at))),
+                "subject": draw(_opt(st.sampled_from(["solar", "roof"]))),
+                "debt_id": draw(_opt(st.sampled_from(["D1", "D2"]))),
+            }
+        )
+    attempts = draw(
+        st.lists(
+            st.tuples(
+                st.sampled_from(NUMBERS[:4]),
+                st.one_of(st.integers(0, 30), st.integers(0, 24 * 9)),
+                _opt(st.sampled_from(["solar"])),
+                _opt(st.sampled_from(["D1", "D2"])),
+                st.sampled_from(["conversation", "no_answer", "busy", "answered"]),
+            ),
+            max_size=60,
+        )
+    )
     burst_number = draw(st.sampled_from(NUMBERS[:4]))
-    burst = [(burst_number, 2 * i, "solar", "D1", "no_answer")
-             for i in range(draw(st.integers(0, 9)))]
+    burst = [
+        (burst_number, 2 * i, "solar", "D1", "no_answer") for i in range(draw(st.integers(0, 9)))
+    ]
     return {
         "at": at,
         "contacts": contacts,
@@ -92,8 +121,9 @@ def _gate(s: dict[str, Any]) -> Gate:
     dnc.add_lines(["# registry: internal", "80155501XX", "6025X50134"])
     history = AttemptHistory()
     for phone, hours, subject, debt, outcome in s["attempts"]:
-        history.record_attempt(phone, s["at"] - timedelta(hours=hours), subject=subject,
-                               debt_id=debt, outcome=outcome)
+        history.record_attempt(
+            phone, s["at"] - timedelta(hours=hours), subject=subject, debt_id=debt, outcome=outcome
+        )
     return Gate(rules=RULES, dnc=dnc, history=history)
 
 
@@ -108,8 +138,9 @@ def test_batch_screen_agrees_with_single_check(s: dict[str, Any]) -> None:
     report = result.report().to_dicts()
     assert len(report) == len(s["contacts"])
     for row, raw in zip(report, s["contacts"], strict=True):
-        d = gate.check(Contact.from_row(raw), s["at"], purpose=s["purpose"],
-                       autodialed=s["autodialed"])
+        d = gate.check(
+            Contact.from_row(raw), s["at"], purpose=s["purpose"], autodialed=s["autodialed"]
+        )
         assert row["decision"] == ("ALLOW" if d.allowed else "BLOCK"), (raw, d)
         assert row["reasons"] == ";".join(d.reasons), (raw, d)
         assert row["phone_e164"] == d.phone_e164
@@ -121,21 +152,29 @@ def test_batch_screen_agrees_with_single_check(s: dict[str, Any]) -> None:
 
 def test_malformed_rows_are_reported_and_skipped(gate: Gate) -> None:
     """Bad dates, enums, states, ZIPs, zones and missing ids name line and field; others run."""
-    table = pl.DataFrame({
-        "ID": ["a", "b", "c", "d", "e", "f", "", "h"],
-        "Phone": ["2125550142"] * 8,
-        "consent_at": ["2026-01-01", "last week", None, None, None, None, None, None],
-        "phone_type": ["mobile", None, "fax", None, None, None, None, None],
-        "state": [None, None, None, "Xy", None, None, None, "ny"],
-        "postal_code": [None, None, None, None, "1234", None, None, "10001-1234"],
-        "timezone": [None, None, None, None, None, "EST5", None, None],
-        "crm_ref": [str(i) for i in range(8)],
-    })
+    table = pl.DataFrame(
+        {
+            "ID": ["a", "b", "c", "d", "e", "f", "", "h"],
+            "Phone": ["2125550142"] * 8,
+            "consent_at": ["2026-01-01", "last week", None, None, None, None, None, None],
+            "phone_type": ["mobile", None, "fax", None, None, None, None, None],
+            "state": [None, None, None, "Xy", None, None, None, "ny"],
+            "postal_code": [None, None, None, None, "1234", None, None, "10001-1234"],
+            "timezone": [None, None, None, None, None, "EST5", None, None],
+            "crm_ref": [str(i) for i in range(8)],
+        }
+    )
     at = datetime(2026, 11, 23, 17, tzinfo=UTC)
     result = gate.screen(table, at, purpose=Purpose.INFORMATIONAL)
     found = [(e.line, e.field) for e in result.errors]
-    assert found == [(3, "consent_at"), (4, "phone_type"), (5, "state"), (6, "postal_code"),
-                     (7, "timezone"), (8, "id")]
+    assert found == [
+        (3, "consent_at"),
+        (4, "phone_type"),
+        (5, "state"),
+        (6, "postal_code"),
+        (7, "timezone"),
+        (8, "id"),
+    ]
     assert "ISO-8601" in str(result.errors[0])
     assert result.report()["id"].to_list() == ["a", "h"]
     assert result.cleared().columns == table.columns
@@ -145,10 +184,17 @@ def test_malformed_rows_are_reported_and_skipped(gate: Gate) -> None:
 
 def test_report_columns_and_summary(gate: Gate) -> None:
     """The report has the contract's columns; the summary counts decisions and reasons."""
-    table = pl.DataFrame({"id": ["1", "2"], "phone": ["212-555-0142", "12"],
-                          "consent": ["express", None], "phone_type": ["mobile", None]})
-    result = gate.screen(table, datetime(2026, 11, 23, 17, tzinfo=UTC),
-                         purpose=Purpose.INFORMATIONAL)
+    table = pl.DataFrame(
+        {
+            "id": ["1", "2"],
+            "phone": ["212-555-0142", "12"],
+            "consent": ["express", None],
+            "phone_type": ["mobile", None],
+        }
+    )
+    result = gate.screen(
+        table, datetime(2026, 11, 23, 17, tzinfo=UTC), purpose=Purpose.INFORMATIONAL
+    )
     assert tuple(result.report().columns) == REPORT_COLUMNS
     summary = result.summary()
     assert summary["decisions"] == {"ALLOW": 1, "BLOCK": 1}

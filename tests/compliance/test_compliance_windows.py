@@ -112,8 +112,9 @@ def test_area_code_presumption_adds_florida(decide: Any, at_local: Any) -> None:
 
 def test_explicit_timezone_is_one_more_candidate(decide: Any, at_local: Any) -> None:
     """A captured ``timezone`` is added to the candidates, not substituted."""
-    d = decide(at_local("America/New_York", 2026, 11, 23, 10, 30), timezone="America/Los_Angeles",
-               **NY)
+    d = decide(
+        at_local("America/New_York", 2026, 11, 23, 10, 30), timezone="America/Los_Angeles", **NY
+    )
     assert d.zones == ("America/Los_Angeles", "America/New_York")
     assert not d.allowed
 
@@ -127,9 +128,15 @@ def test_state_only_address_uses_every_zone_of_the_state(decide: Any) -> None:
 
 def test_unplaced_informational_call_uses_all_us_zones(decide: Any) -> None:
     """A toll-free number with no address: the call must suit every zone, Hawaii included."""
-    d = decide(utc(2026, 11, 23, 17, 0), Purpose.INFORMATIONAL, phone="800-555-0100",
-               state=None, postal_code=None)
-    assert "Pacific/Honolulu" in d.zones and len(d.zones) == 7
+    d = decide(
+        utc(2026, 11, 23, 17, 0),
+        Purpose.INFORMATIONAL,
+        phone="800-555-0100",
+        state=None,
+        postal_code=None,
+    )
+    assert "Pacific/Honolulu" in d.zones
+    assert len(d.zones) == 7
     assert d.reasons == (ReasonCode.OUTSIDE_HOURS,)
     assert d.next_allowed_at == utc(2026, 11, 23, 18, 0)
 
@@ -138,16 +145,19 @@ def test_guard_minutes_end_windows_early(rules: RuleSet, at_local: Any, make_per
     """A gate-wide guard of 5 minutes blocks 20:55 local."""
     gate = Gate(rules=rules, guard_minutes=5)
     c = make_person(**NY)
-    assert gate.check(c, at_local("America/New_York", 2026, 11, 23, 20, 54),
-                      purpose=Purpose.TELEMARKETING).allowed
-    assert not gate.check(c, at_local("America/New_York", 2026, 11, 23, 20, 55),
-                          purpose=Purpose.TELEMARKETING).allowed
+    assert gate.check(
+        c, at_local("America/New_York", 2026, 11, 23, 20, 54), purpose=Purpose.TELEMARKETING
+    ).allowed
+    assert not gate.check(
+        c, at_local("America/New_York", 2026, 11, 23, 20, 55), purpose=Purpose.TELEMARKETING
+    ).allowed
 
 
-def test_declared_emergency_blocks_louisiana(tmp_path: Path, at_local: Any,
-                                             make_person: Any) -> None:
+def test_declared_emergency_blocks_louisiana(
+    tmp_path: Path, at_local: Any, make_person: Any
+) -> None:
     """A declared LA emergency (override file) blocks telemarketing; no next_allowed_at."""
-    shipped = (Path(RuleSet.load_default.__code__.co_filename).parent / "rules" / "la.yaml")
+    shipped = Path(RuleSet.load_default.__code__.co_filename).parent / "rules" / "la.yaml"
     text = shipped.read_text().replace(
         "declarations: []",
         "declarations:\n      - {start: 2026-08-25, end: 2026-09-05, title: Hurricane,"
@@ -155,23 +165,33 @@ def test_declared_emergency_blocks_louisiana(tmp_path: Path, at_local: Any,
     )
     (tmp_path / "la.yaml").write_text(text)
     gate = Gate(rules=RuleSet.load(tmp_path))
-    c = make_person(phone="504-555-0142", state="LA", postal_code="70112", consent="none",
-                    phone_type="landline")
-    d = gate.check(c, at_local("America/Chicago", 2026, 9, 1, 12, 0),
-                   purpose=Purpose.TELEMARKETING, autodialed=False)
-    assert ReasonCode.EMERGENCY in d.reasons and d.next_allowed_at is None
-    after = gate.check(c, at_local("America/Chicago", 2026, 9, 8, 12, 0),
-                       purpose=Purpose.TELEMARKETING, autodialed=False)
+    c = make_person(
+        phone="504-555-0142", state="LA", postal_code="70112", consent="none", phone_type="landline"
+    )
+    d = gate.check(
+        c,
+        at_local("America/Chicago", 2026, 9, 1, 12, 0),
+        purpose=Purpose.TELEMARKETING,
+        autodialed=False,
+    )
+    assert ReasonCode.EMERGENCY in d.reasons
+    assert d.next_allowed_at is None
+    after = gate.check(
+        c,
+        at_local("America/Chicago", 2026, 9, 8, 12, 0),
+        purpose=Purpose.TELEMARKETING,
+        autodialed=False,
+    )
     assert ReasonCode.EMERGENCY not in after.reasons
     consented = make_person(phone="504-555-0142", state="LA", postal_code="70112")
-    assert gate.check(consented, at_local("America/Chicago", 2026, 9, 1, 12, 0),
-                      purpose=Purpose.TELEMARKETING).allowed
+    assert gate.check(
+        consented, at_local("America/Chicago", 2026, 9, 1, 12, 0), purpose=Purpose.TELEMARKETING
+    ).allowed
 
 
 def test_debt_collection_window(decide: Any, at_local: Any) -> None:
     """Reg F: 08:00-21:00 local for collection calls; state telemarketing hours do not apply."""
-    fields = {"phone": "305-555-0142", "state": "FL", "postal_code": "33130",
-              "debt_id": "D1"}
+    fields = {"phone": "305-555-0142", "state": "FL", "postal_code": "33130", "debt_id": "D1"}
     z = "America/New_York"
     assert decide(at_local(z, 2026, 11, 23, 20, 30), Purpose.DEBT_COLLECTION, **fields).allowed
     late = decide(at_local(z, 2026, 11, 23, 21, 0), Purpose.DEBT_COLLECTION, **fields)

@@ -28,9 +28,11 @@ def _exercise(ledger: Ledger) -> None:
     gate = Gate(ledger=ledger)
     allowed = gate.check(_contact(), AT, purpose=Purpose.INFORMATIONAL)
     blocked = gate.check(_contact("12"), AT, purpose=Purpose.INFORMATIONAL)
-    assert allowed.allowed and not blocked.allowed
+    assert allowed.allowed
+    assert not blocked.allowed
     newest, oldest = ledger.query(contact_id="c1")
-    assert newest.reasons == "INVALID_NUMBER" and oldest.allowed
+    assert newest.reasons == "INVALID_NUMBER"
+    assert oldest.allowed
     assert oldest.decided_for is not None
     assert oldest.rule_set_version == allowed.rule_set_version
     assert "INVALID_NUMBER" in ledger.explain(newest.id)
@@ -51,12 +53,21 @@ def test_ledger_records_and_explains(ledger: Ledger) -> None:
 def test_ledger_refuses_updates_and_deletes(ledger: Ledger) -> None:
     """The ORM refuses to change or delete a ledger entry."""
     _exercise(ledger)
-    with pytest.raises(CxdialError, match="append-only"), session_scope(ledger.engine) as s:
-        entry = s.get(LedgerEntry, 1)
-        assert entry is not None
-        entry.allowed = False
-    with pytest.raises(CxdialError, match="append-only"), session_scope(ledger.engine) as s:
-        s.delete(s.get(LedgerEntry, 1))
+
+    def change() -> None:
+        with session_scope(ledger.engine) as s:
+            entry = s.get(LedgerEntry, 1)
+            assert entry is not None
+            entry.allowed = False
+
+    def delete() -> None:
+        with session_scope(ledger.engine) as s:
+            s.delete(s.get(LedgerEntry, 1))
+
+    with pytest.raises(CxdialError, match="append-only"):
+        change()
+    with pytest.raises(CxdialError, match="append-only"):
+        delete()
 
 
 def test_ledger_detects_tampering(ledger: Ledger) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import cast
 
 import polars as pl
 import typer
@@ -45,8 +46,14 @@ def _at(text: str | None) -> datetime:
         ) from None
 
 
-def _run(gate: Gate, table: pl.DataFrame, at: datetime, purpose: Purpose, autodialed: bool,
-         show_progress: bool) -> ScreenResult:
+def _run(
+    gate: Gate,
+    table: pl.DataFrame,
+    at: datetime,
+    purpose: Purpose,
+    autodialed: bool,
+    show_progress: bool,
+) -> ScreenResult:
     if not show_progress or table.height <= CHUNK_ROWS:
         return gate.screen(table, at, purpose=purpose, autodialed=autodialed)
     parts: list[ScreenResult] = []
@@ -74,19 +81,25 @@ def screen(
     input_csv: Path = typer.Argument(..., exists=True, dir_okay=False, help="contacts CSV"),
     at: str | None = typer.Option(None, "--at", help="ISO-8601 call instant (default: now)"),
     purpose: Purpose = typer.Option(Purpose.TELEMARKETING, "--purpose", case_sensitive=False),
-    dnc: list[Path] = typer.Option([], "--dnc", exists=True, dir_okay=False,
-                                   help="DNC list (repeatable)"),
-    history: Path | None = typer.Option(None, "--history", exists=True, dir_okay=False,
-                                        help="CSV phone,at,subject,debt_id,outcome"),
+    dnc: list[Path] = typer.Option(
+        [], "--dnc", exists=True, dir_okay=False, help="DNC list (repeatable)"
+    ),
+    history: Path | None = typer.Option(
+        None, "--history", exists=True, dir_okay=False, help="CSV phone,at,subject,debt_id,outcome"
+    ),
     out: Path | None = typer.Option(None, "--out", help="write the cleared rows here"),
     report: Path | None = typer.Option(None, "--report", help="write the per-row report here"),
     as_json: bool = typer.Option(False, "--json", help="print a JSON summary for scripts"),
     strict: bool = typer.Option(False, "--strict", help="exit 2 if any row was malformed"),
-    manual: bool = typer.Option(False, "--manual", help="calls are dialed manually (no autodialer)"),
-    rules_dir: Path | None = typer.Option(None, "--rules-dir", envvar="CXDIAL_RULES_DIR",
-                                          help="override directory of rules files"),
-    guard_minutes: int = typer.Option(0, "--guard-minutes", min=0, max=120,
-                                      help="stop this many minutes before each window ends"),
+    manual: bool = typer.Option(
+        False, "--manual", help="calls are dialed manually (no autodialer)"
+    ),
+    rules_dir: Path | None = typer.Option(
+        None, "--rules-dir", envvar="CXDIAL_RULES_DIR", help="override directory of rules files"
+    ),
+    guard_minutes: int = typer.Option(
+        0, "--guard-minutes", min=0, max=120, help="stop this many minutes before each window ends"
+    ),
 ) -> None:
     """Screen contacts: who may be called at --at, and why not for every blocked record."""
     instant = _at(at)
@@ -112,7 +125,9 @@ def screen(
         console.print_json(json.dumps(summary))
     else:
         for e in result.errors:
-            console_err.print(f"[yellow]malformed[/] {input_csv}:{e}", highlight=False, soft_wrap=True)
+            console_err.print(
+                f"[yellow]malformed[/] {input_csv}:{e}", highlight=False, soft_wrap=True
+            )
         _print_summary(summary)
     if strict and result.errors:
         first = result.errors[0]
@@ -127,9 +142,8 @@ def _print_summary(summary: dict[str, object]) -> None:
     table = Table(title=f"screened at {summary['at']} ({summary['purpose']})")
     table.add_column("outcome")
     table.add_column("rows", justify="right")
-    decisions = summary["decisions"]
-    reasons = summary["reasons"]
-    assert isinstance(decisions, dict) and isinstance(reasons, dict)  # noqa: S101
+    decisions = cast(dict[str, int], summary["decisions"])
+    reasons = cast(dict[str, int], summary["reasons"])
     for key, value in decisions.items():
         table.add_row(str(key), str(value))
     for key, value in reasons.items():
@@ -142,4 +156,3 @@ def _print_summary(summary: dict[str, object]) -> None:
 def register(app: typer.Typer) -> None:
     """Add ``screen`` to the root app."""
     app.command("screen")(screen)
-

@@ -170,8 +170,9 @@ class DncIndex:
         """Boolean polars expression: is the national number on ``registry``."""
         return self._entries[registry].expr(national)
 
-    def stale(self, registry: Registry, on: date, max_age_days: int | None,
-              require_snapshot: bool) -> str | None:
+    def stale(
+        self, registry: Registry, on: date, max_age_days: int | None, require_snapshot: bool
+    ) -> str | None:
         """Why the ``registry`` snapshot cannot be relied on at ``on`` (None when fine)."""
         snaps = [s for s in self.snapshots if s.registry == registry]
         if not snaps:
@@ -182,11 +183,15 @@ class DncIndex:
             dated = [s.fetched for s in snaps if s.fetched is not None]
             newest = max(dated) if dated else None
             if newest is None or (on - newest).days > max_age_days:
-                return f"national registry snapshot fetched {newest or 'at an unknown date'}: " \
-                       f"older than {max_age_days} days"
+                return (
+                    f"national registry snapshot fetched {newest or 'at an unknown date'}: "
+                    f"older than {max_age_days} days"
+                )
             return None
         for s in snaps:
             if s.fetched is None or (on - s.fetched).days > max_age_days:
-                return f"{s.label} list fetched {s.fetched or 'at an unknown date'}: " \
-                       f"older than {max_age_days} days"
+                return (
+                    f"{s.label} list fetched {s.fetched or 'at an unknown date'}: "
+                    f"older than {max_age_days} days"
+                )
         return None

@@ -100,7 +100,7 @@ class Gate:
         self, contact: Contact, at: datetime, purpose: Purpose, autodialed: bool
     ) -> Decision:
         facts = phone_facts(contact.phone)
-        base = {
+        base: dict[str, Any] = {
             "rule_set_version": self.rules.version,
             "contact_id": contact.id,
             "purpose": purpose,
@@ -205,7 +205,10 @@ class Gate:
             decision = replace(decision, override_reason=reason)
             log.warning(
                 "compliance override for contact %s (%s): %s; reasons overridden: %s",
-                contact.id, decision.phone_e164, reason, ",".join(decision.reasons),
+                contact.id,
+                decision.phone_e164,
+                reason,
+                ",".join(decision.reasons),
             )
         if self.ledger is not None:
             self.ledger.append(decision, {**inputs, "override_requested": reason or None})
@@ -215,7 +218,8 @@ class Gate:
         if reason:
             fix = "overrides are honoured only for informational calls to valid numbers"
         raise ComplianceBlocked(
-            f"compliance gate blocked contact {contact.id} ({decision.phone_e164 or contact.phone})",
+            f"compliance gate blocked contact {contact.id} "
+            f"({decision.phone_e164 or contact.phone})",
             reasons=[str(r) for r in decision.reasons],
             next_allowed_at=decision.next_allowed_at.isoformat()
             if decision.next_allowed_at

@@ -48,7 +48,12 @@ class AttemptSink(Protocol):
     """Where recorded attempts are persisted (``cxdial.store.AttemptLog``)."""
 
     def record(
-        self, phone_e164: str, at: datetime, *, subject: str | None, debt_id: str | None,
+        self,
+        phone_e164: str,
+        at: datetime,
+        *,
+        subject: str | None,
+        debt_id: str | None,
         outcome: str,
     ) -> None: ...
 
@@ -84,7 +89,8 @@ class AttemptHistory:
             for need in ("phone", "at"):
                 if need not in fields:
                     raise ValidationError(
-                        f"{path}: history file has no {need!r} column", field=need,
+                        f"{path}: history file has no {need!r} column",
+                        field=need,
                         fix="header: phone,at,subject,debt_id,outcome",
                     )
             for lineno, row in enumerate(reader, start=2):
@@ -92,19 +98,27 @@ class AttemptHistory:
                 national = normalise(get["phone"])
                 if national is None:
                     raise ValidationError(
-                        f"{path}:{lineno}: invalid phone {get['phone']!r}", field="phone",
+                        f"{path}:{lineno}: invalid phone {get['phone']!r}",
+                        field="phone",
                         fix="a 10-digit US number or E.164",
                     )
                 try:
                     at = parse_instant(get["at"])
                 except ValueError as exc:
                     raise ValidationError(
-                        f"{path}:{lineno}: {exc}", field="at", fix="ISO-8601, e.g. 2026-11-23T14:05:00Z"
+                        f"{path}:{lineno}: {exc}",
+                        field="at",
+                        fix="ISO-8601, e.g. 2026-11-23T14:05:00Z",
                     ) from None
-                attempts.append(Attempt(
-                    national, at, get.get("subject") or None, get.get("debt_id") or None,
-                    (get.get("outcome") or "answered").lower(),
-                ))
+                attempts.append(
+                    Attempt(
+                        national,
+                        at,
+                        get.get("subject") or None,
+                        get.get("debt_id") or None,
+                        (get.get("outcome") or "answered").lower(),
+                    )
+                )
         return cls(attempts)
 
     @classmethod
@@ -118,8 +132,13 @@ class AttemptHistory:
         return cls(attempts, sink=log)
 
     def record_attempt(
-        self, phone: str, at: datetime, *, subject: str | None = None,
-        debt_id: str | None = None, outcome: str = "answered",
+        self,
+        phone: str,
+        at: datetime,
+        *,
+        subject: str | None = None,
+        debt_id: str | None = None,
+        outcome: str = "answered",
     ) -> Attempt:
         """Add an attempt (fed by call events); persisted when a store is attached."""
         national = normalise(phone)
@@ -128,8 +147,9 @@ class AttemptHistory:
         attempt = Attempt(national, parse_instant(at.isoformat()), subject, debt_id, outcome)
         self._add(attempt)
         if self.sink is not None:
-            self.sink.record("+1" + national, attempt.at, subject=subject, debt_id=debt_id,
-                             outcome=outcome)
+            self.sink.record(
+                "+1" + national, attempt.at, subject=subject, debt_id=debt_id, outcome=outcome
+            )
         return attempt
 
     # --- single contact ---------------------------------------------------------------
@@ -139,7 +159,11 @@ class AttemptHistory:
         return self._by_phone.get(national, [])
 
     def count(
-        self, cap: CapRule, national: str, subject: str | None, debt_id: str | None,
+        self,
+        cap: CapRule,
+        national: str,
+        subject: str | None,
+        debt_id: str | None,
         at: datetime,
     ) -> int:
         """Earlier attempts counted by ``cap`` in its rolling window ending at ``at``."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 import zipcodes
@@ -55,7 +56,8 @@ def zip_table() -> dict[str, tuple[str | None, str | None]]:
     from cxdial.compliance.phones import _known_zone
 
     out: dict[str, tuple[str | None, str | None]] = {}
-    for row in zipcodes.list_all():
+    rows: list[dict[str, Any]] = zipcodes.list_all()  # type: ignore[no-untyped-call]
+    for row in rows:
         zone = row.get("timezone") or None
         if zone is not None and not _known_zone(zone):
             zone = None
@@ -71,11 +73,11 @@ class AddressFacts:
     states: tuple[str, ...]
 
 
-def address_facts(
-    postal_code: str | None, state: str | None, timezone: str | None
-) -> AddressFacts:
+def address_facts(postal_code: str | None, state: str | None, timezone: str | None) -> AddressFacts:
     """Zones/states of the address: ZIP zone (else the state's zones), plus ``timezone``."""
-    zip_zone, zip_state = zip_table().get(postal_code, (None, None)) if postal_code else (None, None)
+    zip_zone, zip_state = (
+        zip_table().get(postal_code, (None, None)) if postal_code else (None, None)
+    )
     return address_parts(zip_zone, zip_state, state, timezone)
 
 
@@ -116,9 +118,7 @@ def presumed_state(rules: RuleSet, phone: PhoneFacts) -> str | None:
 
 
 @lru_cache(maxsize=65536)
-def locate(
-    number_zones: tuple[str, ...], presumed: str | None, address: AddressFacts
-) -> Location:
+def locate(number_zones: tuple[str, ...], presumed: str | None, address: AddressFacts) -> Location:
     """Union of the number's and the address's candidates."""
     zones = set(number_zones) | set(address.zones)
     states = set(address.states)

@@ -11,12 +11,20 @@ __all__ = [
     "US_STATES",
     "ZIP_PATTERN",
     "months_before",
-    "parse_instant", "parse_postal_code", "parse_state", "parse_zone"]
+    "parse_instant",
+    "parse_postal_code",
+    "parse_state",
+    "parse_zone",
+]
 
-US_STATES = frozenset(
-    "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH "
-    "NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR VI GU AS MP".split()
-)
+# fmt: off
+US_STATES = frozenset([
+    "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL",
+    "IN", "IA", "KS", "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE",
+    "NV", "NH", "NJ", "NM", "NY", "NC", "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD",
+    "TN", "TX", "UT", "VT", "VA", "WA", "WV", "WI", "WY", "PR", "VI", "GU", "AS", "MP",
+])
+# fmt: on
 #: A 5-digit ZIP or ZIP+4; group 1 is the five digits (also used by the batch reader).
 ZIP_PATTERN = r"^([0-9]{5})(?:-?[0-9]{4})?$"
 _ZIP = re.compile(ZIP_PATTERN)

@@ -47,7 +47,7 @@ def geo_pattern() -> str:
     pats: list[str] = []
     for region in US_REGIONS:
         meta = PhoneMetadata.metadata_for_region(region)
-        assert meta is not None  # noqa: S101 - bundled metadata always has the US regions
+        assert meta is not None
         for desc in (meta.fixed_line, meta.mobile):
             if desc is not None and desc.national_number_pattern:
                 pats.append(desc.national_number_pattern)
@@ -58,7 +58,7 @@ def geo_pattern() -> str:
 def nongeo_pattern() -> str:
     """Anchored regex of non-geographic US numbers (toll free, premium, personal)."""
     meta = PhoneMetadata.metadata_for_region("US")
-    assert meta is not None  # noqa: S101
+    assert meta is not None
     pats = [
         d.national_number_pattern
         for d in (meta.toll_free, meta.premium_rate, meta.personal_number)
@@ -121,7 +121,7 @@ def prefix_tables() -> tuple[tuple[tuple[str, ...], ...], dict[int, dict[str, in
 def _known_zone(name: str) -> bool:
     try:
         zone_info(name)
-    except Exception:  # noqa: BLE001 - any lookup failure means "not a usable zone"
+    except Exception:
         return False
     return True
 

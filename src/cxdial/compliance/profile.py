@@ -205,12 +205,18 @@ class _Selection:
 
 @lru_cache(maxsize=16384)
 def _select(
-    rules: RuleSet, states: tuple[str, ...], purpose: Purpose, autodialed: bool, day: date,
-    consent: ConsentLevel, ebr: bool,
+    rules: RuleSet,
+    states: tuple[str, ...],
+    purpose: Purpose,
+    autodialed: bool,
+    day: date,
+    consent: ConsentLevel,
+    ebr: bool,
 ) -> _Selection:
     """The applicable, non-exempt rules, split by kind."""
-    probe = ProfileKey((), states, False, False, purpose, autodialed, PhoneType.UNKNOWN,
-                       consent, ebr)
+    probe = ProfileKey(
+        (), states, False, False, purpose, autodialed, PhoneType.UNKNOWN, consent, ebr
+    )
     applicable = [
         r for r in _applicable(rules, states, purpose, autodialed, day) if not _exempt(r, probe)
     ]
@@ -231,8 +237,7 @@ def evaluate_profile(
 ) -> ProfileVerdict:
     """Window, day, emergency, consent and non-geographic rules for one profile."""
     at = at.astimezone(UTC)
-    sel = _select(rules, key.states, key.purpose, key.autodialed, at.date(), key.consent,
-                  key.ebr)
+    sel = _select(rules, key.states, key.purpose, key.autodialed, at.date(), key.consent, key.ebr)
     window_reasons, nxt = _window_verdict(rules, key.zones, sel.window_ids, at, guard_minutes)
     reasons: dict[ReasonCode, str] = {}
     if key.nongeo and key.unplaced and key.purpose is Purpose.TELEMARKETING:

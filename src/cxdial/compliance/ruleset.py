@@ -54,7 +54,7 @@ class AppliesTo(_Strict):
 
 
 class Exempt(_Strict):
-    """What lifts the rule for a contact: a consent level and/or an established business relation."""
+    """What lifts the rule: a consent level and/or an established business relation."""
 
     consent: ConsentLevel | None = None
     ebr: bool = False
@@ -117,7 +117,7 @@ class HoursRule(_RuleBase):
     def _check_zones(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(parse_zone(z) for z in value)
 
-    def window_for(self, weekday: int) -> Window | None | Literal["unrestricted"]:
+    def window_for(self, weekday: int) -> Window | Literal["unrestricted"] | None:
         """The window on ``weekday`` (0 = Monday), None for a closed day."""
         key = WEEKDAYS[weekday]
         if key in self.windows:
@@ -193,9 +193,7 @@ class CapRule(_RuleBase):
     window_hours: float = Field(gt=0)
     scope: Literal["phone", "phone_subject", "debt"]
     exclude_outcomes: tuple[str, ...] = ()
-    reason: Literal[ReasonCode.FREQUENCY_CAP, ReasonCode.REG_F_FREQUENCY] = (
-        ReasonCode.FREQUENCY_CAP
-    )
+    reason: Literal[ReasonCode.FREQUENCY_CAP, ReasonCode.REG_F_FREQUENCY] = ReasonCode.FREQUENCY_CAP
 
 
 class CooldownRule(_RuleBase):
@@ -314,7 +312,7 @@ class RuleSet:
         autodialed: bool,
         at: datetime,
     ) -> list[tuple[str, Rule]]:
-        """Rules in force at ``at`` for this purpose and technology, federal/company + ``states``."""
+        """Rules in force at ``at`` for this purpose and technology (federal, company, states)."""
         wanted = set(states)
         day = at.date()
         out: list[tuple[str, Rule]] = []

@@ -47,7 +47,13 @@ if TYPE_CHECKING:
 __all__ = ["REPORT_COLUMNS", "ScreenResult", "screen_table"]
 
 REPORT_COLUMNS = (
-    "id", "phone_e164", "decision", "reasons", "zones", "local_times", "next_allowed_at",
+    "id",
+    "phone_e164",
+    "decision",
+    "reasons",
+    "zones",
+    "local_times",
+    "next_allowed_at",
 )
 _BIT = {code: 1 << REASON_ORDER[code] for code in ReasonCode}
 _WINDOW_MASK = sum(_BIT[c] for c in WINDOW_REASONS)
@@ -98,9 +104,12 @@ class ScreenResult:
 def _national(phone: pl.Expr) -> pl.Expr:
     c = phone.str.replace_all(CLEAN_PATTERN, "")
     return (
-        pl.when(c.str.contains(r"^\+1[0-9]{10}$")).then(c.str.slice(2))
-        .when(c.str.contains(r"^1[0-9]{10}$")).then(c.str.slice(1))
-        .when(c.str.contains(r"^[0-9]{10}$")).then(c)
+        pl.when(c.str.contains(r"^\+1[0-9]{10}$"))
+        .then(c.str.slice(2))
+        .when(c.str.contains(r"^1[0-9]{10}$"))
+        .then(c.str.slice(1))
+        .when(c.str.contains(r"^[0-9]{10}$"))
+        .then(c)
     )
 
 
@@ -116,8 +125,10 @@ def _derive(typed: pl.DataFrame, gate: Gate, at: datetime) -> pl.DataFrame:
     ).is_between(pl.lit(inquiry), lit_at).fill_null(False)
     nat = pl.col("national")
     kind = (
-        pl.when(nat.str.contains(geo_pattern())).then(1)
-        .when(nat.str.contains(nongeo_pattern())).then(2)
+        pl.when(nat.str.contains(geo_pattern()))
+        .then(1)
+        .when(nat.str.contains(nongeo_pattern()))
+        .then(2)
         .otherwise(0)
     )
     return (
@@ -128,8 +139,10 @@ def _derive(typed: pl.DataFrame, gate: Gate, at: datetime) -> pl.DataFrame:
             nat.cast(pl.Int64, strict=False).fill_null(0).alias("nat_i"),
             pl.col("postal_code").cast(pl.Int64, strict=False).fill_null(0).alias("zip_i"),
             revoked.alias("revoked"),
-            pl.when(revoked | future).then(pl.lit(ConsentLevel.NONE.value))
-            .otherwise(pl.col("consent")).alias("consent_eff"),
+            pl.when(revoked | future)
+            .then(pl.lit(ConsentLevel.NONE.value))
+            .otherwise(pl.col("consent"))
+            .alias("consent_eff"),
             ebr.alias("ebr"),
         )
         .with_columns(
@@ -141,8 +154,9 @@ def _derive(typed: pl.DataFrame, gate: Gate, at: datetime) -> pl.DataFrame:
 
 def _ids(col: pl.Series, names: list[str]) -> IntArray:
     """String column -> index in ``names`` (0, the empty name, for nulls and unknowns)."""
-    return col.replace_strict(names, list(range(len(names))), default=0,
-                              return_dtype=pl.Int64).to_numpy()
+    return col.replace_strict(
+        names, list(range(len(names))), default=0, return_dtype=pl.Int64
+    ).to_numpy()
 
 
 def _location_ids(df: pl.DataFrame, gate: Gate) -> tuple[IntArray, list[Any]]:
@@ -163,8 +177,14 @@ def _location_ids(df: pl.DataFrame, gate: Gate) -> tuple[IntArray, list[Any]]:
     st = np.where((zz == 0) | rel[st], st, 0)
     zst = np.where(rel[zst], zst, 0)
     code = zs + 1
-    for part, size in ((zz, 1 << 10), (zst, 128), (st, 128), (tz, 1 << 12), (presumed, 128),
-                       (kind, 4)):
+    for part, size in (
+        (zz, 1 << 10),
+        (zst, 128),
+        (st, 128),
+        (tz, 1 << 12),
+        (presumed, 128),
+        (kind, 4),
+    ):
         code = code * size + part
     uniq, inverse = np.unique(code, return_inverse=True)
     zonesets, _ = prefix_tables()
@@ -182,12 +202,17 @@ def _location_ids(df: pl.DataFrame, gate: Gate) -> tuple[IntArray, list[Any]]:
         if k == 0:
             loc_of[i] = -1
             continue
-        address = address_parts(zones_by_id[z] or None, states[zs_state] or None,
-                                states[s] or None, tz_names[t] or None)
+        address = address_parts(
+            zones_by_id[z] or None, states[zs_state] or None, states[s] or None, tz_names[t] or None
+        )
         number_zones = zonesets[zset - 1] if zset > 0 else ()
         loc = locate(number_zones, states[p] or None, address)
-        ident = (loc.zones, tuple(x for x in loc.states if x in gate.rules.state_codes),
-                 loc.unplaced, k == 2)
+        ident = (
+            loc.zones,
+            tuple(x for x in loc.states if x in gate.rules.state_codes),
+            loc.unplaced,
+            k == 2,
+        )
         loc_of[i] = idents.setdefault(ident, len(locs))
         if loc_of[i] == len(locs):
             locs.append(ident)
@@ -195,15 +220,23 @@ def _location_ids(df: pl.DataFrame, gate: Gate) -> tuple[IntArray, list[Any]]:
 
 
 def _profiles(
-    df: pl.DataFrame, loc: IntArray, locs: list[Any], gate: Gate, at: datetime,
-    purpose: Purpose, autodialed: bool, caps: list[CapRule | CooldownRule],
+    df: pl.DataFrame,
+    loc: IntArray,
+    locs: list[Any],
+    gate: Gate,
+    at: datetime,
+    purpose: Purpose,
+    autodialed: bool,
+    caps: list[CapRule | CooldownRule],
 ) -> pl.DataFrame:
     """Evaluate each distinct profile once; return its columns gathered back to rows."""
     consent_rules = [r for r in gate.rules.by_id.values() if isinstance(r, ConsentRule)]
     reps: dict[tuple[bool, ...], int] = {}
     types = list(PhoneType)
-    pt_alias = [reps.setdefault(tuple(p in r.line_types for r in consent_rules), i)
-                for i, p in enumerate(types)]
+    pt_alias = [
+        reps.setdefault(tuple(p in r.line_types for r in consent_rules), i)
+        for i, p in enumerate(types)
+    ]
     pt = np.array(pt_alias)[_ids(df["phone_type"], [p.value for p in types])]
     levels = list(ConsentLevel)
     consent = _ids(df["consent_eff"], [c.value for c in levels])
@@ -213,13 +246,25 @@ def _profiles(
     stale: dict[str, str | None] = {}
     texts: dict[int, tuple[str, str]] = {}
     iso: dict[str, str] = {}
-    cols: dict[str, list[Any]] = {k: [] for k in (
-        "mask", "zones", "local_times", "nxt", "revocation", "national_on", "state_on",
-        "internal_on", *(c.id for c in caps))}
+    cols: dict[str, list[Any]] = {
+        k: []
+        for k in (
+            "mask",
+            "zones",
+            "local_times",
+            "nxt",
+            "revocation",
+            "national_on",
+            "state_on",
+            "internal_on",
+            *(c.id for c in caps),
+        )
+    }
     for value in uniq.tolist():
         if value < 0:
-            for k, v in zip(cols, (_BIT[ReasonCode.INVALID_NUMBER], None, None, None),
-                            strict=False):
+            for k, v in zip(
+                cols, (_BIT[ReasonCode.INVALID_NUMBER], None, None, None), strict=False
+            ):
                 cols[k].append(v)
             for k in list(cols)[4:]:
                 cols[k].append(False)
@@ -228,15 +273,28 @@ def _profiles(
         rest, c = divmod(rest, 3)
         loc_id, p = divmod(rest, 4)
         zones, states, unplaced, nongeo = locs[loc_id]
-        verdict = evaluate_profile(gate.rules, ProfileKey(
-            zones=zones, states=states, unplaced=unplaced, nongeo=nongeo, purpose=purpose,
-            autodialed=autodialed, phone_type=types[p], consent=levels[c], ebr=bool(e),
-        ), at, gate.guard_minutes)
+        verdict = evaluate_profile(
+            gate.rules,
+            ProfileKey(
+                zones=zones,
+                states=states,
+                unplaced=unplaced,
+                nongeo=nongeo,
+                purpose=purpose,
+                autodialed=autodialed,
+                phone_type=types[p],
+                consent=levels[c],
+                ebr=bool(e),
+            ),
+            at,
+            gate.guard_minutes,
+        )
         mask = sum(_BIT[r] for r in verdict.reasons)
         for rule in verdict.dnc_rules:
             if rule.id not in stale:
-                stale[rule.id] = gate.dnc.stale(rule.registry, at.date(), rule.max_age_days,
-                                                rule.require_snapshot)
+                stale[rule.id] = gate.dnc.stale(
+                    rule.registry, at.date(), rule.max_age_days, rule.require_snapshot
+                )
             if stale[rule.id]:
                 mask |= _BIT[ReasonCode.DNC_STALE]
         if loc_id not in texts:
@@ -247,19 +305,38 @@ def _profiles(
         registries = {r.registry for r in verdict.dnc_rules}
         applied = {r.id for r in verdict.caps}
         nxt = verdict.next_allowed_at
-        values = (mask, *texts[loc_id], nxt.astimezone(UTC).isoformat() if nxt else None,
-                  verdict.revocation, "national" in registries, "state" in registries,
-                  "internal" in registries, *(r.id in applied for r in caps))
-        for k, v in zip(cols, values, strict=True):
-            cols[k].append(v)
-    frame = pl.DataFrame(cols, schema={
-        "mask": pl.Int64, "zones": pl.String, "local_times": pl.String, "nxt": pl.String,
-        **{k: pl.Boolean for k in list(cols)[4:]}})
+        values = (
+            mask,
+            *texts[loc_id],
+            nxt.astimezone(UTC).isoformat() if nxt else None,
+            verdict.revocation,
+            "national" in registries,
+            "state" in registries,
+            "internal" in registries,
+            *(r.id in applied for r in caps),
+        )
+        for name, val in zip(cols, values, strict=True):
+            cols[name].append(val)
+    frame = pl.DataFrame(
+        cols,
+        schema={
+            "mask": pl.Int64,
+            "zones": pl.String,
+            "local_times": pl.String,
+            "nxt": pl.String,
+            **{k: pl.Boolean for k in list(cols)[4:]},
+        },
+    )
     return frame.select(pl.all().gather(pl.Series(inverse)))
 
 
-def _cap_hits(df: pl.DataFrame, rule: CapRule | CooldownRule, history: AttemptHistory,
-              at: datetime, memo: dict[tuple[Any, ...], pl.Series]) -> pl.Series:
+def _cap_hits(
+    df: pl.DataFrame,
+    rule: CapRule | CooldownRule,
+    history: AttemptHistory,
+    at: datetime,
+    memo: dict[tuple[Any, ...], pl.Series],
+) -> pl.Series:
     """Whether each row's attempts reach the cap (counts shared between like caps)."""
     hours = rule.window_hours if isinstance(rule, CapRule) else rule.hours
     sig: tuple[Any, ...] = (
@@ -273,10 +350,12 @@ def _cap_hits(df: pl.DataFrame, rule: CapRule | CooldownRule, history: AttemptHi
     hist = history.frame().filter(
         (pl.col("at") > start) & (pl.col("at") <= pl.lit(at, dtype=pl.Datetime("us", "UTC")))
     )
-    debt = pl.when(pl.col("debt_id").is_null()).then(pl.lit("phone:") + pl.col("national")) \
+    debt = (
+        pl.when(pl.col("debt_id").is_null())
+        .then(pl.lit("phone:") + pl.col("national"))
         .otherwise(pl.lit("debt:") + pl.col("debt_id"))
-    key, hist_key = (debt, "debt_key") if rule.scope == "debt" else (pl.col("national"),
-                                                                      "national")
+    )
+    key, hist_key = (debt, "debt_key") if rule.scope == "debt" else (pl.col("national"), "national")
     if isinstance(rule, CooldownRule):
         hist = hist.filter(pl.col("outcome") == rule.after_outcome)
         hit = key.is_in(hist[hist_key].unique().implode()).fill_null(False)
@@ -296,13 +375,15 @@ def _cap_hits(df: pl.DataFrame, rule: CapRule | CooldownRule, history: AttemptHi
         sid = {v: i + 1 for i, v in enumerate(sorted(subjects))}
 
         def subject_id(col: pl.Expr) -> pl.Expr:
-            return col.replace_strict(list(sid), list(sid.values()), default=0,
-                                      return_dtype=pl.Int64)
+            return col.replace_strict(
+                list(sid), list(sid.values()), default=0, return_dtype=pl.Int64
+            )
 
         hist = hist.with_columns(
             pl.col("national").cast(pl.Int64).alias("nat_i"),
-            (pl.col("national").cast(pl.Int64) * 1_000_003 + subject_id(pl.col("subject")))
-            .alias("ns"),
+            (pl.col("national").cast(pl.Int64) * 1_000_003 + subject_id(pl.col("subject"))).alias(
+                "ns"
+            ),
         )
         total = counts(hist, "nat_i", pl.col("nat_i"))
         if rule.scope == "phone":
@@ -310,9 +391,13 @@ def _cap_hits(df: pl.DataFrame, rule: CapRule | CooldownRule, history: AttemptHi
         else:
             ns = pl.col("nat_i") * 1_000_003 + subject_id(pl.col("subject"))
             no_subject = hist.filter(pl.col("subject").is_null())
-            n = pl.when(pl.col("subject").is_null()).then(total).otherwise(
-                counts(hist.filter(pl.col("subject").is_not_null()), "ns", ns)
-                + counts(no_subject, "nat_i", pl.col("nat_i"))
+            n = (
+                pl.when(pl.col("subject").is_null())
+                .then(total)
+                .otherwise(
+                    counts(hist.filter(pl.col("subject").is_not_null()), "ns", ns)
+                    + counts(no_subject, "nat_i", pl.col("nat_i"))
+                )
             )
     memo[sig] = df.select((n >= rule.max_attempts).fill_null(False)).to_series()
     return memo[sig]
@@ -326,7 +411,8 @@ def screen_table(
     typed, keep, errors = prepare(table)
     df = _derive(typed, gate, at)
     caps = [
-        r for r in gate.rules.by_id.values()
+        r
+        for r in gate.rules.by_id.values()
         if isinstance(r, CapRule | CooldownRule) and purpose in r.applies_to.purposes
     ]
     loc, locs = _location_ids(df, gate)
@@ -336,7 +422,8 @@ def screen_table(
         hit = gate.dnc.expr(registry, pl.col("national")) & pl.col(f"{registry}_on")
         mask = mask | pl.when(hit).then(_BIT[code]).otherwise(0)
     mask = mask | pl.when(pl.col("revoked") & pl.col("revocation")).then(
-        _BIT[ReasonCode.CONSENT_REVOKED]).otherwise(0)
+        _BIT[ReasonCode.CONSENT_REVOKED]
+    ).otherwise(0)
     memo: dict[tuple[Any, ...], pl.Series] = {}
     for rule in caps:
         if df[rule.id].any():
@@ -345,18 +432,21 @@ def screen_table(
     final = df.select(mask.alias("mask"), "nxt")["mask"]
     masks = final.unique().to_list()
     texts = [";".join(c.value for c in ReasonCode if m & _BIT[c]) for m in masks]
-    out = pl.DataFrame([
-        typed["id"].alias("__id"),
-        df["phone_e164"],
-        (final == 0).alias("allowed"),
-        pl.Series("decision", ["ALLOW", "BLOCK"]).gather((final != 0).cast(pl.UInt32)),
-        final.replace_strict(masks, texts, return_dtype=pl.String).alias("reasons"),
-        df["zones"],
-        df["local_times"],
-        pl.select(
-            pl.when((final != 0) & (final & ~_WINDOW_MASK == 0)).then(df["nxt"])
-        ).to_series().alias("next_allowed_at"),
-    ])
+    out = pl.DataFrame(
+        [
+            typed["id"].alias("__id"),
+            df["phone_e164"],
+            (final == 0).alias("allowed"),
+            pl.Series("decision", ["ALLOW", "BLOCK"]).gather((final != 0).cast(pl.UInt32)),
+            final.replace_strict(masks, texts, return_dtype=pl.String).alias("reasons"),
+            df["zones"],
+            df["local_times"],
+            pl.select(pl.when((final != 0) & (final & ~_WINDOW_MASK == 0)).then(df["nxt"]))
+            .to_series()
+            .alias("next_allowed_at"),
+        ]
+    )
     frame = out.filter(keep) if errors else out
-    return ScreenResult(frame, errors, input_columns, table, keep & (final == 0),
-                        gate.rules.version, at, purpose)
+    return ScreenResult(
+        frame, errors, input_columns, table, keep & (final == 0), gate.rules.version, at, purpose
+    )

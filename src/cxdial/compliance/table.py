@@ -116,16 +116,25 @@ def prepare(table: pl.DataFrame) -> tuple[pl.DataFrame, pl.Series, list[RowError
         if f in _ENUMS:
             allowed, default = _ENUMS[f]
             bad = col.is_not_null() & ~col.is_in(sorted(allowed))
-            checks.append(pl.when(bad).then(
-                pl.lit(f"unknown value; use one of {'|'.join(sorted(allowed))}")).alias(f))
+            checks.append(
+                pl.when(bad)
+                .then(pl.lit(f"unknown value; use one of {'|'.join(sorted(allowed))}"))
+                .alias(f)
+            )
             fixes.append(col.fill_null(default))
         elif f == "state":
-            checks.append(pl.when(col.is_not_null() & ~col.is_in(sorted(US_STATES))).then(
-                pl.lit("unknown US state code (use the two-letter USPS code)")).alias(f))
+            checks.append(
+                pl.when(col.is_not_null() & ~col.is_in(sorted(US_STATES)))
+                .then(pl.lit("unknown US state code (use the two-letter USPS code)"))
+                .alias(f)
+            )
         elif f == "postal_code":
             five = col.str.extract(ZIP_PATTERN, 1)
-            checks.append(pl.when(col.is_not_null() & five.is_null()).then(
-                pl.lit("not a US ZIP code (use 5 digits or ZIP+4)")).alias(f))
+            checks.append(
+                pl.when(col.is_not_null() & five.is_null())
+                .then(pl.lit("not a US ZIP code (use 5 digits or ZIP+4)"))
+                .alias(f)
+            )
             fixes.append(five.alias(f))
         elif f in _PARSERS:
             fn, dtype = _PARSERS[f]
@@ -133,8 +142,11 @@ def prepare(table: pl.DataFrame) -> tuple[pl.DataFrame, pl.Series, list[RowError
             checks.append(pl.lit(msgs).alias(f))
             fixes.append(pl.lit(values).alias(f))
         elif f == "id":
-            checks.append(pl.when(col.is_null() | (col.str.len_chars() == 0))
-                          .then(pl.lit("missing id")).alias(f))
+            checks.append(
+                pl.when(col.is_null() | (col.str.len_chars() == 0))
+                .then(pl.lit("missing id"))
+                .alias(f)
+            )
     problems_frame = cleaned.select(checks)
     frame = cleaned.with_columns(fixes)
     problems = {name: problems_frame[name] for name in problems_frame.columns}
