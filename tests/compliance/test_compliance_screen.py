@@ -17,7 +17,7 @@ from cxdial.compliance import (
     Purpose,
     RuleSet,
 )
-from cxdial.compliance.screen import REPORT_COLUMNS
+from cxdial.compliance.result import REPORT_COLUMNS
 
 RULES = RuleSet.load_default()
 NUMBERS = [

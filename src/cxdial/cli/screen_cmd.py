@@ -27,7 +27,7 @@ from cxdial.compliance import (
     read_contacts,
 )
 from cxdial.compliance.parsing import parse_instant
-from cxdial.compliance.screen import REPORT_COLUMNS
+from cxdial.compliance.result import REPORT_COLUMNS
 from cxdial.errors import ValidationError
 
 __all__ = ["register", "screen"]

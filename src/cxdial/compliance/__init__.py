@@ -11,8 +11,8 @@ from cxdial.compliance.models import (
     Purpose,
     ReasonCode,
 )
+from cxdial.compliance.result import ScreenResult
 from cxdial.compliance.ruleset import RuleSet
-from cxdial.compliance.screen import ScreenResult
 from cxdial.compliance.table import RowError, read_contacts
 
 __all__ = [

@@ -28,7 +28,7 @@ from cxdial.errors import ComplianceBlocked, ValidationError
 if TYPE_CHECKING:
     import polars as pl
 
-    from cxdial.compliance.screen import ScreenResult
+    from cxdial.compliance.result import ScreenResult
     from cxdial.store.ledger import Ledger
 
 __all__ = ["DNC_REASON", "Gate", "ebr_active", "effective_consent", "require_aware"]

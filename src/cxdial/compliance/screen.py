@@ -8,15 +8,14 @@ evaluated once with the very function ``Gate.check`` uses and joined back.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import polars as pl
 
+from cxdial.compliance.caps import cap_hits
 from cxdial.compliance.gate import DNC_REASON
-from cxdial.compliance.history import AttemptHistory
 from cxdial.compliance.locate import address_parts, locate
 from cxdial.compliance.lookup import (
     IntArray,
@@ -38,67 +37,17 @@ from cxdial.compliance.models import (
 from cxdial.compliance.parsing import months_before
 from cxdial.compliance.phones import CLEAN_PATTERN, geo_pattern, nongeo_pattern, prefix_tables
 from cxdial.compliance.profile import ProfileKey, evaluate_profile
+from cxdial.compliance.result import REPORT_COLUMNS, ScreenResult
 from cxdial.compliance.ruleset import CapRule, ConsentRule, CooldownRule
-from cxdial.compliance.table import LINE, RowError, prepare
+from cxdial.compliance.table import LINE, prepare
 
 if TYPE_CHECKING:
     from cxdial.compliance.gate import Gate
 
 __all__ = ["REPORT_COLUMNS", "ScreenResult", "screen_table"]
 
-REPORT_COLUMNS = (
-    "id",
-    "phone_e164",
-    "decision",
-    "reasons",
-    "zones",
-    "local_times",
-    "next_allowed_at",
-)
 _BIT = {code: 1 << REASON_ORDER[code] for code in ReasonCode}
 _WINDOW_MASK = sum(_BIT[c] for c in WINDOW_REASONS)
-
-
-@dataclass
-class ScreenResult:
-    """Screened rows (input columns + verdict columns) and the malformed rows."""
-
-    frame: pl.DataFrame
-    errors: list[RowError]
-    input_columns: list[str]
-    source: pl.DataFrame
-    cleared_mask: pl.Series
-    rule_set_version: str
-    at: datetime
-    purpose: Purpose
-
-    def report(self) -> pl.DataFrame:
-        """One row per screened contact: the report CSV columns."""
-        return self.frame.select(pl.col("__id").alias("id"), *REPORT_COLUMNS[1:])
-
-    def cleared(self) -> pl.DataFrame:
-        """The allowed rows with their input columns, ready for upload."""
-        return self.source.filter(self.cleared_mask).select(self.input_columns)
-
-    def summary(self) -> dict[str, Any]:
-        """Counts by decision and reason (for ``--json``)."""
-        decisions = {"ALLOW": 0, "BLOCK": 0}
-        for value, n in self.frame["decision"].value_counts().iter_rows():
-            decisions[value] = n
-        reasons = {code.value: 0 for code in ReasonCode}
-        exploded = self.frame["reasons"].str.split(";").explode().drop_nulls()
-        for value, n in exploded.filter(exploded != "").value_counts().iter_rows():
-            reasons[value] = n
-        return {
-            "rule_set_version": self.rule_set_version,
-            "at": self.at.isoformat(),
-            "purpose": self.purpose.value,
-            "rows": self.frame.height + len({e.line for e in self.errors}),
-            "screened": self.frame.height,
-            "malformed": len({e.line for e in self.errors}),
-            "decisions": decisions,
-            "reasons": {k: v for k, v in reasons.items() if v},
-        }
 
 
 def _national(phone: pl.Expr) -> pl.Expr:
@@ -330,79 +279,6 @@ def _profiles(
     return frame.select(pl.all().gather(pl.Series(inverse)))
 
 
-def _cap_hits(
-    df: pl.DataFrame,
-    rule: CapRule | CooldownRule,
-    history: AttemptHistory,
-    at: datetime,
-    memo: dict[tuple[Any, ...], pl.Series],
-) -> pl.Series:
-    """Whether each row's attempts reach the cap (counts shared between like caps)."""
-    hours = rule.window_hours if isinstance(rule, CapRule) else rule.hours
-    sig: tuple[Any, ...] = (
-        (rule.scope, hours, rule.after_outcome)
-        if isinstance(rule, CooldownRule)
-        else (rule.scope, hours, rule.exclude_outcomes, rule.max_attempts)
-    )
-    if sig in memo:
-        return memo[sig]
-    start = pl.lit(at - timedelta(hours=hours), dtype=pl.Datetime("us", "UTC"))
-    hist = history.frame().filter(
-        (pl.col("at") > start) & (pl.col("at") <= pl.lit(at, dtype=pl.Datetime("us", "UTC")))
-    )
-    debt = (
-        pl.when(pl.col("debt_id").is_null())
-        .then(pl.lit("phone:") + pl.col("national"))
-        .otherwise(pl.lit("debt:") + pl.col("debt_id"))
-    )
-    key, hist_key = (debt, "debt_key") if rule.scope == "debt" else (pl.col("national"), "national")
-    if isinstance(rule, CooldownRule):
-        hist = hist.filter(pl.col("outcome") == rule.after_outcome)
-        hit = key.is_in(hist[hist_key].unique().implode()).fill_null(False)
-        memo[sig] = df.select(hit).to_series()
-        return memo[sig]
-    hist = hist.filter(~pl.col("outcome").is_in(list(rule.exclude_outcomes)))
-
-    def counts(frame: pl.DataFrame, by: str, on: pl.Expr) -> pl.Expr:
-        g = frame.group_by(by).len()
-        return on.replace_strict(g[by], g["len"], default=0, return_dtype=pl.Int64)
-
-    if rule.scope == "debt":
-        n = counts(hist, hist_key, key)
-    else:
-        # Integer keys: the national number, and number x subject id.
-        subjects = pl.concat([hist["subject"], df["subject"]]).drop_nulls().unique().to_list()
-        sid = {v: i + 1 for i, v in enumerate(sorted(subjects))}
-
-        def subject_id(col: pl.Expr) -> pl.Expr:
-            return col.replace_strict(
-                list(sid), list(sid.values()), default=0, return_dtype=pl.Int64
-            )
-
-        hist = hist.with_columns(
-            pl.col("national").cast(pl.Int64).alias("nat_i"),
-            (pl.col("national").cast(pl.Int64) * 1_000_003 + subject_id(pl.col("subject"))).alias(
-                "ns"
-            ),
-        )
-        total = counts(hist, "nat_i", pl.col("nat_i"))
-        if rule.scope == "phone":
-            n = total
-        else:
-            ns = pl.col("nat_i") * 1_000_003 + subject_id(pl.col("subject"))
-            no_subject = hist.filter(pl.col("subject").is_null())
-            n = (
-                pl.when(pl.col("subject").is_null())
-                .then(total)
-                .otherwise(
-                    counts(hist.filter(pl.col("subject").is_not_null()), "ns", ns)
-                    + counts(no_subject, "nat_i", pl.col("nat_i"))
-                )
-            )
-    memo[sig] = df.select((n >= rule.max_attempts).fill_null(False)).to_series()
-    return memo[sig]
-
-
 def screen_table(
     gate: Gate, table: pl.DataFrame, at: datetime, purpose: Purpose, autodialed: bool
 ) -> ScreenResult:
@@ -427,7 +303,7 @@ def screen_table(
     memo: dict[tuple[Any, ...], pl.Series] = {}
     for rule in caps:
         if df[rule.id].any():
-            hits = _cap_hits(df, rule, gate.history, at, memo)
+            hits = cap_hits(df, rule, gate.history, at, memo)
             mask = mask | pl.when(pl.col(rule.id) & hits).then(_BIT[rule.reason]).otherwise(0)
     final = df.select(mask.alias("mask"), "nxt")["mask"]
     masks = final.unique().to_list()

@@ -1,0 +1,86 @@
+"""Frequency caps over a whole table: attempt counts per number, subject or debt."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+import polars as pl
+
+from cxdial.compliance.history import AttemptHistory
+from cxdial.compliance.ruleset import CapRule, CooldownRule
+
+__all__ = ["cap_hits"]
+
+
+def cap_hits(
+    df: pl.DataFrame,
+    rule: CapRule | CooldownRule,
+    history: AttemptHistory,
+    at: datetime,
+    memo: dict[tuple[Any, ...], pl.Series],
+) -> pl.Series:
+    """Whether each row's attempts reach the cap (counts shared between like caps)."""
+    hours = rule.window_hours if isinstance(rule, CapRule) else rule.hours
+    sig: tuple[Any, ...] = (
+        (rule.scope, hours, rule.after_outcome)
+        if isinstance(rule, CooldownRule)
+        else (rule.scope, hours, rule.exclude_outcomes, rule.max_attempts)
+    )
+    if sig in memo:
+        return memo[sig]
+    start = pl.lit(at - timedelta(hours=hours), dtype=pl.Datetime("us", "UTC"))
+    hist = history.frame().filter(
+        (pl.col("at") > start) & (pl.col("at") <= pl.lit(at, dtype=pl.Datetime("us", "UTC")))
+    )
+    debt = (
+        pl.when(pl.col("debt_id").is_null())
+        .then(pl.lit("phone:") + pl.col("national"))
+        .otherwise(pl.lit("debt:") + pl.col("debt_id"))
+    )
+    key, hist_key = (debt, "debt_key") if rule.scope == "debt" else (pl.col("national"), "national")
+    if isinstance(rule, CooldownRule):
+        hist = hist.filter(pl.col("outcome") == rule.after_outcome)
+        hit = key.is_in(hist[hist_key].unique().implode()).fill_null(False)
+        memo[sig] = df.select(hit).to_series()
+        return memo[sig]
+    hist = hist.filter(~pl.col("outcome").is_in(list(rule.exclude_outcomes)))
+
+    def counts(frame: pl.DataFrame, by: str, on: pl.Expr) -> pl.Expr:
+        g = frame.group_by(by).len()
+        return on.replace_strict(g[by], g["len"], default=0, return_dtype=pl.Int64)
+
+    if rule.scope == "debt":
+        n = counts(hist, hist_key, key)
+    else:
+        # Integer keys: the national number, and number x subject id.
+        subjects = pl.concat([hist["subject"], df["subject"]]).drop_nulls().unique().to_list()
+        sid = {v: i + 1 for i, v in enumerate(sorted(subjects))}
+
+        def subject_id(col: pl.Expr) -> pl.Expr:
+            return col.replace_strict(
+                list(sid), list(sid.values()), default=0, return_dtype=pl.Int64
+            )
+
+        hist = hist.with_columns(
+            pl.col("national").cast(pl.Int64).alias("nat_i"),
+            (pl.col("national").cast(pl.Int64) * 1_000_003 + subject_id(pl.col("subject"))).alias(
+                "ns"
+            ),
+        )
+        total = counts(hist, "nat_i", pl.col("nat_i"))
+        if rule.scope == "phone":
+            n = total
+        else:
+            ns = pl.col("nat_i") * 1_000_003 + subject_id(pl.col("subject"))
+            no_subject = hist.filter(pl.col("subject").is_null())
+            n = (
+                pl.when(pl.col("subject").is_null())
+                .then(total)
+                .otherwise(
+                    counts(hist.filter(pl.col("subject").is_not_null()), "ns", ns)
+                    + counts(no_subject, "nat_i", pl.col("nat_i"))
+                )
+            )
+    memo[sig] = df.select((n >= rule.max_attempts).fill_null(False)).to_series()
+    return memo[sig]

@@ -1,0 +1,66 @@
+"""What a screen returns: per-row verdicts, malformed rows, the cleared input rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import polars as pl
+
+from cxdial.compliance.models import Purpose, ReasonCode
+from cxdial.compliance.table import RowError
+
+__all__ = ["REPORT_COLUMNS", "ScreenResult"]
+
+REPORT_COLUMNS = (
+    "id",
+    "phone_e164",
+    "decision",
+    "reasons",
+    "zones",
+    "local_times",
+    "next_allowed_at",
+)
+
+
+@dataclass
+class ScreenResult:
+    """Screened rows (input columns + verdict columns) and the malformed rows."""
+
+    frame: pl.DataFrame
+    errors: list[RowError]
+    input_columns: list[str]
+    source: pl.DataFrame
+    cleared_mask: pl.Series
+    rule_set_version: str
+    at: datetime
+    purpose: Purpose
+
+    def report(self) -> pl.DataFrame:
+        """One row per screened contact: the report CSV columns."""
+        return self.frame.select(pl.col("__id").alias("id"), *REPORT_COLUMNS[1:])
+
+    def cleared(self) -> pl.DataFrame:
+        """The allowed rows with their input columns, ready for upload."""
+        return self.source.filter(self.cleared_mask).select(self.input_columns)
+
+    def summary(self) -> dict[str, Any]:
+        """Counts by decision and reason (for ``--json``)."""
+        decisions = {"ALLOW": 0, "BLOCK": 0}
+        for value, n in self.frame["decision"].value_counts().iter_rows():
+            decisions[value] = n
+        reasons = {code.value: 0 for code in ReasonCode}
+        exploded = self.frame["reasons"].str.split(";").explode().drop_nulls()
+        for value, n in exploded.filter(exploded != "").value_counts().iter_rows():
+            reasons[value] = n
+        return {
+            "rule_set_version": self.rule_set_version,
+            "at": self.at.isoformat(),
+            "purpose": self.purpose.value,
+            "rows": self.frame.height + len({e.line for e in self.errors}),
+            "screened": self.frame.height,
+            "malformed": len({e.line for e in self.errors}),
+            "decisions": decisions,
+            "reasons": {k: v for k, v in reasons.items() if v},
+        }
