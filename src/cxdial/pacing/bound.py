@@ -188,12 +188,14 @@ def lp_bound(
         if found is not None:
             _MEMORY[key] = found
             return found
-    top = math.ceil(agents / answer_rate * 1.1) + 12
+    # states with few busy agents carry no mass at the optimum, so D ≈ N/(2p) suffices;
+    # grow it until no time is spent at the truncation level
+    top = math.ceil(agents / answer_rate * 0.5) + 20
     while True:
         result = _solve(agents, answer_rate, handle_time, dial_time, cap, top)
         if result.truncation_mass < 1e-9 or top > 20 * agents / answer_rate:
             break
-        top *= 2
+        top = math.ceil(top * 1.5)
     _MEMORY[key] = result
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
