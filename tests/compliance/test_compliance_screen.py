@@ -200,3 +200,14 @@ def test_report_columns_and_summary(gate: Gate) -> None:
     assert summary["decisions"] == {"ALLOW": 1, "BLOCK": 1}
     assert summary["reasons"] == {"INVALID_NUMBER": 1}
     assert summary["rule_set_version"] == gate.rules.version
+
+
+def test_empty_and_all_invalid_tables(gate: Gate) -> None:
+    """An empty table and a table of invalid numbers screen without error."""
+    at = datetime(2026, 11, 23, 17, tzinfo=UTC)
+    empty = pl.DataFrame({"id": [], "phone": []}, schema={"id": pl.String, "phone": pl.String})
+    assert gate.screen(empty, at, purpose=Purpose.TELEMARKETING).summary()["screened"] == 0
+    bad = pl.DataFrame({"id": ["a", "b"], "phone": ["1", "x"]})
+    result = gate.screen(bad, at, purpose=Purpose.TELEMARKETING)
+    assert result.report()["reasons"].to_list() == ["INVALID_NUMBER", "INVALID_NUMBER"]
+    assert result.cleared().height == 0

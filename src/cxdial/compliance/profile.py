@@ -31,7 +31,16 @@ from cxdial.compliance.ruleset import (
     RuleSet,
 )
 
-__all__ = ["ProfileKey", "ProfileVerdict", "evaluate_profile"]
+__all__ = [
+    "NONGEO_DETAIL",
+    "ProfileKey",
+    "ProfileVerdict",
+    "Selection",
+    "consent_reason",
+    "evaluate_profile",
+    "select_rules",
+    "window_verdict",
+]
 
 _SEARCH_DAYS = 16
 
@@ -178,7 +187,7 @@ def _applicable(
 
 
 @lru_cache(maxsize=16384)
-def _window_verdict(
+def window_verdict(
     rules: RuleSet, zones: tuple[str, ...], rule_ids: tuple[str, ...], at: datetime, guard: int
 ) -> tuple[dict[ReasonCode, str], datetime | None]:
     """Window reasons (and the next allowed instant) for one zone set and rule selection."""
@@ -195,7 +204,7 @@ def _window_verdict(
 
 
 @dataclass(frozen=True, slots=True)
-class _Selection:
+class Selection:
     window_ids: tuple[str, ...]
     consent: tuple[ConsentRule, ...]
     dnc: tuple[DncRule, ...]
@@ -204,7 +213,7 @@ class _Selection:
 
 
 @lru_cache(maxsize=16384)
-def _select(
+def select_rules(
     rules: RuleSet,
     states: tuple[str, ...],
     purpose: Purpose,
@@ -212,7 +221,7 @@ def _select(
     day: date,
     consent: ConsentLevel,
     ebr: bool,
-) -> _Selection:
+) -> Selection:
     """The applicable, non-exempt rules, split by kind."""
     probe = ProfileKey(
         (), states, False, False, purpose, autodialed, PhoneType.UNKNOWN, consent, ebr
@@ -220,7 +229,7 @@ def _select(
     applicable = [
         r for r in _applicable(rules, states, purpose, autodialed, day) if not _exempt(r, probe)
     ]
-    return _Selection(
+    return Selection(
         window_ids=tuple(
             r.id for r in applicable if isinstance(r, HoursRule | DaysRule | EmergencyRule)
         ),
@@ -231,27 +240,34 @@ def _select(
     )
 
 
+NONGEO_DETAIL = "toll-free/non-geographic number and no address: its location is unknown"
+
+
+def consent_reason(sel: Selection, phone_type: PhoneType, consent: ConsentLevel) -> str | None:
+    """Why the consent on record is not enough for this line type (None when it is)."""
+    for r in sel.consent:
+        if phone_type in r.line_types and CONSENT_RANK[consent] < CONSENT_RANK[r.requires]:
+            return f"{r.id}: needs {r.requires} consent for a {phone_type} line, has {consent}"
+    return None
+
+
 @lru_cache(maxsize=65536)
 def evaluate_profile(
     rules: RuleSet, key: ProfileKey, at: datetime, guard_minutes: int = 0
 ) -> ProfileVerdict:
     """Window, day, emergency, consent and non-geographic rules for one profile."""
     at = at.astimezone(UTC)
-    sel = _select(rules, key.states, key.purpose, key.autodialed, at.date(), key.consent, key.ebr)
-    window_reasons, nxt = _window_verdict(rules, key.zones, sel.window_ids, at, guard_minutes)
+    sel = select_rules(
+        rules, key.states, key.purpose, key.autodialed, at.date(), key.consent, key.ebr
+    )
+    window_reasons, nxt = window_verdict(rules, key.zones, sel.window_ids, at, guard_minutes)
     reasons: dict[ReasonCode, str] = {}
     if key.nongeo and key.unplaced and key.purpose is Purpose.TELEMARKETING:
-        reasons[ReasonCode.NON_GEOGRAPHIC] = (
-            "toll-free/non-geographic number and no address: its location is unknown"
-        )
+        reasons[ReasonCode.NON_GEOGRAPHIC] = NONGEO_DETAIL
     reasons.update(window_reasons)
-    for r in sel.consent:
-        if key.phone_type in r.line_types and CONSENT_RANK[key.consent] < CONSENT_RANK[r.requires]:
-            reasons.setdefault(
-                ReasonCode.NO_CONSENT,
-                f"{r.id}: needs {r.requires} consent for a {key.phone_type} line, "
-                f"has {key.consent}",
-            )
+    why = consent_reason(sel, key.phone_type, key.consent)
+    if why is not None:
+        reasons[ReasonCode.NO_CONSENT] = why
     window_only = bool(reasons) and set(reasons) <= {
         ReasonCode.OUTSIDE_HOURS,
         ReasonCode.RESTRICTED_DAY,

@@ -34,11 +34,11 @@ from cxdial.compliance.models import (
     Purpose,
     ReasonCode,
 )
-from cxdial.compliance.parsing import months_before
+from cxdial.compliance.parsing import months_before, zone_info
 from cxdial.compliance.phones import CLEAN_PATTERN, geo_pattern, nongeo_pattern, prefix_tables
-from cxdial.compliance.profile import ProfileKey, evaluate_profile
+from cxdial.compliance.profile import Selection, consent_reason, select_rules, window_verdict
 from cxdial.compliance.result import REPORT_COLUMNS, ScreenResult
-from cxdial.compliance.ruleset import CapRule, ConsentRule, CooldownRule
+from cxdial.compliance.ruleset import CapRule, CooldownRule
 from cxdial.compliance.table import LINE, prepare
 
 if TYPE_CHECKING:
@@ -168,6 +168,15 @@ def _location_ids(df: pl.DataFrame, gate: Gate) -> tuple[IntArray, list[Any]]:
     return loc_of[inverse], locs
 
 
+def _codes(*parts: tuple[IntArray, int]) -> tuple[IntArray, IntArray]:
+    """Distinct combinations of small integer columns: (unique codes, row -> index)."""
+    code = np.zeros(len(parts[0][0]), dtype=np.int64)
+    for values, size in parts:
+        code = code * size + values
+    uniq, inverse = np.unique(code, return_inverse=True)
+    return uniq, inverse.reshape(-1)
+
+
 def _profiles(
     df: pl.DataFrame,
     loc: IntArray,
@@ -178,105 +187,123 @@ def _profiles(
     autodialed: bool,
     caps: list[CapRule | CooldownRule],
 ) -> pl.DataFrame:
-    """Evaluate each distinct profile once; return its columns gathered back to rows."""
-    consent_rules = [r for r in gate.rules.by_id.values() if isinstance(r, ConsentRule)]
-    reps: dict[tuple[bool, ...], int] = {}
-    types = list(PhoneType)
-    pt_alias = [
-        reps.setdefault(tuple(p in r.line_types for r in consent_rules), i)
-        for i, p in enumerate(types)
-    ]
-    pt = np.array(pt_alias)[_ids(df["phone_type"], [p.value for p in types])]
-    levels = list(ConsentLevel)
+    """Window and consent verdicts from the same rule selections ``Gate.check`` uses.
+
+    Selections depend on (states, consent, EBR); windows on (zones, selection); consent on
+    (selection, line type). Each distinct combination is evaluated once, then gathered.
+    """
+    rules = gate.rules
+    types, levels = list(PhoneType), list(ConsentLevel)
+    pt = _ids(df["phone_type"], [p.value for p in types])
     consent = _ids(df["consent_eff"], [c.value for c in levels])
     ebr = df["ebr"].to_numpy().astype(np.int64)
-    code = np.where(loc < 0, -1, ((loc * 4 + pt) * 3 + consent) * 2 + ebr)
-    uniq, inverse = np.unique(code, return_inverse=True)
+    valid = loc >= 0
+    safe = np.where(valid, loc, 0)
+    state_sets: dict[tuple[str, ...], int] = {}
+    zone_sets: dict[tuple[str, ...], int] = {}
+    loc_state = np.array([state_sets.setdefault(x[1], len(state_sets)) for x in locs] or [0])
+    loc_zone = np.array([zone_sets.setdefault(x[0], len(zone_sets)) for x in locs] or [0])
+    loc_nongeo = np.array(
+        [x[3] and x[2] and purpose is Purpose.TELEMARKETING for x in locs] or [False]
+    )
+    states_list, zones_list = list(state_sets), list(zone_sets)
+    day = at.astimezone(UTC).date()
+    # 1. rule selections per (states, consent, EBR)
+    sel_u, sel_inv = _codes((loc_state[safe], max(len(states_list), 1)), (consent, 3), (ebr, 2))
+    sels: list[Selection] = []
+    wids: dict[tuple[str, ...], int] = {}
+    sel_wid = np.empty(len(sel_u), dtype=np.int64)
+    stale_bit = np.zeros(len(sel_u), dtype=np.int64)
     stale: dict[str, str | None] = {}
-    texts: dict[int, tuple[str, str]] = {}
-    iso: dict[str, str] = {}
-    cols: dict[str, list[Any]] = {
-        k: []
-        for k in (
-            "mask",
-            "zones",
-            "local_times",
-            "nxt",
-            "revocation",
-            "national_on",
-            "state_on",
-            "internal_on",
-            *(c.id for c in caps),
-        )
-    }
-    for value in uniq.tolist():
-        if value < 0:
-            for k, v in zip(
-                cols, (_BIT[ReasonCode.INVALID_NUMBER], None, None, None), strict=False
-            ):
-                cols[k].append(v)
-            for k in list(cols)[4:]:
-                cols[k].append(False)
-            continue
+    for i, value in enumerate(sel_u.tolist()):
         rest, e = divmod(value, 2)
-        rest, c = divmod(rest, 3)
-        loc_id, p = divmod(rest, 4)
-        zones, states, unplaced, nongeo = locs[loc_id]
-        verdict = evaluate_profile(
-            gate.rules,
-            ProfileKey(
-                zones=zones,
-                states=states,
-                unplaced=unplaced,
-                nongeo=nongeo,
-                purpose=purpose,
-                autodialed=autodialed,
-                phone_type=types[p],
-                consent=levels[c],
-                ebr=bool(e),
-            ),
-            at,
-            gate.guard_minutes,
+        st, c = divmod(rest, 3)
+        sel = select_rules(
+            rules,
+            states_list[st] if states_list else (),
+            purpose,
+            autodialed,
+            day,
+            levels[c],
+            bool(e),
         )
-        mask = sum(_BIT[r] for r in verdict.reasons)
-        for rule in verdict.dnc_rules:
+        sels.append(sel)
+        sel_wid[i] = wids.setdefault(sel.window_ids, len(wids))
+        for rule in sel.dnc:
             if rule.id not in stale:
                 stale[rule.id] = gate.dnc.stale(
                     rule.registry, at.date(), rule.max_age_days, rule.require_snapshot
                 )
             if stale[rule.id]:
-                mask |= _BIT[ReasonCode.DNC_STALE]
-        if loc_id not in texts:
-            for z, t in zip(zones, verdict.local_times, strict=True):
-                if z not in iso:
-                    iso[z] = t.isoformat()
-            texts[loc_id] = (";".join(zones), ";".join(iso[z] for z in zones))
-        registries = {r.registry for r in verdict.dnc_rules}
-        applied = {r.id for r in verdict.caps}
-        nxt = verdict.next_allowed_at
-        values = (
-            mask,
-            *texts[loc_id],
-            nxt.astimezone(UTC).isoformat() if nxt else None,
-            verdict.revocation,
+                stale_bit[i] = _BIT[ReasonCode.DNC_STALE]
+    # 2. windows per (zones, window rules)
+    wid_list = list(wids)
+    w_u, w_inv = _codes((loc_zone[safe], max(len(zones_list), 1)), (sel_wid[sel_inv], len(wids)))
+    w_mask = np.zeros(len(w_u), dtype=np.int64)
+    w_next: list[str | None] = []
+    for i, value in enumerate(w_u.tolist()):
+        z, w = divmod(value, len(wids))
+        reasons, nxt = window_verdict(
+            rules, zones_list[z] if zones_list else (), wid_list[w], at, gate.guard_minutes
+        )
+        w_mask[i] = sum(_BIT[r] for r in reasons)
+        w_next.append(nxt.astimezone(UTC).isoformat() if nxt is not None else None)
+    # 3. consent, lists, caps per (selection, line type)
+    c_u, c_inv = _codes((sel_inv, len(sel_u)), (pt, len(types)))
+    flag_names = ["revocation", "national_on", "state_on", "internal_on", *(r.id for r in caps)]
+    c_mask = np.zeros(len(c_u), dtype=np.int64)
+    c_flags = np.zeros((len(c_u), len(flag_names)), dtype=bool)
+    for i, value in enumerate(c_u.tolist()):
+        si, p = divmod(value, len(types))
+        sel = sels[si]
+        c_level = levels[(sel_u[si] // 2) % 3]
+        if consent_reason(sel, types[p], c_level) is not None:
+            c_mask[i] = _BIT[ReasonCode.NO_CONSENT]
+        registries = {r.registry for r in sel.dnc}
+        applied = {r.id for r in sel.caps}
+        c_flags[i] = [
+            sel.revocation,
             "national" in registries,
             "state" in registries,
             "internal" in registries,
             *(r.id in applied for r in caps),
-        )
-        for name, val in zip(cols, values, strict=True):
-            cols[name].append(val)
-    frame = pl.DataFrame(
-        cols,
-        schema={
-            "mask": pl.Int64,
-            "zones": pl.String,
-            "local_times": pl.String,
-            "nxt": pl.String,
-            **{k: pl.Boolean for k in list(cols)[4:]},
-        },
+        ]
+    # 4. zones and local-time texts per zone set
+    iso: dict[str, str] = {}
+    zone_text: list[str | None] = []
+    time_text: list[str | None] = []
+    for zones in zones_list:
+        for z in zones:
+            if z not in iso:
+                iso[z] = at.astimezone(zone_info(z)).isoformat()
+        zone_text.append(";".join(zones))
+        time_text.append(";".join(iso[z] for z in zones))
+    mask = (
+        w_mask[w_inv]
+        | c_mask[c_inv]
+        | stale_bit[sel_inv]
+        | np.where(loc_nongeo[safe], _BIT[ReasonCode.NON_GEOGRAPHIC], 0)
     )
-    return frame.select(pl.all().gather(pl.Series(inverse)))
+    mask = np.where(valid, mask, _BIT[ReasonCode.INVALID_NUMBER])
+    flags = c_flags[c_inv] & valid[:, None]
+    zone_idx = pl.Series(np.where(valid, loc_zone[safe], -1))
+    texts = pl.DataFrame(
+        {"zones": zone_text or [None], "local_times": time_text or [None]},
+        schema={"zones": pl.String, "local_times": pl.String},
+    )
+    gathered = texts.select(pl.all().gather(zone_idx.clip(0)))
+    next_col = pl.Series("nxt", w_next or [None], dtype=pl.String).gather(pl.Series(w_inv))
+    return pl.DataFrame(
+        [
+            pl.Series("mask", mask, dtype=pl.Int64),
+            *(
+                pl.select(pl.when(zone_idx >= 0).then(gathered[c])).to_series().alias(c)
+                for c in ("zones", "local_times")
+            ),
+            pl.select(pl.when(pl.Series(valid)).then(next_col)).to_series().alias("nxt"),
+            *(pl.Series(n, flags[:, j]) for j, n in enumerate(flag_names)),
+        ]
+    )
 
 
 def screen_table(
@@ -314,7 +341,7 @@ def screen_table(
             df["phone_e164"],
             (final == 0).alias("allowed"),
             pl.Series("decision", ["ALLOW", "BLOCK"]).gather((final != 0).cast(pl.UInt32)),
-            final.replace_strict(masks, texts, return_dtype=pl.String).alias("reasons"),
+            final.replace_strict(masks, texts, default="", return_dtype=pl.String).alias("reasons"),
             df["zones"],
             df["local_times"],
             pl.select(pl.when((final != 0) & (final & ~_WINDOW_MASK == 0)).then(df["nxt"]))

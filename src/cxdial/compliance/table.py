@@ -53,22 +53,26 @@ def read_contacts(path: Path | str) -> pl.DataFrame:
 
 
 def _map_unique(
-    col: pl.Series, fn: Callable[[str], Any], dtype: pl.DataType
-) -> tuple[pl.Series, pl.Series]:
+    name: str, uniques: list[str], fn: Callable[[str], Any], dtype: pl.DataType
+) -> tuple[pl.Expr, pl.Expr]:
+    """Parse each distinct value once; expressions for the parsed column and its errors."""
     good_k: list[str] = []
     good_v: list[Any] = []
     bad_k: list[str] = []
     bad_m: list[str] = []
-    for raw in col.drop_nulls().unique().to_list():
+    for raw in uniques:
         try:
             good_v.append(fn(raw))
             good_k.append(raw)
         except ValueError as exc:
             bad_k.append(raw)
             bad_m.append(str(exc))
+    col = pl.col(name)
     values = col.replace_strict(good_k, good_v, default=None, return_dtype=dtype)
+    if not bad_k:
+        return values.alias(name), pl.lit(None, dtype=pl.String).alias(name)
     errors = col.replace_strict(bad_k, bad_m, default=None, return_dtype=pl.String)
-    return values, errors
+    return values.alias(name), errors.alias(name)
 
 
 def prepare(table: pl.DataFrame) -> tuple[pl.DataFrame, pl.Series, list[RowError]]:
@@ -107,6 +111,9 @@ def prepare(table: pl.DataFrame) -> tuple[pl.DataFrame, pl.Series, list[RowError
             col = col.str.to_uppercase()
         clean.append(col.alias(f))
     cleaned = table.select(clean)
+    parsed = [f for f in FIELDS if f in lowered and f in _PARSERS]
+    distinct = cleaned.select(pl.col(f).drop_nulls().unique().implode() for f in parsed)
+    uniques = {f: distinct[f][0].to_list() for f in parsed}
     fixes: list[pl.Expr] = []
     checks: list[pl.Expr] = []
     for f in FIELDS:
@@ -138,9 +145,9 @@ def prepare(table: pl.DataFrame) -> tuple[pl.DataFrame, pl.Series, list[RowError
             fixes.append(five.alias(f))
         elif f in _PARSERS:
             fn, dtype = _PARSERS[f]
-            values, msgs = _map_unique(cleaned[f], fn, dtype)
-            checks.append(pl.lit(msgs).alias(f))
-            fixes.append(pl.lit(values).alias(f))
+            values, msgs = _map_unique(f, uniques[f], fn, dtype)
+            checks.append(msgs)
+            fixes.append(values)
         elif f == "id":
             checks.append(
                 pl.when(col.is_null() | (col.str.len_chars() == 0))
@@ -153,13 +160,13 @@ def prepare(table: pl.DataFrame) -> tuple[pl.DataFrame, pl.Series, list[RowError
     errors: list[RowError] = []
     bad_rows = pl.repeat(False, table.height, eager=True)
     for f, msgs in problems.items():
-        mask = msgs.is_not_null()
-        if not mask.any():
+        flagged = msgs.is_not_null()
+        if not flagged.any():
             continue
-        bad_rows = bad_rows | mask
+        bad_rows = bad_rows | flagged
         src = table[lowered[f]].cast(pl.String)
         for line, value, msg in zip(
-            table[LINE].filter(mask), src.filter(mask), msgs.filter(mask), strict=True
+            table[LINE].filter(flagged), src.filter(flagged), msgs.filter(flagged), strict=True
         ):
             errors.append(RowError(int(line), f, value, str(msg)))
     errors.sort(key=lambda e: (e.line, FIELDS.index(e.field)))
