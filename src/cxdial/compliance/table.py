@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import polars as pl
 
 from cxdial.compliance.models import ConsentLevel, Contact, PhoneType
@@ -158,7 +159,7 @@ def prepare(table: pl.DataFrame) -> tuple[pl.DataFrame, pl.Series, list[RowError
     frame = cleaned.with_columns(fixes)
     problems = {name: problems_frame[name] for name in problems_frame.columns}
     errors: list[RowError] = []
-    bad_rows = pl.repeat(False, table.height, eager=True)
+    bad_rows = pl.Series("bad", np.zeros(table.height, dtype=bool))
     for f, msgs in problems.items():
         flagged = msgs.is_not_null()
         if not flagged.any():
