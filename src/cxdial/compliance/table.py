@@ -160,14 +160,14 @@ def prepare(table: pl.DataFrame) -> tuple[pl.DataFrame, pl.Series, list[RowError
     problems = {name: problems_frame[name] for name in problems_frame.columns}
     errors: list[RowError] = []
     bad_rows = pl.Series("bad", np.zeros(table.height, dtype=bool))
-    for f, msgs in problems.items():
-        flagged = msgs.is_not_null()
+    for f, messages in problems.items():
+        flagged = messages.is_not_null()
         if not flagged.any():
             continue
         bad_rows = bad_rows | flagged
         src = table[lowered[f]].cast(pl.String)
         for line, value, msg in zip(
-            table[LINE].filter(flagged), src.filter(flagged), msgs.filter(flagged), strict=True
+            table[LINE].filter(flagged), src.filter(flagged), messages.filter(flagged), strict=True
         ):
             errors.append(RowError(int(line), f, value, str(msg)))
     errors.sort(key=lambda e: (e.line, FIELDS.index(e.field)))
