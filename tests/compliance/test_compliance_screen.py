@@ -211,3 +211,23 @@ def test_empty_and_all_invalid_tables(gate: Gate) -> None:
     result = gate.screen(bad, at, purpose=Purpose.TELEMARKETING)
     assert result.report()["reasons"].to_list() == ["INVALID_NUMBER", "INVALID_NUMBER"]
     assert result.cleared().height == 0
+
+
+def test_screen_accepts_contacts_and_records(tmp_path: Any) -> None:
+    """A list of contacts screens like a table; ``record=True`` ledgers every row."""
+    from cxdial.store import Ledger
+
+    ledger = Ledger(f"sqlite:///{tmp_path / 'l.db'}")
+    gate = Gate(rules=RULES, ledger=ledger)
+    at = datetime(2026, 11, 23, 17, tzinfo=UTC)
+    people = [
+        Contact(id="a", phone="212-555-0142", phone_type="landline", consent_at="2026-01-01"),
+        Contact(id="b", phone="12"),
+    ]
+    result = gate.screen(people, at, purpose=Purpose.INFORMATIONAL, record=True)
+    assert result.report()["decision"].to_list() == ["ALLOW", "BLOCK"]
+    decisions = list(result.decisions())
+    assert decisions[0].allowed
+    assert decisions[1].reasons == ("INVALID_NUMBER",)
+    assert [e.contact_id for e in ledger.query()] == ["b", "a"]
+    assert ledger.verify() == 2

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -31,7 +32,14 @@ if TYPE_CHECKING:
     from cxdial.compliance.result import ScreenResult
     from cxdial.store.ledger import Ledger
 
-__all__ = ["DNC_REASON", "Gate", "ebr_active", "effective_consent", "require_aware"]
+__all__ = [
+    "DNC_REASON",
+    "Gate",
+    "contacts_frame",
+    "ebr_active",
+    "effective_consent",
+    "require_aware",
+]
 
 log = logging.getLogger(__name__)
 
@@ -229,12 +237,45 @@ class Gate:
         )
 
     def screen(
-        self, table: pl.DataFrame, at: datetime, *, purpose: Purpose, autodialed: bool = True
+        self,
+        table: pl.DataFrame | Sequence[Contact],
+        at: datetime,
+        *,
+        purpose: Purpose,
+        autodialed: bool = True,
+        record: bool = False,
     ) -> ScreenResult:
-        """Screen a table of contacts (string columns as in the CSV), vectorised."""
+        """Screen a table (string columns as in the CSV) or a list of contacts, vectorised.
+
+        With ``record=True`` and a ledger attached, every screened row is appended to it.
+        """
+        import polars as pl
+
         from cxdial.compliance.screen import screen_table
 
-        return screen_table(self, table, require_aware(at), Purpose(purpose), autodialed)
+        if not isinstance(table, pl.DataFrame):
+            table = contacts_frame(table)
+        result = screen_table(self, table, require_aware(at), Purpose(purpose), autodialed)
+        if record and self.ledger is not None:
+            batch = [(d, {"autodialed": autodialed, "screen": True}) for d in result.decisions()]
+            for start in range(0, len(batch), 10_000):
+                self.ledger.append_many(batch[start : start + 10_000])
+        return result
+
+
+def contacts_frame(contacts: Sequence[Contact]) -> pl.DataFrame:
+    """Contacts as the string table ``screen`` reads (dates in ISO-8601)."""
+    import polars as pl
+
+    fields = list(Contact.model_fields)
+    rows = [
+        {
+            k: (v.isoformat() if isinstance(v, datetime) else None if v is None else str(v))
+            for k, v in c.model_dump().items()
+        }
+        for c in contacts
+    ]
+    return pl.DataFrame(rows, schema=dict.fromkeys(fields, pl.String), orient="row")
 
 
 def _inputs(contact: Contact, autodialed: bool) -> dict[str, Any]:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import polars as pl
 
-from cxdial.compliance.models import Purpose, ReasonCode
+from cxdial.compliance.models import Decision, Purpose, ReasonCode
 from cxdial.compliance.table import RowError
 
 __all__ = ["REPORT_COLUMNS", "ScreenResult"]
@@ -44,6 +45,27 @@ class ScreenResult:
     def cleared(self) -> pl.DataFrame:
         """The allowed rows with their input columns, ready for upload."""
         return self.source.filter(self.cleared_mask).select(self.input_columns)
+
+    def decisions(self) -> Iterator[Decision]:
+        """Each screened row as a :class:`Decision` (reasons as codes; no per-reason text)."""
+        for row in self.frame.iter_rows(named=True):
+            nxt = row["next_allowed_at"]
+            zones = tuple(row["zones"].split(";")) if row["zones"] else ()
+            times = row["local_times"].split(";") if row["local_times"] else []
+            reasons = tuple(ReasonCode(r) for r in row["reasons"].split(";") if r)
+            yield Decision(
+                allowed=row["allowed"],
+                reasons=reasons,
+                phone_e164=row["phone_e164"],
+                zones=zones,
+                local_times=tuple(datetime.fromisoformat(t) for t in times),
+                next_allowed_at=datetime.fromisoformat(nxt) if nxt else None,
+                rule_set_version=self.rule_set_version,
+                details={r: "batch screen" for r in reasons},
+                contact_id=row["__id"],
+                purpose=self.purpose,
+                at=self.at,
+            )
 
     def summary(self) -> dict[str, Any]:
         """Counts by decision and reason (for ``--json``)."""
