@@ -215,3 +215,34 @@ async def test_removed_prospects_and_deleted_lists_are_not_dialed(
     dialed = {d["to"] for d in (await client.get("/_emulator/dials")).json()["dials"]}
     assert ROWS[0][1] not in dialed
     assert len(dialed) <= 3
+
+
+async def test_predictive_pacing_overdials_and_keeps_agents_busy() -> None:
+    """With ``pacing="predictive"`` the emulator's dialer runs cxdial's own pacer per skill."""
+    app = create_app(EmulatorConfig(manual_clock=True, agents=5, pacing="predictive", seed=3))
+    async with asgi_client(app) as http:
+        api = Api(http, (await grant(http)).json()["access_token"])
+        skill = await api.pc_skill()
+        rows = [(f"p{i}", f"+1212556{i:04d}") for i in range(200)]
+        await api.upload(skill, rows)
+        await api.advance(5)
+        assert (await api.call("POST", f"/skills/{skill}/start")).status_code in (200, 202)
+        peak_in_flight = 0
+        for _ in range(120):
+            await api.advance(5)
+            active = await api.call("GET", "/contacts/active", params={"skillId": skill})
+            if active.status_code == 200:
+                peak_in_flight = max(peak_in_flight, len(active.json()["activeContacts"]))
+        world = app.state.world
+        policy = world.policy_for(skill)
+        assert policy.name == "predictive"
+        assert peak_in_flight > 5  # more calls than agents: it overdials
+        counts = world.dialer_counts[skill]
+        assert counts["dials"] > 0
+        assert counts["abandoned"] <= max(1, 0.1 * counts["live"])
+
+
+def test_unknown_pacing_policy_is_refused() -> None:
+    """A pacing spec the engine does not know is a config error naming the choices."""
+    with pytest.raises(ValueError, match="predictive"):
+        EmulatorConfig(pacing="turbo")

@@ -74,9 +74,9 @@ def _client(url: str) -> Client:
         Settings(
             issuer=url,
             access_key_id=creds.DEMO_ACCESS_KEY_ID,
-            access_key_secret=creds.DEMO_ACCESS_KEY_SECRET,  # type: ignore[arg-type]
+            access_key_secret=creds.DEMO_ACCESS_KEY_SECRET,
             client_id=creds.DEMO_CLIENT_ID,
-            client_secret=creds.DEMO_CLIENT_SECRET,  # type: ignore[arg-type]
+            client_secret=creds.DEMO_CLIENT_SECRET,
             rate_limit=50.0,
             rate_burst=50,
         )

@@ -64,6 +64,9 @@ def emulator(
     faults: str = typer.Option("", "--faults", help="e.g. '429=0.1,500=0.05,latency=200ms'"),
     speed: float = typer.Option(1.0, "--speed", help="simulated seconds per real second"),
     agents: int = typer.Option(10, "--agents", help="simulated agents on PC skills"),
+    pacing: str = typer.Option(
+        "progressive", "--pacing", help="dialer pacing: predictive, progressive, ratio:X, vicidial"
+    ),
     manual_clock: bool = typer.Option(False, "--manual-clock", help="time moves only by API"),
     rate_limit: float | None = typer.Option(None, "--rate-limit", help="requests/s per key"),
     webhook_url: str | None = typer.Option(None, "--webhook-url", help="POST call events here"),
@@ -78,6 +81,7 @@ def emulator(
         faults=faults,
         speed=speed,
         agents=agents,
+        pacing=pacing,
         manual_clock=manual_clock,
         rate_limit=rate_limit,
         webhook_url=webhook_url,

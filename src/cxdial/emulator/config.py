@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 __all__ = ["EmulatorConfig"]
 
@@ -27,6 +27,23 @@ class EmulatorConfig(BaseModel):
     webhook_secret: str | None = Field(
         default=None, description="Standard Webhooks secret ('whsec_<base64>' or raw text)"
     )
+    pacing: str = Field(
+        default="progressive",
+        description="pacing policy of every PC skill's dialer: predictive, progressive, "
+        "ratio:X or vicidial (cxdial.pacing.make_policy)",
+    )
     tick_interval: float = Field(
         default=0.2, gt=0, description="real seconds between background ticks under a server"
     )
+
+    @field_validator("pacing")
+    @classmethod
+    def _known_policy(cls, value: str) -> str:
+        from cxdial.errors import ValidationError
+        from cxdial.pacing import make_policy
+
+        try:
+            make_policy(value)
+        except ValidationError as exc:
+            raise ValueError(f"{exc.message}; {exc.fix}") from None
+        return value

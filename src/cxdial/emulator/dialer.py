@@ -1,7 +1,8 @@
 """The Personal Connection dialer: started PC skills dial their calling-list records.
 
-How many calls to launch is decided by a :class:`~cxdial.pacing.policy.PacingPolicy`
-(built-in: progressive, one call per free agent); which record to dial next, DNC
+How many calls to launch is decided by the same :class:`~cxdial.pacing.policy.PacingPolicy`
+the simulator uses (``EmulatorConfig.pacing``, one instance per skill; progressive by
+default); which record to dial next, DNC
 scrubbing and ``maximumAttempts`` / ``minimumRetryMinutes`` are handled here.
 """
 
@@ -17,22 +18,9 @@ from cxdial.pacing.policy import DialerState
 if TYPE_CHECKING:
     from cxdial.emulator.world import World
 
-__all__ = ["ProgressivePolicy", "connect_agent", "dialer_state", "record_result", "step"]
+__all__ = ["connect_agent", "dialer_state", "record_result", "step"]
 
 DEFAULT_CALLER_ID = "+18005550100"
-
-
-class ProgressivePolicy:
-    """One attempt per free agent, counting attempts already in flight: never abandons."""
-
-    name = "progressive"
-
-    def dials_to_launch(self, state: DialerState) -> int:
-        """Free agents not yet covered by a ringing attempt."""
-        launch = state.free - state.in_flight
-        if state.trunks_free is not None:
-            launch = min(launch, state.trunks_free)
-        return max(launch, 0)
 
 
 def _retry(skill: Skill) -> tuple[int, float]:
@@ -101,7 +89,7 @@ def step(world: World) -> None:
     for skill in world.skills.values():
         if not (skill.is_running and skill.is_pc):
             continue
-        launch = world.policy.dials_to_launch(dialer_state(world, skill))
+        launch = world.policy_for(skill.skill_id).dials_to_launch(dialer_state(world, skill))
         for _ in range(launch):
             record = _next_record(world, skill)
             if record is None:

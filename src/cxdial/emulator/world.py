@@ -32,6 +32,7 @@ from cxdial.emulator.entities import (
 from cxdial.emulator.faults import FaultInjector, FaultSpec
 from cxdial.emulator.stats import Stats
 from cxdial.emulator.tokens import TokenStore
+from cxdial.pacing.factory import make_policy
 from cxdial.pacing.policy import PacingPolicy
 
 __all__ = ["CALLER_IDS", "DISPOSITIONS", "World", "world_of"]
@@ -59,15 +60,25 @@ class World:
     """All state of one emulated tenant; see the module docstring."""
 
     def __init__(self, config: EmulatorConfig, policy: PacingPolicy | None = None) -> None:
-        from cxdial.emulator.dialer import ProgressivePolicy
-
         self.config = config
-        self.policy: PacingPolicy = policy or ProgressivePolicy()
+        self._shared_policy = policy
+        self.policies: dict[int, PacingPolicy] = {}
         self.reset()
+
+    def policy_for(self, skill_id: int) -> PacingPolicy:
+        """The pacing policy of one skill's dialer: the one passed in, else its own instance
+        of ``config.pacing`` (policies keep per-campaign state, so skills never share one)."""
+        if self._shared_policy is not None:
+            return self._shared_policy
+        policy = self.policies.get(skill_id)
+        if policy is None:
+            policy = self.policies[skill_id] = make_policy(self.config.pacing)
+        return policy
 
     def reset(self) -> None:
         """Forget everything and start again from the config and seed."""
         cfg = self.config
+        self.policies = {}
         self.clock = Clock(speed=cfg.speed, manual=cfg.manual_clock)
         self.rng = random.Random(cfg.seed)
         self.tokens = TokenStore(cfg.token_lifetime)
