@@ -170,6 +170,17 @@ def main() -> None:
         f"extrapolated to {n:,}: {n / rate:,.1f} s"
     )
     print(f"speed-up: {(n / rate) / batch:,.1f}x")
+    one = Contact.from_row(rows[0])
+    for _ in range(100):
+        gate.check(one, AT, purpose=Purpose.TELEMARKETING)
+    laps = []
+    for _ in range(2000):
+        t3 = time.perf_counter()
+        gate.check(one, AT, purpose=Purpose.TELEMARKETING)
+        laps.append(time.perf_counter() - t3)
+    laps.sort()
+    p50, p99 = laps[1000] * 1e6, laps[1980] * 1e6
+    print(f"warm Gate.check latency: p50 {p50:,.0f} us, p99 {p99:,.0f} us")
 
 
 if __name__ == "__main__":

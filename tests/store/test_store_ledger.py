@@ -129,3 +129,10 @@ def test_ledger_on_postgresql(pg_engine: Engine) -> None:
         conn.execute(text("UPDATE compliance_ledger SET reasons = '' WHERE id = 2"))
     with pytest.raises(LedgerTampered):
         ledger.verify()
+
+
+def test_default_url_comes_from_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without a URL the store uses CXDIAL_DATABASE_URL (the resolved settings)."""
+    url = f"sqlite:///{tmp_path / 'env.db'}"
+    monkeypatch.setenv("CXDIAL_DATABASE_URL", url)
+    assert str(Ledger().engine.url) == url

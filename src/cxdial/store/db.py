@@ -9,7 +9,7 @@ from functools import lru_cache
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
-from cxdial.config import Settings
+from cxdial.config import load_settings
 from cxdial.store.tables import Base
 
 __all__ = ["create_schema", "make_engine", "session_scope"]
@@ -17,8 +17,8 @@ __all__ = ["create_schema", "make_engine", "session_scope"]
 
 @lru_cache(maxsize=16)
 def make_engine(url: str | None = None) -> Engine:
-    """An engine for ``url`` (default: ``Settings().database_url``), schema created."""
-    url = url or Settings().database_url
+    """An engine for ``url`` (default: the resolved ``database_url`` setting), schema created."""
+    url = url or load_settings().database_url
     engine = create_engine(url, future=True, pool_pre_ping=not url.startswith("sqlite"))
     if url.startswith("sqlite"):
         event.listen(engine, "connect", _sqlite_pragmas)
