@@ -6,14 +6,15 @@
 4. place a handful of ad-hoc calls through the gate and follow each to its outcome;
 5. size a predictive campaign with the pacing simulator, beside the optimal bound.
 
-Compliance is evaluated at a fixed instant inside calling hours (the next weekday at
-11:00 in New York) so the demo shows the same decisions whenever it is run.
+Compliance is evaluated at a fixed instant inside calling hours (``DEMO_INSTANT``, a
+Tuesday at 11:00 in New York, overridable with ``--at``) against the sample DNC lists and
+attempt history in ``examples/``, so the demo shows the same decisions whenever it runs.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -24,14 +25,14 @@ from rich.table import Table
 from cxdial.calls import CallOutcome, CallPlacer, CallResult
 from cxdial.calls.compliance_hook import gate_check
 from cxdial.cli.app import console
-from cxdial.compliance import Gate, Purpose, read_contacts
+from cxdial.compliance import AttemptHistory, DncIndex, Gate, Purpose, read_contacts
 from cxdial.cxone import Client
 from cxdial.emulator import EmulatorConfig
 from cxdial.emulator import credentials as creds
 from cxdial.emulator.testing import EmulatorServer
 from cxdial.errors import ComplianceBlocked, CxdialError
 
-__all__ = ["demo_instant", "register"]
+__all__ = ["DEMO_INSTANT", "register"]
 
 _CONSENTED = {"consent": "express_written", "consent_at": "2026-01-05", "phone_type": "mobile"}
 
@@ -55,16 +56,22 @@ _CALLS = (
         {**_CONSENTED, "state": "NY", "revoked_at": "2026-06-01"},
     ),
     _DemoCall("no written consent", "+19725550007", {"state": "TX", "phone_type": "mobile"}),
+    _DemoCall("on our do-not-call list", "+16465550175", {**_CONSENTED, "state": "NY"}),
 )
 
 
-def demo_instant(now: datetime | None = None) -> datetime:
-    """The next weekday (after ``now``) at 11:00 in New York, as an aware instant."""
-    zone = ZoneInfo("America/New_York")
-    day = (now or datetime.now(UTC)).astimezone(zone).date() + timedelta(days=1)
-    while day.weekday() >= 5:
-        day += timedelta(days=1)
-    return datetime(day.year, day.month, day.day, 11, 0, tzinfo=zone)
+DEMO_INSTANT = datetime(2026, 11, 24, 11, 0, tzinfo=ZoneInfo("America/New_York"))
+"""When the demo's compliance decisions are evaluated (the sample DNC lists are fresh then)."""
+
+
+def _gate(examples: Path) -> Gate:
+    """The gate with the sample DNC lists and attempt history, where present."""
+    dnc = sorted(examples.glob("dnc-*.txt"))
+    history = examples / "history.csv"
+    return Gate(
+        dnc=DncIndex.from_files(dnc) if dnc else None,
+        history=AttemptHistory.from_csv(history) if history.exists() else None,
+    )
 
 
 def _client(url: str) -> Client:
@@ -94,11 +101,11 @@ def _auth_step(client: Client) -> None:
     console.print(table)
 
 
-def _screen_step(at: datetime, contacts: Path) -> None:
+def _screen_step(gate: Gate, at: datetime, contacts: Path) -> None:
     if not contacts.exists():
         console.print(f"[yellow]2 · screening skipped:[/] {contacts} not found")
         return
-    result = Gate().screen(read_contacts(contacts), at, purpose=Purpose.TELEMARKETING)
+    result = gate.screen(read_contacts(contacts), at, purpose=Purpose.TELEMARKETING)
     summary = result.summary()
     table = Table(title=f"2 · compliance screen of {contacts} at {at.isoformat()}")
     table.add_column("id")
@@ -117,14 +124,16 @@ def _screen_step(at: datetime, contacts: Path) -> None:
     console.print(f"   decisions: {summary['decisions']}  reasons: {summary['reasons']}")
 
 
-def _calls_step(client: Client, at: datetime, timeout: float) -> list[CallResult | None]:
+def _calls_step(
+    client: Client, gate: Gate, at: datetime, timeout: float
+) -> list[CallResult | None]:
     table = Table(title="3 · ad-hoc calls (gate → /scripts/start → follow to disposition)")
     for column in ("callee", "number", "gate", "contact", "outcome", "CXone says", "seconds"):
         table.add_column(column)
     results: list[CallResult | None] = []
     for call in _CALLS:
         hook = gate_check(
-            Gate(), purpose=Purpose.TELEMARKETING, attributes=call.attributes, at=lambda: at
+            gate, purpose=Purpose.TELEMARKETING, attributes=call.attributes, at=lambda: at
         )
         placer = CallPlacer(client, pre_dial=hook)
         try:
@@ -199,15 +208,20 @@ def demo(
     ctx: typer.Context,
     seed: int = typer.Option(7, "--seed", help="emulator and simulator seed"),
     speed: float = typer.Option(60.0, "--speed", help="emulated seconds per real second"),
-    contacts: Path = typer.Option(
-        Path("examples/contacts.csv"), "--contacts", help="contact list to screen"
+    examples: Path = typer.Option(
+        Path("examples"), "--examples", help="folder with contacts.csv, dnc-*.txt, history.csv"
+    ),
+    at: datetime = typer.Option(
+        DEMO_INSTANT.isoformat(), "--at", help="instant the compliance gate evaluates"
     ),
     timeout: float = typer.Option(60.0, "--timeout", help="real seconds to follow each call"),
     skip_pacing: bool = typer.Option(False, "--skip-pacing", help="leave out the simulator"),
 ) -> None:
     """Run the main job against a freshly started emulator and show every step."""
     del ctx
-    at = demo_instant()
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=DEMO_INSTANT.tzinfo)
+    gate = _gate(examples)
     config = EmulatorConfig(seed=seed, speed=speed)
     with EmulatorServer(config) as server:
         console.print(
@@ -219,8 +233,8 @@ def demo(
         )
         with _client(server.url) as client:
             _auth_step(client)
-            _screen_step(at, contacts)
-            results = _calls_step(client, at, timeout)
+            _screen_step(gate, at, examples / "contacts.csv")
+            results = _calls_step(client, gate, at, timeout)
     if not skip_pacing:
         _pacing_step(seed)
     placed = [r for r in results if r is not None]
