@@ -18,4 +18,4 @@ def test_demo_screens_dials_and_follows_calls(capsys: pytest.CaptureFixture[str]
     assert code == 0
     assert "demo complete: 5 calls placed and followed, 3 blocked" in out
     assert "DNC_INTERNAL" in out
-    assert "Answering Machine" in out
+    assert "machine" in out
