@@ -171,8 +171,16 @@ def _location_ids(df: pl.DataFrame, gate: Gate) -> tuple[IntArray, list[Any]]:
 def _codes(*parts: tuple[IntArray, int]) -> tuple[IntArray, IntArray]:
     """Distinct combinations of small integer columns: (unique codes, row -> index)."""
     code = np.zeros(len(parts[0][0]), dtype=np.int64)
+    span = 1
     for values, size in parts:
         code = code * size + values
+        span *= size
+    if span <= 1 << 24:  # dense: counting beats sorting
+        present = np.zeros(span, dtype=bool)
+        present[code] = True
+        uniq = np.flatnonzero(present)
+        index = np.cumsum(present) - 1
+        return uniq, index[code]
     uniq, inverse = np.unique(code, return_inverse=True)
     return uniq, inverse.reshape(-1)
 
