@@ -350,3 +350,38 @@ def test_every_reason_code_is_exercised() -> None:
         "REG_F_FREQUENCY",
         "REG_F_CONVERSATION",
     ]
+
+
+@pytest.mark.parametrize(
+    ("phone", "state", "zip_code", "rule_id"),
+    [
+        ("305-555-0142", "FL", "33130", "fl.frequency"),
+        ("410-555-0142", "MD", "21201", "md.frequency"),
+        ("405-555-0142", "OK", "73102", "ok.frequency"),
+    ],
+)
+def test_same_subject_caps_per_state(
+    rules: RuleSet, make_person: Any, phone: str, state: str, zip_code: str, rule_id: str
+) -> None:
+    """FL, MD and OK each allow three same-subject calls per 24 h, counted per number."""
+    national = phone.replace("-", "")
+    at = AT - timedelta(hours=3)  # 09:00 Eastern, 08:00 Central
+    fields = {"phone": phone, "state": state, "postal_code": zip_code, "subject": "solar"}
+    two = history(*[(national, at - timedelta(hours=h), "solar", None, "busy") for h in (1, 2)])
+    gate = Gate(rules=rules, dnc=lists(FRESH_NATIONAL), history=two)
+    assert gate.check(make_person(**fields), at, purpose=Purpose.TELEMARKETING).allowed
+    gate.history.record_attempt(national, at - timedelta(hours=3), subject=None)
+    d = gate.check(make_person(**fields), at, purpose=Purpose.TELEMARKETING)
+    assert d.reasons == (ReasonCode.FREQUENCY_CAP,)
+    assert d.details[ReasonCode.FREQUENCY_CAP].startswith(rule_id)
+
+
+def test_company_weekly_cap(rules: RuleSet, make_person: Any) -> None:
+    """Company policy: 12 attempts per number in 7 days block the 13th."""
+    calls = [
+        ("2125550142", AT - timedelta(hours=13 * i), None, None, "no_answer") for i in range(1, 13)
+    ]
+    gate = Gate(rules=rules, history=history(*calls))
+    d = gate.check(make_person(**NY), AT, purpose=Purpose.INFORMATIONAL)
+    assert d.reasons == (ReasonCode.FREQUENCY_CAP,)
+    assert d.details[ReasonCode.FREQUENCY_CAP].startswith("company.frequency.week")
