@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 import pytest
 
 from conftest import CALLER, SKILL, Emulator
-from cxdial.cli import main
+from cxdial.cli import call_cmd, main
 
 CONSENTED = ["--state", "DC", "--consent", "express_written", "--consent-at", "2026-01-01"]
-MORNING = ["--at", "2026-11-24T10:00:00-05:00"]
+
+
+def _clock(monkeypatch: pytest.MonkeyPatch, instant: str) -> None:
+    """Pin the dial instant the gate sees."""
+    monkeypatch.setattr(call_cmd, "_now", lambda: datetime.fromisoformat(instant))
 
 
 @pytest.fixture
 def env(emulator: Emulator, monkeypatch: pytest.MonkeyPatch, tmp_path: object) -> Emulator:
-    """CXDIAL_* pointing at the emulator, and a throw-away store."""
+    """CXDIAL_* pointing at the emulator, a throw-away store, and 10:00 in Washington."""
+    _clock(monkeypatch, "2026-11-24T10:00:00-05:00")
     for key, value in emulator.env().items():
         monkeypatch.setenv(key, value)
     monkeypatch.setenv("CXDIAL_DATABASE_URL", f"sqlite:///{tmp_path}/store.db")
@@ -50,9 +56,10 @@ def test_call_places_the_call_and_prints_json(
 
 
 def test_call_blocked_by_compliance_exits_3_and_dials_nothing(
-    env: Emulator, capsys: pytest.CaptureFixture[str]
+    env: Emulator, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """A call at 02:00 local exits 3, names OUTSIDE_HOURS and the next allowed time."""
+    _clock(monkeypatch, "2026-11-24T02:00:00-05:00")
     before = len(env.dials())
     code = main(
         [
@@ -63,8 +70,6 @@ def test_call_blocked_by_compliance_exits_3_and_dials_nothing(
             "--skill",
             str(SKILL),
             *CONSENTED,
-            "--at",
-            "2026-11-24T02:00:00-05:00",
         ]
     )
     assert code == 3
@@ -75,9 +80,10 @@ def test_call_blocked_by_compliance_exits_3_and_dials_nothing(
 
 
 def test_informational_override_is_honoured_and_logged(
-    env: Emulator, capsys: pytest.CaptureFixture[str]
+    env: Emulator, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """An informational call may be overridden with a reason; the override is reported."""
+    _clock(monkeypatch, "2026-11-24T02:00:00-05:00")
     code = main(
         [
             "call",
@@ -90,8 +96,6 @@ def test_informational_override_is_honoured_and_logged(
             "informational",
             "--state",
             "DC",
-            "--at",
-            "2026-11-24T02:00:00-05:00",
             "--override-reason",
             "outage notice",
         ]
@@ -104,7 +108,7 @@ def test_invalid_number_exits_2_naming_the_field(
     env: Emulator, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """A malformed destination is an input error (exit 2) that names ``to``."""
-    code = main(["call", "12345", "--from", CALLER, "--skill", str(SKILL), *CONSENTED, *MORNING])
+    code = main(["call", "12345", "--from", CALLER, "--skill", str(SKILL), *CONSENTED])
     assert code == 2
     assert "to" in capsys.readouterr().err
 

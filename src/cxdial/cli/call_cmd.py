@@ -14,7 +14,7 @@ from cxdial.calls.compliance_hook import gate_check
 from cxdial.cli.app import console, state_of
 from cxdial.compliance import AttemptHistory, Decision, DncIndex, Gate, Purpose
 from cxdial.cxone import Client
-from cxdial.errors import ConfigurationError, ValidationError
+from cxdial.errors import ConfigurationError
 from cxdial.store import Ledger
 
 __all__ = ["register"]
@@ -22,22 +22,9 @@ __all__ = ["register"]
 auth_app = typer.Typer(help="Check credentials against the CXone tenant (or the emulator).")
 
 
-def _parse_at(value: str | None) -> datetime:
-    if value is None:
-        return datetime.now(UTC)
-    try:
-        at = datetime.fromisoformat(value)
-    except ValueError as exc:
-        raise ValidationError(
-            f"--at {value!r} is not an ISO-8601 instant",
-            field="at",
-            fix="e.g. 2026-11-23T15:00:00-05:00",
-        ) from exc
-    if at.tzinfo is None:
-        raise ValidationError(
-            f"--at {value!r} has no UTC offset", field="at", fix="add Z or an offset like -05:00"
-        )
-    return at
+def _now() -> datetime:
+    """The dial instant the gate evaluates: always the real clock (no back-dating)."""
+    return datetime.now(UTC)
 
 
 def _result_json(placed: PlacedCall, result: CallResult | None, decision: Decision | None) -> str:
@@ -91,7 +78,6 @@ def call(
     debt_id: str | None = typer.Option(None, "--debt-id", help="debt (Reg F caps)"),
     dnc: list[Path] = typer.Option([], "--dnc", help="DNC list file (repeatable)"),
     history: Path | None = typer.Option(None, "--history", help="CSV of earlier attempts"),
-    at: str | None = typer.Option(None, "--at", help="instant to check against (default now)"),
     override_reason: str | None = typer.Option(
         None, "--override-reason", help="logged override; informational calls only"
     ),
@@ -132,7 +118,7 @@ def call(
             "debt_id": debt_id,
         },
         override_reason=override_reason,
-        at=lambda: _parse_at(at),
+        at=lambda: _now(),
         on_decision=decisions.append,
     )
     with Client.from_settings(settings) as client:
