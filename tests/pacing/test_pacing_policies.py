@@ -178,3 +178,28 @@ def test_public_surface_is_sorted_and_importable() -> None:
     """The package exports a sorted __all__ whose names all exist."""
     assert list(pacing.__all__) == sorted(pacing.__all__)
     assert all(hasattr(pacing, name) for name in pacing.__all__)
+
+
+@pytest.mark.parametrize("spec", ["predictive", "progressive", "ratio:2", "vicidial"])
+def test_policies_survive_wall_clock_times_and_empty_teams(spec: str) -> None:
+    """Epoch timestamps, an empty team and a growing team are handled without errors."""
+    policy = make_policy(spec)
+    start = 1_790_000_000.0
+    assert policy.dials_to_launch(state(now=start, agents=0)) == 0
+    launched = policy.dials_to_launch(state(now=start + 1, agents=4))
+    assert launched >= 4
+    grown = policy.dials_to_launch(state(now=start + 30, agents=12, busy=4, in_flight=launched))
+    assert grown >= 0
+
+
+def test_vicidial_tapered_tightens_towards_the_end_of_the_day() -> None:
+    """TAPERED scales the level by the hours left (÷ 10) once over the drop limit."""
+    policy = VicidialAdaptivePolicy(mode="tapered", initial_level=3.0, latest_hour=8.0)
+    six_hours = 6 * 3600.0
+    policy.dials_to_launch(state(now=six_hours, busy=10))
+    policy.dials_to_launch(state(now=six_hours + 16, busy=10, live_answers=100, abandoned=5))
+    assert policy.level == pytest.approx(1.0)
+    early = VicidialAdaptivePolicy(mode="tapered", initial_level=3.0, latest_hour=20.0)
+    early.dials_to_launch(state(now=0, busy=10))
+    early.dials_to_launch(state(now=16, busy=10, live_answers=100, abandoned=5))
+    assert early.level == pytest.approx(3.0)
