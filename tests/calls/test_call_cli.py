@@ -44,7 +44,6 @@ def test_call_places_the_call_and_prints_json(
             "--context-id",
             "cli-ctx-1",
             *CONSENTED,
-            *MORNING,
         ]
     )
     assert code == 0
@@ -136,7 +135,6 @@ def test_wait_prints_the_outcome(env: Emulator, capsys: pytest.CaptureFixture[st
             "0",
             "--json",
             *CONSENTED,
-            *MORNING,
         ]
     )
     assert code == 0
