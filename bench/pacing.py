@@ -125,8 +125,8 @@ def main() -> None:
         rob.add_column(f"{family} cv {cv:g}\nutil / aband. / ÷bound", justify="right")
     for n in (10, 20, 50):
         bound = bounds[(n, 0.3)].utilization
-        cells = [robust[(n, f, cv)] for f, cv in families]
-        rob.add_row(str(n), *(f"{u:.1%} / {a:.2%} / {u / bound:.0%}" for u, a in cells))
+        picks = [robust[(n, f, cv)] for f, cv in families]
+        rob.add_row(str(n), *(f"{u:.1%} / {a:.2%} / {u / bound:.0%}" for u, a in picks))
     console.print(rob)
 
     sc = scenario_from({"agents": 100, "hours": 8})
