@@ -99,7 +99,7 @@ def _row(rep: Replicated, bound: float | None, scenario: Scenario) -> dict[str, 
 
 def _table(rows: list[dict[str, Any]], scenario: Scenario) -> Table:
     table = Table(
-        title=f"{scenario.name}: {scenario.agents} agents, {scenario.hours:g} h "
+        title=f"{scenario.name}: {scenario.peak_agents} agents, {scenario.hours:g} h "
         f"× {scenario.days} day(s), cap {scenario.cap:.1%}"
     )
     table.add_column("policy", no_wrap=True)
