@@ -132,7 +132,7 @@ def test_bad_scenario_exits_2_naming_the_field(
     """An invalid scenario is an input error (exit 2) whose message names the field."""
     path = tmp_path / "bad.yaml"
     path.write_text("handle_time: {mean: 0}\n")
-    assert main(["simulate", str(path)]) == 2
+    assert main(["simulate", str(path), "--bound-cache", str(tmp_path)]) == 2
     assert "handle_time.mean: must be > 0" in capsys.readouterr().err
 
 
@@ -150,7 +150,8 @@ def test_bad_options_exit_2(
 ) -> None:
     """Bad options fail with exit code 2 and name what to fix."""
     args = [a if a != "out.pdf" else str(tmp_path / a) for a in args]
-    assert main(["simulate", "--hours", "0.5", *args]) == 2
+    cache = ["--bound-cache", str(tmp_path / "bounds")]
+    assert main(["simulate", "--hours", "0.5", *cache, *args]) == 2
     assert field in capsys.readouterr().err
 
 

@@ -28,4 +28,4 @@ def test_thirty_day_abandonment_holds_in_99_of_100_replications() -> None:
     within = sum(rate <= 0.03 for rate, _ in runs)
     assert within >= 99
     mean_util = sum(u for _, u in runs) / len(runs)
-    assert mean_util >= 0.95 * lp_bound(10, 0.3).utilization
+    assert mean_util >= 0.95 * lp_bound(10, 0.3, cache_dir=None).utilization

@@ -22,6 +22,7 @@ from cxdial.cli.app import console, console_err
 from cxdial.errors import ValidationError
 from cxdial.pacing.bound import DEFAULT_BOUND_CACHE, lp_bound
 from cxdial.pacing.capacity import Replicated, recommend, replicate, with_agents
+from cxdial.pacing.factory import make_policy
 from cxdial.pacing.plot import write_plot
 from cxdial.pacing.scenario import Scenario, load_scenario, scenario_from
 
@@ -158,6 +159,8 @@ def simulate(
     specs = _specs(policy)
     if not specs:
         raise ValidationError("no policy given", field="--policy", fix="e.g. --policy predictive")
+    for spec in specs:
+        make_policy(spec)  # refuse a bad name before any work
     bound = scenario_bound(scenario, bound_cache)
     reps: list[Replicated] = []
     columns = [
