@@ -5,30 +5,41 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+import numpy as np
 import polars as pl
 
 from cxdial.compliance.history import AttemptHistory
 from cxdial.compliance.ruleset import CapRule, CooldownRule
 
-__all__ = ["cap_hits"]
+__all__ = ["cap_hits", "cap_signature"]
+
+
+def cap_signature(rule: CapRule | CooldownRule) -> tuple[Any, ...]:
+    """Caps with equal signatures count the same attempts (e.g. FL, MD and OK)."""
+    if isinstance(rule, CooldownRule):
+        return ("cooldown", rule.scope, rule.hours, rule.after_outcome)
+    return ("cap", rule.scope, rule.window_hours, rule.exclude_outcomes, rule.max_attempts)
 
 
 def cap_hits(
-    df: pl.DataFrame,
+    table: pl.DataFrame,
     rule: CapRule | CooldownRule,
     history: AttemptHistory,
     at: datetime,
-    memo: dict[tuple[Any, ...], pl.Series],
+    rows: pl.Series,
 ) -> pl.Series:
-    """Whether each row's attempts reach the cap (counts shared between like caps)."""
+    """Whether each row's earlier attempts reach the cap; only ``rows`` are counted."""
+    df = table.filter(rows)
+    hit = _hits(df, rule, history, at)
+    out = np.zeros(table.height, dtype=bool)
+    out[np.flatnonzero(rows.to_numpy())] = hit.to_numpy()
+    return pl.Series(rule.id, out)
+
+
+def _hits(
+    df: pl.DataFrame, rule: CapRule | CooldownRule, history: AttemptHistory, at: datetime
+) -> pl.Series:
     hours = rule.window_hours if isinstance(rule, CapRule) else rule.hours
-    sig: tuple[Any, ...] = (
-        (rule.scope, hours, rule.after_outcome)
-        if isinstance(rule, CooldownRule)
-        else (rule.scope, hours, rule.exclude_outcomes, rule.max_attempts)
-    )
-    if sig in memo:
-        return memo[sig]
     start = pl.lit(at - timedelta(hours=hours), dtype=pl.Datetime("us", "UTC"))
     hist = history.frame().filter(
         (pl.col("at") > start) & (pl.col("at") <= pl.lit(at, dtype=pl.Datetime("us", "UTC")))
@@ -42,8 +53,7 @@ def cap_hits(
     if isinstance(rule, CooldownRule):
         hist = hist.filter(pl.col("outcome") == rule.after_outcome)
         hit = key.is_in(hist[hist_key].unique().implode()).fill_null(False)
-        memo[sig] = df.select(hit).to_series()
-        return memo[sig]
+        return df.select(hit).to_series()
     hist = hist.filter(~pl.col("outcome").is_in(list(rule.exclude_outcomes)))
 
     def counts(frame: pl.DataFrame, by: str, on: pl.Expr) -> pl.Expr:
@@ -54,24 +64,22 @@ def cap_hits(
         n = counts(hist, hist_key, key)
     else:
         # Integer keys: the national number, and number x subject id.
-        subjects = pl.concat([hist["subject"], df["subject"]]).drop_nulls().unique().to_list()
-        sid = {v: i + 1 for i, v in enumerate(sorted(subjects))}
-
-        def subject_id(col: pl.Expr) -> pl.Expr:
-            return col.replace_strict(
-                list(sid), list(sid.values()), default=0, return_dtype=pl.Int64
-            )
-
-        hist = hist.with_columns(
-            pl.col("national").cast(pl.Int64).alias("nat_i"),
-            (pl.col("national").cast(pl.Int64) * 1_000_003 + subject_id(pl.col("subject"))).alias(
-                "ns"
-            ),
-        )
+        hist = hist.with_columns(pl.col("national").cast(pl.Int64).alias("nat_i"))
         total = counts(hist, "nat_i", pl.col("nat_i"))
         if rule.scope == "phone":
             n = total
         else:
+            subjects = pl.concat([hist["subject"], df["subject"]]).drop_nulls().unique()
+            sid = {v: i + 1 for i, v in enumerate(sorted(subjects.to_list()))}
+
+            def subject_id(col: pl.Expr) -> pl.Expr:
+                return col.replace_strict(
+                    list(sid), list(sid.values()), default=0, return_dtype=pl.Int64
+                )
+
+            hist = hist.with_columns(
+                (pl.col("nat_i") * 1_000_003 + subject_id(pl.col("subject"))).alias("ns")
+            )
             ns = pl.col("nat_i") * 1_000_003 + subject_id(pl.col("subject"))
             no_subject = hist.filter(pl.col("subject").is_null())
             n = (
@@ -82,5 +90,4 @@ def cap_hits(
                     + counts(no_subject, "nat_i", pl.col("nat_i"))
                 )
             )
-    memo[sig] = df.select((n >= rule.max_attempts).fill_null(False)).to_series()
-    return memo[sig]
+    return df.select((n >= rule.max_attempts).fill_null(False)).to_series()

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import polars as pl
 
-from cxdial.compliance.caps import cap_hits
+from cxdial.compliance.caps import cap_hits, cap_signature
 from cxdial.compliance.gate import DNC_REASON
 from cxdial.compliance.locate import address_parts, locate
 from cxdial.compliance.lookup import (
@@ -335,10 +335,15 @@ def screen_table(
     mask = mask | pl.when(pl.col("revoked") & pl.col("revocation")).then(
         _BIT[ReasonCode.CONSENT_REVOKED]
     ).otherwise(0)
-    memo: dict[tuple[Any, ...], pl.Series] = {}
+    groups: dict[tuple[Any, ...], list[CapRule | CooldownRule]] = {}
     for rule in caps:
-        if df[rule.id].any():
-            hits = cap_hits(df, rule, gate.history, at, memo)
+        groups.setdefault(cap_signature(rule), []).append(rule)
+    for like in groups.values():
+        rows = df.select(pl.any_horizontal(pl.col(r.id) for r in like)).to_series()
+        if not rows.any():
+            continue
+        hits = cap_hits(df, like[0], gate.history, at, rows)
+        for rule in like:
             mask = mask | pl.when(pl.col(rule.id) & hits).then(_BIT[rule.reason]).otherwise(0)
     final = df.select(mask.alias("mask"), "nxt")["mask"]
     masks = final.unique().to_list()
