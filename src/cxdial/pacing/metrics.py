@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
@@ -115,16 +115,17 @@ class SimResult:
     timeline_utilization: tuple[float, ...] = ()
     timeline_abandon: tuple[float, ...] = ()
     """Campaign-to-date abandonment rate at the end of each timeline bucket."""
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def summary(self) -> dict[str, Any]:
         """The flat figures (no per-day, per-hour or timeline detail)."""
-        out = asdict(self)
-        for key in ("per_day", "per_hour", "timeline_hours", "timeline_utilization"):
-            out.pop(key)
-        out.pop("timeline_abandon")
-        out.pop("extra")
-        return out
+        detail = (
+            "per_day",
+            "per_hour",
+            "timeline_hours",
+            "timeline_utilization",
+            "timeline_abandon",
+        )
+        return {k: v for k, v in asdict(self).items() if k not in detail}
 
     def detail(self) -> dict[str, Any]:
         """Per-day and per-hour breakdowns as plain data."""
