@@ -1,9 +1,11 @@
 """The batch screener: the gate's rules over a whole table, vectorised with polars.
 
 Per-row work (normalising numbers, ZIP and prefix look-ups, DNC membership, attempt
-counts, date arithmetic) is columnar. Window and consent rules depend only on a row's
-*profile* (zones, states, line type, consent, EBR, …), so each distinct profile is
-evaluated once with the very function ``Gate.check`` uses and joined back.
+counts, date arithmetic) is columnar. Location comes from the same ``locate`` as
+``Gate.check``; rule selection, windows and consent from the same ``select_rules``,
+``window_verdict`` and ``consent_reason`` — each evaluated once per distinct
+combination (states x consent x EBR, zones x selection, selection x line type) and
+gathered back to the rows. A hypothesis test proves both entry points agree.
 """
 
 from __future__ import annotations
