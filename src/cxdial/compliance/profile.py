@@ -2,8 +2,9 @@
 
 A *profile* is everything a window/consent decision depends on besides the instant:
 candidate zones and states, purpose, technology, line type, effective consent and EBR.
-``Gate.check`` evaluates one profile; the batch screener evaluates each distinct profile
-of the table once — the same function, so the two entry points cannot disagree.
+``Gate.check`` calls :func:`evaluate_profile`; the batch screener calls its building
+blocks (:func:`select_rules`, :func:`window_verdict`, :func:`consent_reason`) once per
+distinct combination, so both entry points apply the same rule definitions.
 """
 
 from __future__ import annotations
