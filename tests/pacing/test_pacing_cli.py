@@ -198,3 +198,24 @@ def test_capacity_recommends_a_team(capsys: pytest.CaptureFixture[str]) -> None:
     )
     assert isinstance(smaller, dict)
     assert smaller["met"] is False
+
+
+def test_capacity_tunes_a_fixed_ratio(capsys: pytest.CaptureFixture[str]) -> None:
+    """ratio:auto reports the largest compliant dial ratio for the recommended team."""
+    out = run_json(
+        capsys,
+        "capacity",
+        "--contacts",
+        "300",
+        "--hours",
+        "1",
+        "--policy",
+        "ratio:auto",
+        "--replications",
+        "2",
+    )
+    assert isinstance(out, dict)
+    assert out["met"] is True
+    assert out["policy"].startswith("ratio:")
+    assert 1.0 <= float(out["policy"].split(":")[1]) <= 6.0
+    assert out["abandon_rate"] <= 0.03

@@ -198,7 +198,9 @@ def capacity(
     answer_rate: float | None = typer.Option(None, "--answer-rate", help="live answers per dial"),
     handle_time: float | None = typer.Option(None, "--handle-time", help="mean talk+wrap, s"),
     dial_delay: float | None = typer.Option(None, "--dial-delay", help="mean dial-to-outcome, s"),
-    policy: str = typer.Option("predictive", "--policy", help="policy, a list, or all"),
+    policy: str = typer.Option(
+        "predictive", "--policy", help="policy, a list, all, or ratio:auto (tunes the ratio)"
+    ),
     cap: float | None = typer.Option(None, "--cap", help="abandonment cap (default 0.03)"),
     replications: int = typer.Option(5, "--replications", min=2, help="runs per candidate"),
     confidence: float = typer.Option(0.95, "--confidence", help="share of runs within the cap"),

@@ -21,6 +21,7 @@ __all__ = [
     "policy_for",
     "recommend",
     "replicate",
+    "tune_ratio",
     "with_agents",
 ]
 
@@ -110,6 +111,32 @@ def replicate(
     return Replicated(tuple(runs))
 
 
+def tune_ratio(
+    scenario: Scenario,
+    replications: int = 5,
+    seed: int = 0,
+    confidence: float = 0.95,
+    highest: float = 6.0,
+) -> float:
+    """The largest fixed dial ratio (0.1 steps, 1.0 … ``highest``) whose replications keep
+    abandonment ≤ the cap in at least ``confidence`` of runs (abandonment grows with it)."""
+
+    def holds(tenths: int) -> bool:
+        rep = replicate(scenario, f"ratio:{tenths / 10:g}", replications, seed)
+        return rep.share_within(scenario.cap) >= confidence
+
+    low, high = 10, round(highest * 10)
+    if holds(high):
+        return high / 10
+    while high - low > 1:
+        mid = (low + high) // 2
+        if holds(mid):
+            low = mid
+        else:
+            high = mid
+    return low / 10
+
+
 @dataclass(frozen=True)
 class Recommendation:
     """Smallest team meeting a contact target at the cap, and what it needs."""
@@ -141,7 +168,9 @@ def recommend(
     """Binary-search the fewest agents whose replications reach ``contacts`` with the cap held.
 
     A team qualifies when the lower 95 % bound of contacts ≥ ``contacts`` and at least
-    ``confidence`` of replications keep abandonment ≤ the scenario's cap.
+    ``confidence`` of replications keep abandonment ≤ the scenario's cap. ``spec`` may be
+    ``ratio:auto``: each team size then gets the largest compliant fixed ratio
+    (:func:`tune_ratio`), which the result names.
     """
     if contacts < 1:
         raise ValidationError("contacts must be ≥ 1", field="contacts")
@@ -149,7 +178,11 @@ def recommend(
 
     def trial(agents: int) -> Recommendation:
         if agents not in cache:
-            rep = replicate(with_agents(scenario, agents), spec, replications, seed)
+            team = with_agents(scenario, agents)
+            chosen = spec
+            if spec.strip().lower() == "ratio:auto":
+                chosen = f"ratio:{tune_ratio(team, replications, seed, confidence):g}"
+            rep = replicate(team, chosen, replications, seed)
             mean, half = rep.ci("connects")
             share = rep.share_within(scenario.cap)
             cache[agents] = Recommendation(
