@@ -142,7 +142,8 @@ class PredictivePolicy:
         self._busy_s = self._flight_s = 0.0
         self._seen = (live, abandoned, resolved, completions)
         history = self._history
-        history.append((now, live, abandoned))
+        if now - history[-1][0] >= 3600:  # hourly marks bound the 30-day window
+            history.append((now, live, abandoned))
         while len(history) > 1 and history[1][0] <= now - self.window:
             history.popleft()
         win_live = live - history[0][1]
