@@ -172,3 +172,16 @@ def test_auth_check_without_credentials_exits_2(
     code = main(["auth", "check"])
     assert code == 2
     assert "CXDIAL_ACCESS_KEY_ID" in capsys.readouterr().err
+
+
+def test_calls_feed_the_frequency_cap(
+    env: Emulator, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Each call is recorded in the store; Florida's 3-in-24h cap blocks the fourth."""
+    _clock(monkeypatch, "2026-11-24T11:00:00-05:00")
+    florida = ["--state", "FL", "--consent", "express_written", "--consent-at", "2026-01-01"]
+    argv = ["call", "+13055550002", "--from", CALLER, "--skill", str(SKILL), "--subject", "solar"]
+    for _ in range(3):
+        assert main([*argv, *florida]) == 0
+    assert main([*argv, *florida]) == 3
+    assert "FREQUENCY_CAP" in capsys.readouterr().err

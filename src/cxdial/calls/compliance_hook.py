@@ -11,12 +11,12 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from cxdial.calls.models import DialIntent, Via
+from cxdial.calls.models import CallOutcome, CallResult, DialIntent, PlacedCall, Via
 from cxdial.calls.placer import PreDialCheck
-from cxdial.compliance import Contact, Decision, Gate, Purpose
+from cxdial.compliance import AttemptHistory, Contact, Decision, Gate, Purpose
 from cxdial.errors import ValidationError
 
-__all__ = ["gate_check"]
+__all__ = ["gate_check", "record_attempt"]
 
 
 def gate_check(
@@ -63,3 +63,25 @@ def gate_check(
             on_decision(decision)
 
     return check
+
+
+def record_attempt(
+    history: AttemptHistory,
+    placed: PlacedCall,
+    result: CallResult | None,
+    *,
+    at: datetime,
+    subject: str | None = None,
+    debt_id: str | None = None,
+) -> str:
+    """Feed a placed call back to the frequency caps; returns the outcome recorded.
+
+    A call not followed to its end (or still pending) is recorded as ``dialed``: it counts
+    toward every cap, since only a known non-connect (busy, failed) may be left out.
+    """
+    if result is None or result.outcome is CallOutcome.PENDING:
+        outcome = "dialed"
+    else:
+        outcome = result.outcome.value
+    history.record_attempt(placed.intent.to, at, subject=subject, debt_id=debt_id, outcome=outcome)
+    return outcome

@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import typer
 from rich.table import Table
 
 from cxdial.calls import CallPlacer, CallResult, PlacedCall, Via
-from cxdial.calls.compliance_hook import gate_check
+from cxdial.calls.compliance_hook import gate_check, record_attempt
 from cxdial.cli.app import console, state_of
 from cxdial.compliance import AttemptHistory, Decision, DncIndex, Gate, Purpose
 from cxdial.cxone import Client
 from cxdial.errors import ConfigurationError
-from cxdial.store import Ledger
+from cxdial.store import AttemptLog, Ledger
 
 __all__ = ["register"]
 
@@ -95,9 +95,16 @@ def call(
         raise ConfigurationError(
             "no skill to dial on", field="skill_id", fix="pass --skill or set CXDIAL_SKILL_ID"
         )
+    attempts = (
+        AttemptHistory.from_csv(history)
+        if history
+        else AttemptHistory.from_store(
+            AttemptLog(settings.database_url), since=_now() - timedelta(days=8)
+        )
+    )
     gate = Gate(
         dnc=DncIndex.from_files(dnc) if dnc else None,
-        history=AttemptHistory.from_csv(history) if history else None,
+        history=attempts,
         ledger=Ledger(settings.database_url),
     )
     decisions: list[Decision] = []
@@ -133,6 +140,7 @@ def call(
                 wait=wait,
                 timeout=timeout,
             )
+    record_attempt(attempts, placed, result, at=_now(), subject=subject, debt_id=debt_id)
     decision = decisions[-1] if decisions else None
     if as_json:
         console.print_json(_result_json(placed, result, decision))
