@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from conftest import CALLER, SKILL, Emulator
-from cxdial.calls import CallOutcome, CallPlacer, Via
+from cxdial.calls import CallOutcome, CallPlacer, PreDialCheck, Via, ungated
 from cxdial.calls.compliance_hook import gate_check
 from cxdial.compliance import Gate, Purpose
 from cxdial.cxone import Client
@@ -36,10 +36,15 @@ class VirtualTime:
         return self.now
 
 
-def _placer(client: Client, emulator: Emulator, **kw: object) -> CallPlacer:
-    """A placer running in the emulator's virtual time."""
+def _placer(client: Client, emulator: Emulator, pre_dial: PreDialCheck | None = None) -> CallPlacer:
+    """A placer running in the emulator's virtual time (ungated unless a hook is given)."""
     clock = VirtualTime(emulator)
-    return CallPlacer(client, sleep=clock.sleep, monotonic=clock.monotonic, **kw)  # type: ignore[arg-type]
+    return CallPlacer(
+        client,
+        pre_dial=pre_dial or ungated("emulator telephony test"),
+        sleep=clock.sleep,
+        monotonic=clock.monotonic,
+    )
 
 
 @pytest.mark.parametrize(
@@ -169,3 +174,14 @@ def test_agent_dial_reports_the_contact_from_the_session_events(
     assert placed.contact_id is not None
     assert result is not None
     assert result.outcome is CallOutcome.NO_ANSWER
+
+
+def test_ungated_dialing_is_logged_and_needs_a_reason(
+    client: Client, emulator: Emulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Skipping the gate is explicit: it needs a reason and every such dial is logged."""
+    with pytest.raises(ValidationError):
+        ungated(" ")
+    with caplog.at_level("WARNING", logger="cxdial.calls"):
+        _placer(client, emulator).call("+12025550000", caller_id=CALLER, skill_id=SKILL)
+    assert "without the compliance gate: emulator telephony test" in caplog.text

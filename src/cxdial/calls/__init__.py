@@ -2,7 +2,7 @@
 
 from cxdial.calls.models import CallOutcome, CallResult, DialIntent, PlacedCall, Via
 from cxdial.calls.numbers import to_e164
-from cxdial.calls.placer import CallPlacer, PreDialCheck
+from cxdial.calls.placer import CallPlacer, PreDialCheck, ungated
 
 __all__ = [
     "CallOutcome",
@@ -13,4 +13,5 @@ __all__ = [
     "PreDialCheck",
     "Via",
     "to_e164",
+    "ungated",
 ]

@@ -5,7 +5,8 @@ the real mechanisms (``cxone-api.md`` §3.4): the Studio dialing script
 (``/scripts/start``, the default), a queued callback (``/queuecallback``) or an agent
 session's ``dial-phone``. Before any of them, both numbers are checked as E.164, the
 caller ID against the numbers the business unit owns, and the pre-dial hook (the
-compliance gate) runs: if it raises, nothing is dialed.
+compliance gate) runs: if it raises, nothing is dialed. The hook is required; skipping
+the gate takes an explicit, logged :func:`ungated` hook.
 """
 
 from __future__ import annotations
@@ -22,12 +23,35 @@ from cxdial.calls.outcome import is_finished, outcome_of
 from cxdial.cxone.client import Client
 from cxdial.errors import APIConnectionError, ValidationError
 
-__all__ = ["CallPlacer", "PreDialCheck"]
+__all__ = ["CallPlacer", "PreDialCheck", "ungated"]
 
 log = logging.getLogger("cxdial.calls")
 
 PreDialCheck = Callable[[DialIntent], None]
 """Runs before every dial; raises (e.g. :class:`cxdial.errors.ComplianceBlocked`) to stop it."""
+
+
+def ungated(reason: str) -> PreDialCheck:
+    """An explicit, logged opt-out of the compliance gate (tests, lab tenants).
+
+    Every dial still passes through a hook: this one only records why no gate ran.
+    """
+    if not reason.strip():
+        raise ValidationError(
+            "dialing without the compliance gate needs a reason",
+            field="reason",
+            fix="say why, e.g. ungated('emulator smoke test')",
+        )
+
+    def check(intent: DialIntent) -> None:
+        log.warning(
+            "dialing %s without the compliance gate: %s (context %s)",
+            intent.to,
+            reason,
+            intent.context_id,
+        )
+
+    return check
 
 
 def _digits(number: str | None) -> str:
@@ -41,7 +65,7 @@ class CallPlacer:
         self,
         client: Client,
         *,
-        pre_dial: PreDialCheck | None = None,
+        pre_dial: PreDialCheck,
         script_path: str = "Personal\\cxdial\\AdhocDial",
         check_caller_id: bool = True,
         sleep: Callable[[float], None] = time.sleep,
@@ -108,8 +132,7 @@ class CallPlacer:
     # -- dialing ---------------------------------------------------------------------
     def place(self, intent: DialIntent) -> PlacedCall:
         """Run the pre-dial hook, then dial exactly once by the intent's mechanism."""
-        if self._pre_dial is not None:
-            self._pre_dial(intent)
+        self._pre_dial(intent)
         log.info(
             "dialing",
             extra={"to": intent.to, "via": intent.via.value, "context_id": intent.context_id},
