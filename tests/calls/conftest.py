@@ -3,52 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
-import httpx
 import pytest
+from calls_support import Emulator
 
 from cxdial.config import Settings
 from cxdial.cxone import Client
 from cxdial.emulator import EmulatorConfig
 from cxdial.emulator import credentials as demo
 from cxdial.emulator.testing import EmulatorServer
-
-SKILL = 24_000_001
-CALLER = "+18005550100"
-
-
-class Emulator:
-    """The running emulator and its control API."""
-
-    def __init__(self, server: EmulatorServer) -> None:
-        self.server = server
-        self.url = server.url
-
-    def control(self, method: str, path: str, body: Any = None) -> Any:
-        """Call ``/_emulator/{path}``."""
-        response = httpx.request(method, f"{self.url}/_emulator/{path}", json=body, timeout=10)
-        response.raise_for_status()
-        return response.json() if response.content else None
-
-    def advance(self, seconds: float) -> None:
-        """Move the emulator's clock forward."""
-        self.control("POST", "clock/advance", {"seconds": seconds})
-
-    def dials(self) -> list[dict[str, Any]]:
-        """Every dial the emulator's telephony placed."""
-        body = self.control("GET", "dials")
-        return list(body["dials"] if isinstance(body, dict) else body)
-
-    def env(self) -> dict[str, str]:
-        """The ``CXDIAL_*`` variables a client needs to reach this emulator."""
-        return {
-            "CXDIAL_ISSUER": self.url,
-            "CXDIAL_ACCESS_KEY_ID": demo.DEMO_ACCESS_KEY_ID,
-            "CXDIAL_ACCESS_KEY_SECRET": demo.DEMO_ACCESS_KEY_SECRET,
-            "CXDIAL_CLIENT_ID": demo.DEMO_CLIENT_ID,
-            "CXDIAL_CLIENT_SECRET": demo.DEMO_CLIENT_SECRET,
-        }
 
 
 @pytest.fixture(scope="module")

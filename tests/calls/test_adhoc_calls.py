@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from calls_support import CALLER, SKILL, Emulator
 
-from conftest import CALLER, SKILL, Emulator
 from cxdial.calls import CallOutcome, CallPlacer, PreDialCheck, Via, ungated
 from cxdial.calls.compliance_hook import gate_check
 from cxdial.compliance import Gate, Purpose

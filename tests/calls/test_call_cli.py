@@ -6,9 +6,10 @@ import json
 from datetime import datetime
 
 import pytest
+from calls_support import CALLER, SKILL, Emulator
 
-from conftest import CALLER, SKILL, Emulator
 from cxdial.cli import call_cmd, main
+from cxdial.emulator import credentials as demo
 
 CONSENTED = ["--state", "DC", "--consent", "express_written", "--consent-at", "2026-01-01"]
 
@@ -185,3 +186,19 @@ def test_calls_feed_the_frequency_cap(
         assert main([*argv, *florida]) == 0
     assert main([*argv, *florida]) == 3
     assert "FREQUENCY_CAP" in capsys.readouterr().err
+
+
+def test_auth_check_probes_what_the_security_profile_allows(
+    env: Emulator, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``auth check`` reports each area as ok, or denied with the missing permission."""
+    assert main(["auth", "check", "--json"]) == 0
+    full = json.loads(capsys.readouterr().out)["permissions"]
+    assert set(full.values()) == {"ok"}
+    monkeypatch.setenv("CXDIAL_ACCESS_KEY_ID", demo.DIALER_ACCESS_KEY_ID)
+    monkeypatch.setenv("CXDIAL_ACCESS_KEY_SECRET", demo.DIALER_ACCESS_KEY_SECRET)
+    assert main(["auth", "check", "--json"]) == 0
+    limited = json.loads(capsys.readouterr().out)["permissions"]
+    assert limited["contacts"] == "ok"
+    assert limited["skills"].startswith("denied")
+    assert "Skills View" in limited["skills"]

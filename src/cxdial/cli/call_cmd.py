@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from cxdial.calls.compliance_hook import gate_check, record_attempt
 from cxdial.cli.app import console, state_of
 from cxdial.compliance import AttemptHistory, Decision, DncIndex, Gate, Purpose
 from cxdial.cxone import Client
-from cxdial.errors import ConfigurationError
+from cxdial.errors import ConfigurationError, PermissionDenied
 from cxdial.store import AttemptLog, Ledger
 
 __all__ = ["register"]
@@ -159,6 +160,29 @@ def call(
         )
 
 
+def _probe(client: Client) -> dict[str, str]:
+    """Which read areas the key's security profile opens (CXone has no OAuth scopes).
+
+    Each probe is one harmless GET; a 403 names the permission the profile lacks.
+    """
+    probes: dict[str, Callable[[], object]] = {
+        "skills": lambda: next(iter(client.skills.list(page_size=1)), None),
+        "calling lists": client.lists.all,
+        "DNC groups": client.dnc.groups,
+        "agent states": client.agents.states,
+        "contacts": lambda: next(iter(client.contacts.iter_active()), None),
+    }
+    found: dict[str, str] = {}
+    for area, probe in probes.items():
+        try:
+            probe()
+        except PermissionDenied as exc:
+            found[area] = f"denied ({exc.fix or exc.message})"
+        else:
+            found[area] = "ok"
+    return found
+
+
 @auth_app.command("check")
 def auth_check(
     ctx: typer.Context,
@@ -170,6 +194,7 @@ def auth_check(
     with Client.from_settings(settings) as client:
         info = client.authenticate()
         unit = client.business_unit.get()
+        access = _probe(client)
     claims = info.claims
     expires = info.expires_at.isoformat() if info.expires_at else None
     facts = {
@@ -180,7 +205,7 @@ def auth_check(
         "cluster": claims.get("icClusterId"),
         "user": claims.get("sub"),
         "token_expires_at": expires,
-        "permissions": "security profile of the access key's user (CXone has no OAuth scopes)",
+        "permissions": access,
         "predictive_allowed": unit.allow_predictive_dialing,
     }
     if as_json:
@@ -188,7 +213,11 @@ def auth_check(
         return
     table = Table(title="CXone authentication", show_header=False)
     for key, value in facts.items():
-        table.add_row(key, str(value))
+        if isinstance(value, dict):
+            for area, verdict in value.items():
+                table.add_row(f"{key}: {area}", verdict)
+        else:
+            table.add_row(key, str(value))
     console.print(table)
 
 

@@ -19,6 +19,9 @@ __all__ = [
     "DEMO_CLIENT_SECRET",
     "DEMO_SKILL_ID",
     "DEMO_TENANT_ID",
+    "DIALER_ACCESS_KEY_ID",
+    "DIALER_ACCESS_KEY_SECRET",
+    "DIALER_PERMISSIONS",
     "READONLY_ACCESS_KEY_ID",
     "READONLY_ACCESS_KEY_SECRET",
     "READONLY_PERMISSIONS",
@@ -35,6 +38,8 @@ DEMO_SKILL_ID = 24_000_001
 """The PC skill every fresh emulator starts with (ad-hoc calls go through it)."""
 DEMO_CALLER_ID = "+18005550100"
 """A caller ID the demo business unit owns."""
+DIALER_ACCESS_KEY_ID = "EMULATOR-DIALER-KEY"
+DIALER_ACCESS_KEY_SECRET = "emulator-dialer-secret"
 READONLY_ACCESS_KEY_ID = "EMULATOR-READONLY-KEY"
 READONLY_ACCESS_KEY_SECRET = "emulator-readonly-secret"
 
@@ -54,6 +59,10 @@ READONLY_PERMISSIONS: frozenset[str] = frozenset(
         "Skills View",
     }
 )
+DIALER_PERMISSIONS: frozenset[str] = frozenset(
+    {"Business Unit View", "Contacts View", "Scripts Start"}
+)
+"""A narrow service user that may only place ad-hoc calls and follow them."""
 ALL_PERMISSIONS: frozenset[str] = READONLY_PERMISSIONS | {
     "Agent Sessions",
     "Callbacks Create",
@@ -93,6 +102,14 @@ ACCESS_KEYS: dict[str, AccessKey] = {
         agent_id=900002,
         user_name="cxdial.readonly@emulator.local",
         permissions=READONLY_PERMISSIONS,
+    ),
+    DIALER_ACCESS_KEY_ID: AccessKey(
+        key_id=DIALER_ACCESS_KEY_ID,
+        secret=DIALER_ACCESS_KEY_SECRET,
+        user_id="11eeeeee-0000-4000-8000-0000000a0003",
+        agent_id=900003,
+        user_name="cxdial.dialer@emulator.local",
+        permissions=DIALER_PERMISSIONS,
     ),
 }
 """Access keys by id. The demo application (client id/secret) is the only registered app."""
