@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from calls_support import CALLER, SKILL, Emulator
@@ -185,3 +186,26 @@ def test_ungated_dialing_is_logged_and_needs_a_reason(
     with caplog.at_level("WARNING", logger="cxdial.calls"):
         _placer(client, emulator).call("+12025550000", caller_id=CALLER, skill_id=SKILL)
     assert "without the compliance gate: emulator telephony test" in caplog.text
+
+
+def test_follow_falls_back_to_completed_contacts(
+    client: Client, emulator: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When /contacts/{id} no longer serves the call, its outcome comes from completed contacts."""
+    placer = _placer(client, emulator)
+    placed, _ = placer.call("+12025550002", caller_id=CALLER, skill_id=SKILL)
+    emulator.advance(60)
+    shot = {"path_contains": f"/contacts/{placed.contact_id}", "fault": "404"}
+    emulator.control("POST", "faults", {"next": [shot]})
+    searched: list[dict[str, object]] = []
+    real = client.contacts.iter_completed
+
+    def spy(**kw: Any) -> Any:
+        searched.append(kw)
+        return real(**kw)
+
+    monkeypatch.setattr(client.contacts, "iter_completed", spy)
+    result = placer.follow(placed, timeout=60)
+    assert result.outcome is CallOutcome.BUSY
+    assert searched
+    assert searched[0]["skill_id"] == SKILL

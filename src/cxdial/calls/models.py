@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from enum import StrEnum
 
 __all__ = ["CallOutcome", "CallResult", "DialIntent", "PlacedCall", "Via"]
@@ -50,6 +51,7 @@ class PlacedCall:
 
     intent: DialIntent
     contact_id: int | None
+    placed_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,12 +16,14 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 
 from cxdial.calls.models import CallOutcome, CallResult, DialIntent, PlacedCall, Via
 from cxdial.calls.numbers import to_e164
 from cxdial.calls.outcome import is_finished, outcome_of
 from cxdial.cxone.client import Client
-from cxdial.errors import APIConnectionError, ValidationError
+from cxdial.cxone.models.contacts import ContactDetail
+from cxdial.errors import APIConnectionError, NotFound, ValidationError
 
 __all__ = ["CallPlacer", "PreDialCheck", "ungated"]
 
@@ -198,7 +200,7 @@ class CallPlacer:
         deadline = self._monotonic() + timeout
         try:
             while True:
-                detail = self._client.contacts.get(call.contact_id)
+                detail = self._detail(call)
                 if is_finished(detail):
                     outcome, reason = outcome_of(detail)
                     states = tuple(
@@ -223,6 +225,21 @@ class CallPlacer:
                 self._sleep(poll_interval)
         finally:
             self._end_session(call)
+
+    def _detail(self, call: PlacedCall) -> ContactDetail:
+        """``/contacts/{id}``; a contact it no longer serves is read from completed contacts."""
+        assert call.contact_id is not None
+        try:
+            return self._client.contacts.get(call.contact_id)
+        except NotFound:
+            since = (call.placed_at - timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M:%SZ")
+            completed = self._client.contacts.iter_completed(
+                skill_id=call.intent.skill_id, updated_since=since
+            )
+            for done in completed:
+                if done.contact_id == call.contact_id:
+                    return ContactDetail.model_validate({**done.model_dump(), "is_active": False})
+            raise
 
     def _end_session(self, call: PlacedCall) -> None:
         session_id = self._sessions.pop(id(call.intent), None)

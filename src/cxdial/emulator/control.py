@@ -23,7 +23,7 @@ router = APIRouter(prefix="/_emulator")
 
 class _OneShotBody(StrictModel):
     path_contains: str
-    fault: str = Field(pattern=r"^(drop|timeout|408|429|5\d\d)$")
+    fault: str = Field(pattern=r"^(drop|timeout|404|408|429|5\d\d)$")
     retry_after: float | None = None
     delay: float = Field(default=2.0, ge=0)
     method: Literal["GET", "POST", "PUT", "PATCH", "DELETE"] | None = None

@@ -72,7 +72,8 @@ class World:
             return self._shared_policy
         policy = self.policies.get(skill_id)
         if policy is None:
-            policy = self.policies[skill_id] = make_policy(self.config.pacing)
+            # the emulator abandons a live answer at once when no agent is free (no 2 s grace)
+            policy = self.policies[skill_id] = make_policy(self.config.pacing, grace=0.0)
         return policy
 
     def reset(self) -> None:
