@@ -10,10 +10,23 @@ from urllib.parse import parse_qsl, urlsplit
 from cxdial.cxone.http import AsyncHTTP, SyncHTTP
 from cxdial.cxone.request import APIRequest
 
-__all__ = ["AsyncResource", "Page", "Pager", "SyncResource", "iterate", "iterate_async"]
+__all__ = [
+    "AsyncResource",
+    "Page",
+    "Pager",
+    "SyncResource",
+    "iterate",
+    "iterate_async",
+    "parse_none",
+]
 
 T = TypeVar("T")
 I = TypeVar("I")  # noqa: E741 - the conventional name of an item type
+
+
+def parse_none(_: Any) -> None:
+    """The parser of calls whose answer carries nothing (202/204, empty bodies)."""
+    return None
 
 
 class SyncResource:
@@ -54,8 +67,9 @@ class Pager(Generic[I]):
     page_size: int = 100
 
     def first(self) -> APIRequest[Page[I]]:
-        """The request for the first page."""
-        params = {**self.params, "top": self.page_size, "skip": 0}
+        """The request for the first page (filters left as ``None`` are not sent)."""
+        params = {k: v for k, v in self.params.items() if v is not None}
+        params.update(top=self.page_size, skip=0)
         return APIRequest("GET", self.path, parse=self.extract, params=params)
 
     def after(self, request: APIRequest[Page[I]], page: Page[I]) -> APIRequest[Page[I]] | None:

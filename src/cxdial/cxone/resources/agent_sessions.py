@@ -14,14 +14,10 @@ from cxdial.cxone.models.dialing import (
     SessionEvents,
 )
 from cxdial.cxone.request import APIRequest
-from cxdial.cxone.resources._base import AsyncResource, SyncResource
+from cxdial.cxone.resources._base import AsyncResource, SyncResource, parse_none
 from cxdial.cxone.versions import acd_path
 
 __all__ = ["AgentSessionRequests", "AgentSessions", "AsyncAgentSessions"]
-
-
-def _none(_: Any) -> None:
-    return None
 
 
 def _path(template: str, session_id: str, **more: object) -> str:
@@ -69,7 +65,7 @@ class AgentSessionRequests:
             "DELETE",
             _path("/agent-sessions/{sessionId}", session_id),
             params={"forceLogoff": force_logoff, "endContacts": end_contacts},
-            parse=_none,
+            parse=parse_none,
         )
 
     def next_event(self, session_id: str, *, wait: int = 10) -> APIRequest[SessionEvents]:
@@ -92,7 +88,7 @@ class AgentSessionRequests:
             _path("/agent-sessions/{sessionId}/state", session_id),
             params={"state": state, "reason": reason},
             idempotent=True,
-            parse=_none,
+            parse=parse_none,
         )
 
     def dialer_login(self, session_id: str, skill_name: str) -> APIRequest[None]:
@@ -102,7 +98,7 @@ class AgentSessionRequests:
             _path("/agent-sessions/{sessionId}/dialer-login", session_id),
             params={"skillName": skill_name},
             idempotent=True,
-            parse=_none,
+            parse=parse_none,
         )
 
     def dialer_logout(self, session_id: str) -> APIRequest[None]:
@@ -111,7 +107,7 @@ class AgentSessionRequests:
             "POST",
             _path("/agent-sessions/{sessionId}/dialer-logout", session_id),
             idempotent=True,
-            parse=_none,
+            parse=parse_none,
         )
 
     def dial_phone(
@@ -128,7 +124,7 @@ class AgentSessionRequests:
             _path("/agent-sessions/{sessionId}/dial-phone", session_id),
             json=body,
             idempotency_key=idempotency_key,
-            parse=_none,
+            parse=parse_none,
         )
 
     def disposition(
@@ -141,7 +137,7 @@ class AgentSessionRequests:
             session_id,
             contactId=contact_id,
         )
-        return APIRequest("POST", path, json=body, idempotent=True, parse=_none)
+        return APIRequest("POST", path, json=body, idempotent=True, parse=parse_none)
 
 
 class AgentSessions(SyncResource):

@@ -25,6 +25,7 @@ from cxdial.cxone.resources._base import (
     SyncResource,
     iterate,
     iterate_async,
+    parse_none,
 )
 from cxdial.cxone.versions import acd_path
 
@@ -62,10 +63,6 @@ def _contact(body: Any) -> ContactDetail:
     return ContactDetail.model_validate(body or {})
 
 
-def _none(_: Any) -> None:
-    return None
-
-
 class ContactRequests:
     """I/O-free builders for the contacts calls."""
 
@@ -76,7 +73,7 @@ class ContactRequests:
         params = {"skillId": skill_id, "updatedSince": updated_since}
         return Pager(
             acd_path("/contacts/active"),
-            {k: v for k, v in params.items() if v is not None},
+            params,
             _active,
             page_size,
         )
@@ -100,7 +97,7 @@ class ContactRequests:
         }
         return Pager(
             acd_path("/contacts/completed"),
-            {k: v for k, v in params.items() if v is not None},
+            params,
             _completed,
             page_size,
         )
@@ -124,7 +121,7 @@ class ContactRequests:
     def end(self, contact_id: int) -> APIRequest[None]:
         """``POST /contacts/{contactId}/end`` (ending twice is harmless: idempotent)."""
         path = acd_path("/contacts/{contactId}/end", contactId=contact_id)
-        return APIRequest("POST", path, idempotent=True, parse=_none)
+        return APIRequest("POST", path, idempotent=True, parse=parse_none)
 
 
 class Contacts(SyncResource):

@@ -16,7 +16,7 @@ from typing import Any
 from cxdial.cxone.models.base import parse_model, validate_request
 from cxdial.cxone.models.dialing import CallbackRequest, ScriptStart, StartedContact
 from cxdial.cxone.request import NOT_APPLIED, APIRequest, Verify
-from cxdial.cxone.resources._base import AsyncResource, SyncResource
+from cxdial.cxone.resources._base import AsyncResource, SyncResource, parse_none
 from cxdial.cxone.resources.contacts import ContactRequests
 from cxdial.cxone.versions import acd_path
 
@@ -111,7 +111,7 @@ class CallbackRequests:
             acd_path("/queuecallback"),
             params=params,
             idempotency_key=idempotency_key,
-            parse=lambda _: None,
+            parse=parse_none,
         )
 
 

@@ -20,7 +20,7 @@ from cxdial.cxone.models.lists import (
     UploadStarted,
 )
 from cxdial.cxone.request import NOT_APPLIED, APIRequest, Verify
-from cxdial.cxone.resources._base import AsyncResource, SyncResource
+from cxdial.cxone.resources._base import AsyncResource, SyncResource, parse_none
 from cxdial.cxone.versions import acd_path
 from cxdial.errors import APITimeout
 
@@ -31,10 +31,6 @@ def _job(body: Any) -> UploadJob:
     if isinstance(body, dict) and isinstance(body.get("uploadJobs"), list) and body["uploadJobs"]:
         body = body["uploadJobs"][0]
     return UploadJob.model_validate(body or {})
-
-
-def _none(_: Any) -> None:
-    return None
 
 
 class ListRequests:
@@ -106,7 +102,9 @@ class ListRequests:
     def delete(self, list_id: int, *, force_inactive: bool = False) -> APIRequest[None]:
         """``DELETE /lists/call-lists/{listId}``."""
         path = acd_path("/lists/call-lists/{listId}", listId=list_id)
-        return APIRequest("DELETE", path, params={"forceInactive": force_inactive}, parse=_none)
+        return APIRequest(
+            "DELETE", path, params={"forceInactive": force_inactive}, parse=parse_none
+        )
 
     def remove_prospects(self, source_name: str, external_ids: Sequence[str]) -> APIRequest[Any]:
         """``DELETE /lists/call-lists/{sourceName}/removeProspects``."""

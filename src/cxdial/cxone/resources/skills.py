@@ -24,6 +24,7 @@ from cxdial.cxone.resources._base import (
     SyncResource,
     iterate,
     iterate_async,
+    parse_none,
 )
 from cxdial.cxone.versions import acd_path
 
@@ -46,10 +47,6 @@ def _next(body: Any) -> str | None:
     return nxt if isinstance(nxt, str) and nxt else None
 
 
-def _none(_: Any) -> None:
-    return None
-
-
 class SkillRequests:
     """I/O-free builders of every skills call (for raw use: ``client.send(...)``)."""
 
@@ -60,7 +57,7 @@ class SkillRequests:
         params = {"isOutbound": outbound, "outboundStrategy": strategy}
         return Pager(
             acd_path("/skills"),
-            {k: v for k, v in params.items() if v is not None},
+            params,
             _skills_page,
             page_size,
         )
@@ -92,7 +89,7 @@ class SkillRequests:
             acd_path("/skills/{skillId}", skillId=skill_id),
             json=body,
             idempotent=True,
-            parse=_none,
+            parse=parse_none,
         )
 
     def _running_is(self, skill_id: int, running: bool) -> Verify:
@@ -104,7 +101,7 @@ class SkillRequests:
         return APIRequest(
             "POST",
             acd_path("/skills/{skillId}/start", skillId=skill_id),
-            parse=_none,
+            parse=parse_none,
             verify=lambda: self._running_is(skill_id, True),
         )
 
@@ -114,7 +111,7 @@ class SkillRequests:
             "POST",
             acd_path("/skills/{skillId}/stop", skillId=skill_id),
             params={"force": force},
-            parse=_none,
+            parse=parse_none,
             verify=lambda: self._running_is(skill_id, False),
         )
 
@@ -135,7 +132,7 @@ class SkillRequests:
         """``PUT /skills/{skillId}/parameters/{block}`` wrapping ``values`` in the block's key."""
         path = acd_path("/skills/{skillId}/parameters/{block}", skillId=skill_id, block=block)
         body = {_camel_block(block): values if isinstance(values, Sequence) else dict(values)}
-        return APIRequest("PUT", path, json=body, idempotent=True, parse=_none)
+        return APIRequest("PUT", path, json=body, idempotent=True, parse=parse_none)
 
     def assign_agents(
         self, skill_id: int, agents: Sequence[SkillAgentAssignment | Mapping[str, Any]]
