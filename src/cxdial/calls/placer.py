@@ -23,6 +23,7 @@ from cxdial.calls.numbers import to_e164
 from cxdial.calls.outcome import is_finished, outcome_of
 from cxdial.cxone.client import Client
 from cxdial.cxone.models.contacts import ContactDetail
+from cxdial.cxone.resources.dialing import national_digits
 from cxdial.errors import APIConnectionError, NotFound, ValidationError
 
 __all__ = ["CallPlacer", "PreDialCheck", "ungated"]
@@ -54,10 +55,6 @@ def ungated(reason: str) -> PreDialCheck:
         )
 
     return check
-
-
-def _digits(number: str | None) -> str:
-    return "".join(ch for ch in number or "" if ch.isdigit())[-10:]
 
 
 class CallPlacer:
@@ -163,9 +160,9 @@ class CallPlacer:
     def _find_new_contact(self, intent: DialIntent, before: set[int]) -> int | None:
         """The contact a callback created: new since ``before``, same skill and number."""
         for contact in self._client.contacts.iter_active(skill_id=intent.skill_id):
-            if contact.contact_id not in before and _digits(contact.to_address) == _digits(
-                intent.to
-            ):
+            if contact.contact_id not in before and national_digits(
+                contact.to_address
+            ) == national_digits(intent.to):
                 return contact.contact_id
         return None
 
@@ -181,9 +178,9 @@ class CallPlacer:
         )
         for _ in range(wait_events):
             for event in sessions.next_event(session_id, wait=2).events:
-                if event.get("Type") == "CallContactEvent" and _digits(
+                if event.get("Type") == "CallContactEvent" and national_digits(
                     str(event.get("ToAddress", ""))
-                ) == _digits(intent.to):
+                ) == national_digits(intent.to):
                     return int(event["ContactID"])
         return None
 

@@ -26,6 +26,7 @@ from cxdial.calls import CallOutcome, CallPlacer, CallResult
 from cxdial.calls.compliance_hook import gate_check
 from cxdial.cli.app import console
 from cxdial.compliance import AttemptHistory, DncIndex, Gate, Purpose, read_contacts
+from cxdial.config import Settings
 from cxdial.cxone import Client
 from cxdial.emulator import EmulatorConfig
 from cxdial.emulator import credentials as creds
@@ -75,8 +76,6 @@ def _gate(examples: Path) -> Gate:
 
 
 def _client(url: str) -> Client:
-    from cxdial.config import Settings
-
     return Client.from_settings(
         Settings(
             issuer=url,

@@ -28,6 +28,7 @@ __all__ = [
     "Callbacks",
     "ScriptRequests",
     "Scripts",
+    "national_digits",
 ]
 
 CONTEXT_FIELD = "cxdialContextId"
@@ -36,7 +37,8 @@ DEFAULT_SCRIPT = "Personal\\cxdial\\AdhocDial"
 _contacts = ContactRequests()
 
 
-def _digits(number: str | None) -> str:
+def national_digits(number: str | None) -> str:
+    """The last ten digits of a number in any format: how CXone addresses are compared."""
     return "".join(ch for ch in number or "" if ch.isdigit())[-10:]
 
 
@@ -47,13 +49,13 @@ def find_context(skill_id: int, phone_number: str, context_id: str, since: str) 
     candidates += [
         c.contact_id
         for c in active.parsed.items
-        if _digits(c.to_address) in ("", _digits(phone_number))
+        if national_digits(c.to_address) in ("", national_digits(phone_number))
     ]
     completed = yield _contacts.completed(skill_id=skill_id, updated_since=since).first()
     candidates += [
         c.contact_id
         for c in completed.parsed.items
-        if _digits(c.to_address) in ("", _digits(phone_number))
+        if national_digits(c.to_address) in ("", national_digits(phone_number))
     ]
     for contact_id in dict.fromkeys(candidates):
         data = yield _contacts.custom_data(contact_id)
