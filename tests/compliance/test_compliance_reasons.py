@@ -217,6 +217,35 @@ def test_company_cap_applies_to_every_purpose(rules: RuleSet, make_person: Any) 
     assert "company.frequency.day" in d.details[ReasonCode.FREQUENCY_CAP]
 
 
+def test_frequency_cap_gives_next_allowed_at(rules: RuleSet, make_person: Any) -> None:
+    """A cap block says when the oldest counted attempt leaves the window (and windows allow)."""
+    h = history(
+        *[("2125550142", AT - timedelta(hours=i), None, None, "no_answer") for i in range(1, 6)]
+    )
+    gate = Gate(rules=rules, history=h)
+    d = gate.check(make_person(**NY), AT, purpose=Purpose.INFORMATIONAL)
+    assert d.reasons == (ReasonCode.FREQUENCY_CAP,)
+    # 5 in 24 h: the attempt of AT-5h leaves at AT+19h = 07:00 in New York, before 08:00
+    assert d.next_allowed_at == datetime(2026, 11, 24, 13, 0, tzinfo=UTC)
+    with pytest.raises(ComplianceBlocked) as info:
+        gate.require_clear(make_person(**NY), AT, purpose=Purpose.INFORMATIONAL)
+    assert info.value.next_allowed_at == "2026-11-24T13:00:00+00:00"
+    assert info.value.fix == "wait until next_allowed_at"
+
+
+def test_cap_and_list_block_has_no_next_allowed_at(rules: RuleSet, make_person: Any) -> None:
+    """Waiting does not lift a DNC hit, so a cap block together with one gives no instant."""
+    h = history(
+        *[("2125550142", AT - timedelta(hours=i), None, None, "no_answer") for i in range(1, 6)]
+    )
+    dnc = lists(("# registry: internal", ["2125550142"]))
+    d = Gate(rules=rules, history=h, dnc=dnc).check(
+        make_person(**NY), AT, purpose=Purpose.INFORMATIONAL
+    )
+    assert set(d.reasons) == {ReasonCode.FREQUENCY_CAP, ReasonCode.DNC_INTERNAL}
+    assert d.next_allowed_at is None
+
+
 def test_maine_one_automated_call_per_8_hours(rules: RuleSet, make_person: Any) -> None:
     """ME: a second automated call within 8 h is blocked; a manual one is not."""
     me = {"phone": "207-555-0142", "state": "ME", "postal_code": "04101"}
@@ -251,12 +280,12 @@ def test_reg_f_seven_in_seven(rules: RuleSet, make_person: Any) -> None:
 
 
 def test_reg_f_conversation_cooldown(rules: RuleSet, make_person: Any) -> None:
-    """Reg F: no call about a debt within 7 days after a conversation about it."""
+    """Reg F: no call about a debt within 7 days after a conversation; allowed when they end."""
     debt = make_person(**NY, debt_id="D-1")
     talk = history(("2125550142", AT - timedelta(days=6, hours=23), None, "D-1", "conversation"))
     d = Gate(rules=rules, history=talk).check(debt, AT, purpose=Purpose.DEBT_COLLECTION)
     assert d.reasons == (ReasonCode.REG_F_CONVERSATION,)
-    assert d.next_allowed_at is None
+    assert d.next_allowed_at == AT + timedelta(hours=1)
     old = history(("2125550142", AT - timedelta(days=7), None, "D-1", "conversation"))
     assert Gate(rules=rules, history=old).check(debt, AT, purpose=Purpose.DEBT_COLLECTION).allowed
 

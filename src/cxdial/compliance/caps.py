@@ -11,7 +11,7 @@ import polars as pl
 from cxdial.compliance.history import AttemptHistory
 from cxdial.compliance.ruleset import CapRule, CooldownRule
 
-__all__ = ["cap_hits", "cap_signature"]
+__all__ = ["cap_clears", "cap_hits", "cap_signature"]
 
 
 def cap_signature(rule: CapRule | CooldownRule) -> tuple[Any, ...]:
@@ -91,3 +91,57 @@ def _hits(
                 )
             )
     return df.select((n >= rule.max_attempts).fill_null(False)).to_series()
+
+
+def cap_clears(
+    table: pl.DataFrame,
+    rule: CapRule | CooldownRule,
+    history: AttemptHistory,
+    at: datetime,
+    rows: pl.Series,
+) -> pl.Series:
+    """For the ``rows`` a limit blocks, when it lapses (null elsewhere and when it never does).
+
+    The batch twin of ``AttemptHistory.cap_clears_at`` and of ``cooling`` + ``hours``:
+    the blocked rows are joined with their counted attempts, which stay few.
+    """
+    utc = pl.Datetime("us", "UTC")
+    hours = rule.window_hours if isinstance(rule, CapRule) else rule.hours
+    window = timedelta(hours=hours)
+    hist = history.frame().filter(
+        (pl.col("at") > pl.lit(at - window, dtype=utc)) & (pl.col("at") <= pl.lit(at, dtype=utc))
+    )
+    df = table.select(
+        pl.int_range(pl.len(), dtype=pl.Int64).alias("__row"),
+        "national",
+        "subject",
+        pl.when(pl.col("debt_id").is_null())
+        .then(pl.lit("phone:") + pl.col("national"))
+        .otherwise(pl.lit("debt:") + pl.col("debt_id"))
+        .alias("debt_key"),
+    ).filter(rows)
+    on = "debt_key" if rule.scope == "debt" else "national"
+    joined = df.join(hist, on=on, how="inner", suffix="_h")
+    if isinstance(rule, CooldownRule):
+        joined = joined.filter(pl.col("outcome") == rule.after_outcome)
+        clears = joined.group_by("__row").agg((pl.col("at").max() + window).alias("clear"))
+    else:
+        joined = joined.filter(~pl.col("outcome").is_in(list(rule.exclude_outcomes)))
+        if rule.scope == "phone_subject":
+            joined = joined.filter(
+                pl.col("subject").is_null()
+                | pl.col("subject_h").is_null()
+                | (pl.col("subject") == pl.col("subject_h"))
+            )
+        if rule.max_attempts == 0:
+            return pl.Series(rule.id, [None] * table.height, dtype=utc)
+        ats = pl.col("at").sort()
+        clears = joined.group_by("__row").agg(
+            (ats.get(pl.len() - rule.max_attempts) + window).alias("clear")
+        )
+    out = (
+        pl.DataFrame({"__row": pl.int_range(table.height, eager=True, dtype=pl.Int64)})
+        .join(clears, on="__row", how="left")
+        .sort("__row")
+    )
+    return out["clear"].cast(utc).alias(rule.id)

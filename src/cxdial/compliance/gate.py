@@ -5,24 +5,27 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from cxdial.compliance.dnc import DncIndex, Registry
+from cxdial.compliance.dnc import DncIndex
 from cxdial.compliance.history import AttemptHistory
 from cxdial.compliance.locate import address_facts, locate, presumed_state
 from cxdial.compliance.models import (
+    DNC_REASON,
     REASON_ORDER,
+    TEMPORAL_REASONS,
     WINDOW_REASONS,
     ConsentLevel,
     Contact,
     Decision,
     Purpose,
     ReasonCode,
+    blocked_only_by_time,
 )
 from cxdial.compliance.parsing import months_before
 from cxdial.compliance.phones import phone_facts
-from cxdial.compliance.profile import ProfileKey, evaluate_profile
+from cxdial.compliance.profile import ProfileKey, ProfileRules
 from cxdial.compliance.ruleset import CapRule, RuleSet
 from cxdial.errors import ComplianceBlocked, ValidationError
 
@@ -33,7 +36,6 @@ if TYPE_CHECKING:
     from cxdial.store.ledger import Ledger
 
 __all__ = [
-    "DNC_REASON",
     "Gate",
     "contacts_frame",
     "ebr_active",
@@ -42,12 +44,6 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
-
-DNC_REASON: dict[Registry, ReasonCode] = {
-    "national": ReasonCode.DNC_NATIONAL,
-    "state": ReasonCode.DNC_STATE,
-    "internal": ReasonCode.DNC_INTERNAL,
-}
 
 
 def require_aware(at: datetime) -> datetime:
@@ -90,6 +86,7 @@ class Gate:
         guard_minutes: int = 0,
     ) -> None:
         self.rules = rules if rules is not None else RuleSet.load_default()
+        self.profiles = ProfileRules(self.rules)
         self.dnc = dnc if dnc is not None else DncIndex.empty()
         self.history = history if history is not None else AttemptHistory()
         self.ledger = ledger
@@ -141,7 +138,7 @@ class Gate:
             consent=effective_consent(contact, at),
             ebr=ebr_active(self.rules, contact, at),
         )
-        verdict = evaluate_profile(self.rules, key, at, self.guard_minutes)
+        verdict = self.profiles.evaluate(key, at, self.guard_minutes)
         reasons = dict(verdict.reasons)
         hits = self.dnc.hits(national)
         for rule in verdict.dnc_rules:
@@ -154,6 +151,7 @@ class Gate:
                 reasons.setdefault(ReasonCode.DNC_STALE, f"{rule.id}: {stale}")
         if verdict.revocation and contact.revoked_at is not None and contact.revoked_at <= at:
             reasons[ReasonCode.CONSENT_REVOKED] = f"consent revoked at {contact.revoked_at}"
+        clears: list[datetime | None] = []
         for cap in verdict.caps:
             if isinstance(cap, CapRule):
                 n = self.history.count(cap, national, contact.subject, contact.debt_id, at)
@@ -163,24 +161,48 @@ class Gate:
                         f"{cap.id}: {n} attempts in {cap.window_hours:g} h "
                         f"(max {cap.max_attempts})",
                     )
+                    clears.append(
+                        self.history.cap_clears_at(
+                            cap, national, contact.subject, contact.debt_id, at
+                        )
+                    )
             else:
                 last = self.history.cooling(cap, national, contact.debt_id, at)
                 if last is not None:
                     reasons.setdefault(cap.reason, f"{cap.id}: {cap.after_outcome} at {last}")
+                    clears.append(last + timedelta(hours=cap.hours))
         ordered = tuple(sorted(reasons, key=REASON_ORDER.__getitem__))
+        nxt: datetime | None = None
+        if blocked_only_by_time(ordered, WINDOW_REASONS):
+            nxt = verdict.next_allowed_at
+        elif blocked_only_by_time(ordered, TEMPORAL_REASONS):
+            nxt = self.next_allowed_after_caps(clears, loc.zones, verdict.window_ids)
         return Decision(
             allowed=not ordered,
             reasons=ordered,
             phone_e164=facts.e164,
             zones=loc.zones,
             local_times=verdict.local_times,
-            next_allowed_at=verdict.next_allowed_at
-            if ordered and set(ordered) <= WINDOW_REASONS
-            else None,
+            next_allowed_at=nxt,
             details={code: reasons[code] for code in ordered},
             states=loc.states,
             **base,
         )
+
+    def next_allowed_after_caps(
+        self,
+        clears: Sequence[datetime | None],
+        zones: tuple[str, ...],
+        window_ids: tuple[str, ...],
+    ) -> datetime | None:
+        """When attempt limits have lapsed (latest of ``clears``) and the windows allow.
+
+        None when a limit never lapses (``max_attempts: 0``) or no window opens in reach.
+        """
+        if not clears or any(c is None for c in clears):
+            return None
+        lapsed = max(c for c in clears if c is not None).astimezone(UTC)
+        return self.profiles.window_open_from(zones, window_ids, lapsed, self.guard_minutes)
 
     def require_clear(
         self,
@@ -255,7 +277,17 @@ class Gate:
 
         if not isinstance(table, pl.DataFrame):
             table = contacts_frame(table)
-        result = screen_table(self, table, require_aware(at), Purpose(purpose), autodialed)
+        result = screen_table(
+            table,
+            require_aware(at),
+            Purpose(purpose),
+            autodialed,
+            profiles=self.profiles,
+            dnc=self.dnc,
+            history=self.history,
+            guard_minutes=self.guard_minutes,
+            next_allowed=self.next_allowed_after_caps,
+        )
         if record and self.ledger is not None:
             batch = [(d, {"autodialed": autodialed, "screen": True}) for d in result.decisions()]
             for start in range(0, len(batch), 10_000):

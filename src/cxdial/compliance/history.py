@@ -158,6 +158,23 @@ class AttemptHistory:
             return self._by_debt.get(debt_key(national, debt_id), [])
         return self._by_phone.get(national, [])
 
+    def _counted(
+        self,
+        cap: CapRule,
+        national: str,
+        subject: str | None,
+        debt_id: str | None,
+        at: datetime,
+    ) -> list[datetime]:
+        start = at - timedelta(hours=cap.window_hours)
+        return [
+            a.at
+            for a in self._scope(cap.scope, national, debt_id)
+            if start < a.at <= at
+            and a.outcome not in cap.exclude_outcomes
+            and (cap.scope != "phone_subject" or subject is None or a.subject in (None, subject))
+        ]
+
     def count(
         self,
         cap: CapRule,
@@ -167,14 +184,25 @@ class AttemptHistory:
         at: datetime,
     ) -> int:
         """Earlier attempts counted by ``cap`` in its rolling window ending at ``at``."""
-        start = at - timedelta(hours=cap.window_hours)
-        return sum(
-            1
-            for a in self._scope(cap.scope, national, debt_id)
-            if start < a.at <= at
-            and a.outcome not in cap.exclude_outcomes
-            and (cap.scope != "phone_subject" or subject is None or a.subject in (None, subject))
-        )
+        return len(self._counted(cap, national, subject, debt_id, at))
+
+    def cap_clears_at(
+        self,
+        cap: CapRule,
+        national: str,
+        subject: str | None,
+        debt_id: str | None,
+        at: datetime,
+    ) -> datetime | None:
+        """When the rolling count drops below ``max_attempts`` again (None: it never does).
+
+        With ``n`` counted attempts ``a_0 <= ... <= a_{n-1}``, the count falls to
+        ``max - 1`` once ``a_{n-max}`` leaves the window: at ``a_{n-max} + window``.
+        """
+        times = sorted(self._counted(cap, national, subject, debt_id, at))
+        if cap.max_attempts == 0 or len(times) < cap.max_attempts:
+            return None
+        return times[len(times) - cap.max_attempts] + timedelta(hours=cap.window_hours)
 
     def cooling(
         self, rule: CooldownRule, national: str, debt_id: str | None, at: datetime

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
 
@@ -14,12 +14,17 @@ from cxdial.compliance.parsing import parse_instant, parse_postal_code, parse_st
 
 __all__ = [
     "CONSENT_RANK",
+    "DNC_REASON",
+    "TEMPORAL_REASONS",
+    "WINDOW_REASONS",
     "ConsentLevel",
     "Contact",
     "Decision",
     "PhoneType",
     "Purpose",
     "ReasonCode",
+    "Registry",
+    "blocked_only_by_time",
 ]
 
 
@@ -75,7 +80,32 @@ class ReasonCode(StrEnum):
 
 
 REASON_ORDER: dict[ReasonCode, int] = {code: i for i, code in enumerate(ReasonCode)}
+#: Reasons that lapse with the clock alone: calling windows and restricted days.
 WINDOW_REASONS = frozenset({ReasonCode.OUTSIDE_HOURS, ReasonCode.RESTRICTED_DAY})
+#: Reasons after which a dial becomes allowed by waiting: windows and attempt limits.
+TEMPORAL_REASONS = WINDOW_REASONS | {
+    ReasonCode.FREQUENCY_CAP,
+    ReasonCode.REG_F_FREQUENCY,
+    ReasonCode.REG_F_CONVERSATION,
+}
+
+Registry = Literal["national", "state", "internal"]
+#: The reason code a hit on each do-not-call registry gives.
+DNC_REASON: dict[Registry, ReasonCode] = {
+    "national": ReasonCode.DNC_NATIONAL,
+    "state": ReasonCode.DNC_STATE,
+    "internal": ReasonCode.DNC_INTERNAL,
+}
+
+
+def blocked_only_by_time(reasons: Iterable[ReasonCode], within: frozenset[ReasonCode]) -> bool:
+    """Whether ``reasons`` block at all and every one of them is in ``within``.
+
+    The one test behind every ``next_allowed_at``: with ``WINDOW_REASONS`` for window
+    verdicts, with ``TEMPORAL_REASONS`` for a whole decision.
+    """
+    found = set(reasons)
+    return bool(found) and found <= within
 
 
 def _blank_to_none(value: Any) -> Any:

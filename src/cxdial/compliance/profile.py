@@ -2,21 +2,31 @@
 
 A *profile* is everything a window/consent decision depends on besides the instant:
 candidate zones and states, purpose, technology, line type, effective consent and EBR.
-``Gate.check`` calls :func:`evaluate_profile`; the batch screener calls its building
-blocks (:func:`select_rules`, :func:`window_verdict`, :func:`consent_reason`) once per
-distinct combination, so both entry points apply the same rule definitions.
+``Gate.check`` calls :meth:`ProfileRules.evaluate`; the batch screener calls its building
+blocks (:meth:`~ProfileRules.select_rules`, :meth:`~ProfileRules.window_verdict`,
+:func:`consent_reason`) once per distinct combination, so both entry points apply the
+same rule definitions. The memos live on the ``ProfileRules`` object, never in the module.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as dtime
-from functools import lru_cache
+from typing import Any, Generic, TypeVar, cast
 
 import holidays as holidays_lib
 
-from cxdial.compliance.models import CONSENT_RANK, ConsentLevel, PhoneType, Purpose, ReasonCode
+from cxdial.compliance.models import (
+    CONSENT_RANK,
+    WINDOW_REASONS,
+    ConsentLevel,
+    PhoneType,
+    Purpose,
+    ReasonCode,
+    blocked_only_by_time,
+)
 from cxdial.compliance.parsing import zone_info
 from cxdial.compliance.ruleset import (
     WEEKDAYS,
@@ -35,15 +45,15 @@ from cxdial.compliance.ruleset import (
 __all__ = [
     "NONGEO_DETAIL",
     "ProfileKey",
+    "ProfileRules",
     "ProfileVerdict",
     "Selection",
     "consent_reason",
-    "evaluate_profile",
-    "select_rules",
-    "window_verdict",
 ]
 
 _SEARCH_DAYS = 16
+K = TypeVar("K")
+V = TypeVar("V")
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +78,7 @@ class ProfileVerdict:
     reasons: dict[ReasonCode, str]
     local_times: tuple[datetime, ...]
     next_allowed_at: datetime | None
+    window_ids: tuple[str, ...]
     dnc_rules: tuple[DncRule, ...]
     caps: tuple[CapRule | CooldownRule, ...]
     revocation: bool
@@ -80,19 +91,15 @@ def _exempt(rule: Rule, key: ProfileKey) -> bool:
     return ex.ebr and key.ebr
 
 
-@lru_cache(maxsize=4096)
-def _holidays(country: str, subdiv: str | None, year: int) -> dict[date, str]:
-    cal = holidays_lib.country_holidays(country, subdiv=subdiv, years=year)
-    return {d: str(name) for d, name in cal.items()}
-
-
-def _holiday_name(rule: DaysRule, day: date) -> str | None:
+def _holiday_name(
+    rule: DaysRule, day: date, calendar: Callable[[str, str | None, int], dict[date, str]]
+) -> str | None:
     cal = rule.holidays
     if cal is None or day in cal.removed_dates:
         return None
     if day in cal.extra_dates:
         return "reviewed restricted date"
-    return _holidays(cal.country, cal.subdiv, day.year).get(day)
+    return calendar(cal.country, cal.subdiv, day.year).get(day)
 
 
 def _seconds(t: dtime) -> float:
@@ -105,6 +112,7 @@ class _Windows:
     days: tuple[DaysRule, ...]
     emergencies: tuple[EmergencyRule, ...]
     guard_minutes: int
+    calendar: Callable[[str, str | None, int], dict[date, str]]
 
 
 def _check_instant(w: _Windows, zones: tuple[str, ...], at: datetime) -> dict[ReasonCode, str]:
@@ -140,7 +148,7 @@ def _check_instant(w: _Windows, zones: tuple[str, ...], at: datetime) -> dict[Re
                     ReasonCode.RESTRICTED_DAY,
                     f"{days_rule.id}: no calls on {WEEKDAYS[local.weekday()]} ({zone})",
                 )
-            name = _holiday_name(days_rule, day)
+            name = _holiday_name(days_rule, day, w.calendar)
             if name is not None:
                 out.setdefault(
                     ReasonCode.RESTRICTED_DAY, f"{days_rule.id}: {day} is {name} ({zone})"
@@ -178,32 +186,6 @@ def _next_allowed(w: _Windows, zones: tuple[str, ...], at: datetime) -> datetime
     return None
 
 
-@lru_cache(maxsize=4096)
-def _applicable(
-    rules: RuleSet, states: tuple[str, ...], purpose: Purpose, autodialed: bool, day: date
-) -> tuple[Rule, ...]:
-    at = datetime.combine(day, dtime(12, 0), tzinfo=UTC)
-    found = rules.rules(states=states, purpose=purpose, autodialed=autodialed, at=at)
-    return tuple(r for _, r in found)
-
-
-@lru_cache(maxsize=16384)
-def window_verdict(
-    rules: RuleSet, zones: tuple[str, ...], rule_ids: tuple[str, ...], at: datetime, guard: int
-) -> tuple[dict[ReasonCode, str], datetime | None]:
-    """Window reasons (and the next allowed instant) for one zone set and rule selection."""
-    chosen = [rules.by_id[i] for i in rule_ids]
-    w = _Windows(
-        hours=tuple(r for r in chosen if isinstance(r, HoursRule)),
-        days=tuple(r for r in chosen if isinstance(r, DaysRule)),
-        emergencies=tuple(r for r in chosen if isinstance(r, EmergencyRule)),
-        guard_minutes=guard,
-    )
-    reasons = _check_instant(w, zones, at)
-    window_only = bool(reasons) and ReasonCode.EMERGENCY not in reasons
-    return reasons, _next_allowed(w, zones, at) if window_only else None
-
-
 @dataclass(frozen=True, slots=True)
 class Selection:
     window_ids: tuple[str, ...]
@@ -211,34 +193,6 @@ class Selection:
     dnc: tuple[DncRule, ...]
     caps: tuple[CapRule | CooldownRule, ...]
     revocation: bool
-
-
-@lru_cache(maxsize=16384)
-def select_rules(
-    rules: RuleSet,
-    states: tuple[str, ...],
-    purpose: Purpose,
-    autodialed: bool,
-    day: date,
-    consent: ConsentLevel,
-    ebr: bool,
-) -> Selection:
-    """The applicable, non-exempt rules, split by kind."""
-    probe = ProfileKey(
-        (), states, False, False, purpose, autodialed, PhoneType.UNKNOWN, consent, ebr
-    )
-    applicable = [
-        r for r in _applicable(rules, states, purpose, autodialed, day) if not _exempt(r, probe)
-    ]
-    return Selection(
-        window_ids=tuple(
-            r.id for r in applicable if isinstance(r, HoursRule | DaysRule | EmergencyRule)
-        ),
-        consent=tuple(r for r in applicable if isinstance(r, ConsentRule)),
-        dnc=tuple(r for r in applicable if isinstance(r, DncRule)),
-        caps=tuple(r for r in applicable if isinstance(r, CapRule | CooldownRule)),
-        revocation=any(isinstance(r, RevocationRule) for r in applicable),
-    )
 
 
 NONGEO_DETAIL = "toll-free/non-geographic number and no address: its location is unknown"
@@ -252,37 +206,155 @@ def consent_reason(sel: Selection, phone_type: PhoneType, consent: ConsentLevel)
     return None
 
 
-@lru_cache(maxsize=65536)
-def evaluate_profile(
-    rules: RuleSet, key: ProfileKey, at: datetime, guard_minutes: int = 0
-) -> ProfileVerdict:
-    """Window, day, emergency, consent and non-geographic rules for one profile."""
-    at = at.astimezone(UTC)
-    sel = select_rules(
-        rules, key.states, key.purpose, key.autodialed, at.date(), key.consent, key.ebr
-    )
-    window_reasons, nxt = window_verdict(rules, key.zones, sel.window_ids, at, guard_minutes)
-    reasons: dict[ReasonCode, str] = {}
-    if key.nongeo and key.unplaced and key.purpose is Purpose.TELEMARKETING:
-        reasons[ReasonCode.NON_GEOGRAPHIC] = NONGEO_DETAIL
-    reasons.update(window_reasons)
-    why = consent_reason(sel, key.phone_type, key.consent)
-    if why is not None:
-        reasons[ReasonCode.NO_CONSENT] = why
-    window_only = bool(reasons) and set(reasons) <= {
-        ReasonCode.OUTSIDE_HOURS,
-        ReasonCode.RESTRICTED_DAY,
-    }
-    return ProfileVerdict(
-        reasons=reasons,
-        local_times=_local_times(key.zones, at),
-        next_allowed_at=nxt if window_only else None,
-        dnc_rules=sel.dnc,
-        caps=sel.caps,
-        revocation=sel.revocation,
-    )
+class _Memo(Generic[K, V]):
+    """A bounded memo: emptied when full (profiles repeat, so it refills with the live ones)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.values: dict[K, V] = {}
+
+    def get(self, key: K, make: Callable[[], V]) -> V:
+        found = self.values.get(key, _MISSING)
+        if found is _MISSING:
+            if len(self.values) >= self.size:
+                self.values.clear()
+            found = self.values[key] = make()
+        return cast(V, found)
 
 
-@lru_cache(maxsize=16384)
-def _local_times(zones: tuple[str, ...], at: datetime) -> tuple[datetime, ...]:
-    return tuple(at.astimezone(zone_info(z)) for z in zones)
+_MISSING: Any = object()
+
+
+class ProfileRules:
+    """One rule set's profile evaluation, with the memos of its results (owned, not global).
+
+    ``Gate`` makes one per rule set; the batch screener is handed the same object, so
+    both entry points share rule definitions and cached verdicts.
+    """
+
+    def __init__(self, rules: RuleSet) -> None:
+        self.rules = rules
+        self._holidays: _Memo[tuple[str, str | None, int], dict[date, str]] = _Memo(4096)
+        self._applicable: _Memo[tuple[Any, ...], tuple[Rule, ...]] = _Memo(4096)
+        self._selections: _Memo[tuple[Any, ...], Selection] = _Memo(16384)
+        self._windows: _Memo[tuple[Any, ...], tuple[dict[ReasonCode, str], datetime | None]] = (
+            _Memo(16384)
+        )
+        self._profiles: _Memo[tuple[Any, ...], ProfileVerdict] = _Memo(65536)
+        self._local_times: _Memo[tuple[Any, ...], tuple[datetime, ...]] = _Memo(16384)
+
+    def holidays(self, country: str, subdiv: str | None, year: int) -> dict[date, str]:
+        """The ``holidays`` calendar of one country/subdivision and year, by date."""
+
+        def make() -> dict[date, str]:
+            cal = holidays_lib.country_holidays(country, subdiv=subdiv, years=year)
+            return {d: str(name) for d, name in cal.items()}
+
+        return self._holidays.get((country, subdiv, year), make)
+
+    def applicable(
+        self, states: tuple[str, ...], purpose: Purpose, autodialed: bool, day: date
+    ) -> tuple[Rule, ...]:
+        """Rules in force on ``day`` for the states, purpose and technology."""
+
+        def make() -> tuple[Rule, ...]:
+            at = datetime.combine(day, dtime(12, 0), tzinfo=UTC)
+            found = self.rules.rules(states=states, purpose=purpose, autodialed=autodialed, at=at)
+            return tuple(r for _, r in found)
+
+        return self._applicable.get((states, purpose, autodialed, day), make)
+
+    def window_verdict(
+        self, zones: tuple[str, ...], rule_ids: tuple[str, ...], at: datetime, guard: int
+    ) -> tuple[dict[ReasonCode, str], datetime | None]:
+        """Window reasons (and the next allowed instant) for one zone set and rule selection."""
+
+        def make() -> tuple[dict[ReasonCode, str], datetime | None]:
+            chosen = [self.rules.by_id[i] for i in rule_ids]
+            w = _Windows(
+                hours=tuple(r for r in chosen if isinstance(r, HoursRule)),
+                days=tuple(r for r in chosen if isinstance(r, DaysRule)),
+                emergencies=tuple(r for r in chosen if isinstance(r, EmergencyRule)),
+                guard_minutes=guard,
+                calendar=self.holidays,
+            )
+            reasons = _check_instant(w, zones, at)
+            if blocked_only_by_time(reasons, WINDOW_REASONS):
+                return reasons, _next_allowed(w, zones, at)
+            return reasons, None
+
+        return self._windows.get((zones, rule_ids, at, guard), make)
+
+    def window_open_from(
+        self, zones: tuple[str, ...], rule_ids: tuple[str, ...], at: datetime, guard: int
+    ) -> datetime | None:
+        """The first instant from ``at`` on that the windows allow (None: not within reach)."""
+        reasons, nxt = self.window_verdict(zones, rule_ids, at, guard)
+        return at if not reasons else nxt
+
+    def select_rules(
+        self,
+        states: tuple[str, ...],
+        purpose: Purpose,
+        autodialed: bool,
+        day: date,
+        consent: ConsentLevel,
+        ebr: bool,
+    ) -> Selection:
+        """The applicable, non-exempt rules, split by kind."""
+
+        def make() -> Selection:
+            probe = ProfileKey(
+                (), states, False, False, purpose, autodialed, PhoneType.UNKNOWN, consent, ebr
+            )
+            applicable = [
+                r
+                for r in self.applicable(states, purpose, autodialed, day)
+                if not _exempt(r, probe)
+            ]
+            return Selection(
+                window_ids=tuple(
+                    r.id for r in applicable if isinstance(r, HoursRule | DaysRule | EmergencyRule)
+                ),
+                consent=tuple(r for r in applicable if isinstance(r, ConsentRule)),
+                dnc=tuple(r for r in applicable if isinstance(r, DncRule)),
+                caps=tuple(r for r in applicable if isinstance(r, CapRule | CooldownRule)),
+                revocation=any(isinstance(r, RevocationRule) for r in applicable),
+            )
+
+        return self._selections.get((states, purpose, autodialed, day, consent, ebr), make)
+
+    def local_times(self, zones: tuple[str, ...], at: datetime) -> tuple[datetime, ...]:
+        """``at`` as wall-clock time in each zone."""
+        return self._local_times.get(
+            (zones, at), lambda: tuple(at.astimezone(zone_info(z)) for z in zones)
+        )
+
+    def evaluate(self, key: ProfileKey, at: datetime, guard_minutes: int = 0) -> ProfileVerdict:
+        """Window, day, emergency, consent and non-geographic rules for one profile."""
+        return self._profiles.get(
+            (key, at, guard_minutes), lambda: self._evaluate(key, at, guard_minutes)
+        )
+
+    def _evaluate(self, key: ProfileKey, at: datetime, guard_minutes: int) -> ProfileVerdict:
+        at = at.astimezone(UTC)
+        sel = self.select_rules(
+            key.states, key.purpose, key.autodialed, at.date(), key.consent, key.ebr
+        )
+        window_reasons, nxt = self.window_verdict(key.zones, sel.window_ids, at, guard_minutes)
+        reasons: dict[ReasonCode, str] = {}
+        if key.nongeo and key.unplaced and key.purpose is Purpose.TELEMARKETING:
+            reasons[ReasonCode.NON_GEOGRAPHIC] = NONGEO_DETAIL
+        reasons.update(window_reasons)
+        why = consent_reason(sel, key.phone_type, key.consent)
+        if why is not None:
+            reasons[ReasonCode.NO_CONSENT] = why
+        return ProfileVerdict(
+            reasons=reasons,
+            local_times=self.local_times(key.zones, at),
+            next_allowed_at=nxt if blocked_only_by_time(reasons, WINDOW_REASONS) else None,
+            window_ids=sel.window_ids,
+            dnc_rules=sel.dnc,
+            caps=sel.caps,
+            revocation=sel.revocation,
+        )

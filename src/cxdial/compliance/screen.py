@@ -2,22 +2,24 @@
 
 Per-row work (normalising numbers, ZIP and prefix look-ups, DNC membership, attempt
 counts, date arithmetic) is columnar. Location comes from the same ``locate`` as
-``Gate.check``; rule selection, windows and consent from the same ``select_rules``,
-``window_verdict`` and ``consent_reason`` — each evaluated once per distinct
+``Gate.check``; rule selection, windows and consent from the same ``ProfileRules``
+object and ``consent_reason`` — each evaluated once per distinct
 combination (states x consent x EBR, zones x selection, selection x line type) and
 gathered back to the rows. A hypothesis test proves both entry points agree.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import polars as pl
 
-from cxdial.compliance.caps import cap_hits, cap_signature
-from cxdial.compliance.gate import DNC_REASON
+from cxdial.compliance.caps import cap_clears, cap_hits, cap_signature
+from cxdial.compliance.dnc import DncIndex
+from cxdial.compliance.history import AttemptHistory
 from cxdial.compliance.locate import address_parts, locate
 from cxdial.compliance.lookup import (
     IntArray,
@@ -29,27 +31,34 @@ from cxdial.compliance.lookup import (
     zoneset_lut,
 )
 from cxdial.compliance.models import (
+    DNC_REASON,
     REASON_ORDER,
+    TEMPORAL_REASONS,
     WINDOW_REASONS,
     ConsentLevel,
     PhoneType,
     Purpose,
     ReasonCode,
+    blocked_only_by_time,
 )
 from cxdial.compliance.parsing import months_before, zone_info
 from cxdial.compliance.phones import CLEAN_PATTERN, geo_pattern, nongeo_pattern, prefix_tables
-from cxdial.compliance.profile import Selection, consent_reason, select_rules, window_verdict
+from cxdial.compliance.profile import ProfileRules, Selection, consent_reason
 from cxdial.compliance.result import REPORT_COLUMNS, ScreenResult
-from cxdial.compliance.ruleset import CapRule, CooldownRule
+from cxdial.compliance.ruleset import CapRule, CooldownRule, RuleSet
 from cxdial.compliance.table import LINE, prepare
 
-if TYPE_CHECKING:
-    from cxdial.compliance.gate import Gate
-
-__all__ = ["REPORT_COLUMNS", "ScreenResult", "screen_table"]
+__all__ = ["REPORT_COLUMNS", "NextAllowed", "ScreenResult", "screen_table"]
 
 _BIT = {code: 1 << REASON_ORDER[code] for code in ReasonCode}
-_WINDOW_MASK = sum(_BIT[c] for c in WINDOW_REASONS)
+#: ``Gate.next_allowed_after_caps``: (lapse instants, zones, window rule ids) -> instant.
+NextAllowed = Callable[
+    [Sequence[datetime | None], tuple[str, ...], tuple[str, ...]], datetime | None
+]
+
+
+def _reasons(mask: int) -> list[ReasonCode]:
+    return [c for c in ReasonCode if mask & _BIT[c]]
 
 
 def _national(phone: pl.Expr) -> pl.Expr:
@@ -64,10 +73,10 @@ def _national(phone: pl.Expr) -> pl.Expr:
     )
 
 
-def _derive(typed: pl.DataFrame, gate: Gate, at: datetime) -> pl.DataFrame:
+def _derive(typed: pl.DataFrame, rules: RuleSet, at: datetime) -> pl.DataFrame:
     """Columnar facts: national number, class, effective consent, EBR, revocation."""
-    purchase = months_before(at, gate.rules.ebr.purchase_months)
-    inquiry = months_before(at, gate.rules.ebr.inquiry_months)
+    purchase = months_before(at, rules.ebr.purchase_months)
+    inquiry = months_before(at, rules.ebr.inquiry_months)
     lit_at = pl.lit(at, dtype=pl.Datetime("us", "UTC"))
     revoked = pl.col("revoked_at").is_not_null() & (pl.col("revoked_at") <= lit_at)
     future = pl.col("consent_at").is_not_null() & (pl.col("consent_at") > lit_at)
@@ -110,12 +119,12 @@ def _ids(col: pl.Series, names: list[str]) -> IntArray:
     ).to_numpy()
 
 
-def _location_ids(df: pl.DataFrame, gate: Gate) -> tuple[IntArray, list[Any]]:
+def _location_ids(df: pl.DataFrame, rules: RuleSet) -> tuple[IntArray, list[Any]]:
     """Per row, the id of its distinct (zones, rule states, unplaced, non-geographic)."""
     kind = df["kind"].to_numpy()
     nat = df["nat_i"].to_numpy()
     zs = np.where(kind == 1, zoneset_lut()[nat // 10_000], -1)
-    presumed = np.where(kind == 1, presumed_lut(gate.rules)[nat // 10_000_000], 0)
+    presumed = np.where(kind == 1, presumed_lut(rules)[nat // 10_000_000], 0)
     zip_zone_lut, zip_state_lut = zip_luts()
     zip_i = df["zip_i"].to_numpy()
     zz, zst = zip_zone_lut[zip_i], zip_state_lut[zip_i]
@@ -124,7 +133,7 @@ def _location_ids(df: pl.DataFrame, gate: Gate) -> tuple[IntArray, list[Any]]:
     tz_names = ["", *sorted(df["timezone"].drop_nulls().unique().to_list())]
     tz = _ids(df["timezone"], tz_names)
     # States without rules matter only for zones (when there is no ZIP zone): drop them.
-    rel = relevant_lut(gate.rules)
+    rel = relevant_lut(rules)
     st = np.where((zz == 0) | rel[st], st, 0)
     zst = np.where(rel[zst], zst, 0)
     code = zs + 1
@@ -160,7 +169,7 @@ def _location_ids(df: pl.DataFrame, gate: Gate) -> tuple[IntArray, list[Any]]:
         loc = locate(number_zones, states[p] or None, address)
         ident = (
             loc.zones,
-            tuple(x for x in loc.states if x in gate.rules.state_codes),
+            tuple(x for x in loc.states if x in rules.state_codes),
             loc.unplaced,
             k == 2,
         )
@@ -191,18 +200,20 @@ def _profiles(
     df: pl.DataFrame,
     loc: IntArray,
     locs: list[Any],
-    gate: Gate,
+    profiles: ProfileRules,
+    dnc: DncIndex,
+    guard_minutes: int,
     at: datetime,
     purpose: Purpose,
     autodialed: bool,
     caps: list[CapRule | CooldownRule],
-) -> pl.DataFrame:
+) -> tuple[pl.DataFrame, list[tuple[tuple[str, ...], tuple[str, ...]]]]:
     """Window and consent verdicts from the same rule selections ``Gate.check`` uses.
 
     Selections depend on (states, consent, EBR); windows on (zones, selection); consent on
     (selection, line type). Each distinct combination is evaluated once, then gathered.
+    Also returns, per window combination (column ``wcombo``), its zones and rule ids.
     """
-    rules = gate.rules
     types, levels = list(PhoneType), list(ConsentLevel)
     pt = _ids(df["phone_type"], [p.value for p in types])
     consent = _ids(df["consent_eff"], [c.value for c in levels])
@@ -228,8 +239,7 @@ def _profiles(
     for i, value in enumerate(sel_u.tolist()):
         rest, e = divmod(value, 2)
         st, c = divmod(rest, 3)
-        sel = select_rules(
-            rules,
+        sel = profiles.select_rules(
             states_list[st] if states_list else (),
             purpose,
             autodialed,
@@ -241,7 +251,7 @@ def _profiles(
         sel_wid[i] = wids.setdefault(sel.window_ids, len(wids))
         for rule in sel.dnc:
             if rule.id not in stale:
-                stale[rule.id] = gate.dnc.stale(
+                stale[rule.id] = dnc.stale(
                     rule.registry, at.date(), rule.max_age_days, rule.require_snapshot
                 )
             if stale[rule.id]:
@@ -251,11 +261,11 @@ def _profiles(
     w_u, w_inv = _codes((loc_zone[safe], max(len(zones_list), 1)), (sel_wid[sel_inv], len(wids)))
     w_mask = np.zeros(len(w_u), dtype=np.int64)
     w_next: list[str | None] = []
+    combos: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
     for i, value in enumerate(w_u.tolist()):
         z, w = divmod(value, len(wids))
-        reasons, nxt = window_verdict(
-            rules, zones_list[z] if zones_list else (), wid_list[w], at, gate.guard_minutes
-        )
+        combos.append((zones_list[z] if zones_list else (), wid_list[w]))
+        reasons, nxt = profiles.window_verdict(*combos[-1], at, guard_minutes)
         w_mask[i] = sum(_BIT[r] for r in reasons)
         w_next.append(nxt.astimezone(UTC).isoformat() if nxt is not None else None)
     # 3. consent, lists, caps per (selection, line type)
@@ -303,9 +313,10 @@ def _profiles(
     )
     gathered = texts.select(pl.all().gather(zone_idx.clip(0)))
     next_col = pl.Series("nxt", w_next or [None], dtype=pl.String).gather(pl.Series(w_inv))
-    return pl.DataFrame(
+    frame = pl.DataFrame(
         [
             pl.Series("mask", mask, dtype=pl.Int64),
+            pl.Series("wcombo", w_inv, dtype=pl.Int64),
             *(
                 pl.select(pl.when(zone_idx >= 0).then(gathered[c])).to_series().alias(c)
                 for c in ("zones", "local_times")
@@ -314,25 +325,39 @@ def _profiles(
             *(pl.Series(n, flags[:, j]) for j, n in enumerate(flag_names)),
         ]
     )
+    return frame, combos
 
 
 def screen_table(
-    gate: Gate, table: pl.DataFrame, at: datetime, purpose: Purpose, autodialed: bool
+    table: pl.DataFrame,
+    at: datetime,
+    purpose: Purpose,
+    autodialed: bool,
+    *,
+    profiles: ProfileRules,
+    dnc: DncIndex,
+    history: AttemptHistory,
+    guard_minutes: int = 0,
+    next_allowed: NextAllowed,
 ) -> ScreenResult:
-    """Screen ``table`` at ``at`` (see :meth:`Gate.screen`)."""
+    """Screen ``table`` at ``at`` (see :meth:`Gate.screen`, which passes its parts)."""
+    rules = profiles.rules
     input_columns = [c for c in table.columns if c != LINE]
     typed, keep, errors = prepare(table)
-    df = _derive(typed, gate, at)
+    df = _derive(typed, rules, at)
     caps = [
         r
-        for r in gate.rules.by_id.values()
+        for r in rules.by_id.values()
         if isinstance(r, CapRule | CooldownRule) and purpose in r.applies_to.purposes
     ]
-    loc, locs = _location_ids(df, gate)
-    df = df.hstack(_profiles(df, loc, locs, gate, at, purpose, autodialed, caps))
+    loc, locs = _location_ids(df, rules)
+    verdicts, combos = _profiles(
+        df, loc, locs, profiles, dnc, guard_minutes, at, purpose, autodialed, caps
+    )
+    df = df.hstack(verdicts)
     mask = pl.col("mask")
     for registry, code in DNC_REASON.items():
-        hit = gate.dnc.expr(registry, pl.col("national")) & pl.col(f"{registry}_on")
+        hit = dnc.expr(registry, pl.col("national")) & pl.col(f"{registry}_on")
         mask = mask | pl.when(hit).then(_BIT[code]).otherwise(0)
     mask = mask | pl.when(pl.col("revoked") & pl.col("revocation")).then(
         _BIT[ReasonCode.CONSENT_REVOKED]
@@ -340,16 +365,38 @@ def screen_table(
     groups: dict[tuple[Any, ...], list[CapRule | CooldownRule]] = {}
     for rule in caps:
         groups.setdefault(cap_signature(rule), []).append(rule)
+    clear_cols: list[pl.Series] = []
     for like in groups.values():
         rows = df.select(pl.any_horizontal(pl.col(r.id) for r in like)).to_series()
         if not rows.any():
             continue
-        hits = cap_hits(df, like[0], gate.history, at, rows)
+        hits = cap_hits(df, like[0], history, at, rows)
+        if not hits.any():
+            continue
+        clears = cap_clears(df, like[0], history, at, rows & hits)
         for rule in like:
-            mask = mask | pl.when(pl.col(rule.id) & hits).then(_BIT[rule.reason]).otherwise(0)
-    final = df.select(mask.alias("mask"), "nxt")["mask"]
+            blocked = df.select(pl.col(rule.id) & hits).to_series()
+            mask = mask | pl.when(blocked).then(_BIT[rule.reason]).otherwise(0)
+            # a blocked row with no lapse instant (null) can never be dialed by waiting
+            clear_cols.append(
+                pl.select(
+                    pl.when(blocked)
+                    .then(clears.fill_null(_NEVER))
+                    .otherwise(pl.lit(None, dtype=clears.dtype))
+                ).to_series()
+            )
+    final = df.select(mask.alias("mask"))["mask"]
     masks = final.unique().to_list()
-    texts = [";".join(c.value for c in ReasonCode if m & _BIT[c]) for m in masks]
+    texts = [";".join(_reasons(m)) for m in masks]
+    window_only = [m for m in masks if blocked_only_by_time(_reasons(m), WINDOW_REASONS)]
+    waiting = [
+        m
+        for m in masks
+        if m not in window_only and blocked_only_by_time(_reasons(m), TEMPORAL_REASONS)
+    ]
+    nxt = pl.select(pl.when(final.is_in(window_only)).then(df["nxt"])).to_series()
+    if waiting and clear_cols:
+        nxt = _after_caps(df, final.is_in(waiting), clear_cols, combos, next_allowed, nxt)
     out = pl.DataFrame(
         [
             typed["id"].alias("__id"),
@@ -359,12 +406,54 @@ def screen_table(
             final.replace_strict(masks, texts, default="", return_dtype=pl.String).alias("reasons"),
             df["zones"],
             df["local_times"],
-            pl.select(pl.when((final != 0) & (final & ~_WINDOW_MASK == 0)).then(df["nxt"]))
-            .to_series()
-            .alias("next_allowed_at"),
+            nxt.alias("next_allowed_at"),
         ]
     )
     frame = out.filter(keep) if errors else out
     return ScreenResult(
-        frame, errors, input_columns, table, keep & (final == 0), gate.rules.version, at, purpose
+        frame, errors, input_columns, table, keep & (final == 0), rules.version, at, purpose
     )
+
+
+#: Stands in for "this limit never lapses" while the lapse instants are combined.
+_NEVER = datetime(9999, 1, 1, tzinfo=UTC)
+
+
+def _after_caps(
+    df: pl.DataFrame,
+    rows: pl.Series,
+    clear_cols: list[pl.Series],
+    combos: list[tuple[tuple[str, ...], tuple[str, ...]]],
+    next_allowed: NextAllowed,
+    nxt: pl.Series,
+) -> pl.Series:
+    """``next_allowed_at`` of rows blocked by attempt limits (and maybe windows) only."""
+    latest = pl.select(pl.max_horizontal(clear_cols)).to_series()
+    pairs = pl.DataFrame({"w": df["wcombo"], "clear": latest}).filter(rows).unique()
+    found: dict[tuple[int, datetime], str | None] = {}
+    for w, clear in pairs.iter_rows():
+        if clear is None:
+            continue
+        zones, window_ids = combos[w]
+        lapse = None if clear == _NEVER else clear
+        when = next_allowed([lapse], zones, window_ids)
+        found[(w, clear)] = when.astimezone(UTC).isoformat() if when is not None else None
+    if not found:
+        return nxt
+    lookup = pl.DataFrame(
+        {
+            "w": [k[0] for k in found],
+            "clear": pl.Series([k[1] for k in found], dtype=latest.dtype),
+            "found": list(found.values()),
+        },
+        schema_overrides={"found": pl.String},
+    )
+    joined = (
+        pl.DataFrame({"w": df["wcombo"], "clear": latest, "nxt": nxt, "rows": rows})
+        .with_row_index("__i")
+        .join(lookup, on=["w", "clear"], how="left")
+        .sort("__i")
+    )
+    return joined.select(
+        pl.when(pl.col("rows")).then(pl.col("found")).otherwise(pl.col("nxt"))
+    ).to_series()
