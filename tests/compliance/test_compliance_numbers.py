@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import phonenumbers
+import polars as pl
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from phonenumbers import timezone as pn_timezone
 
 from cxdial.compliance.locate import address_facts, state_zones, zip_table
-from cxdial.compliance.phones import US_REGIONS, classify, normalise, phone_facts
+from cxdial.compliance.phones import (
+    US_REGIONS,
+    classify,
+    national_number,
+    national_number_expr,
+    phone_facts,
+)
 
 
 @pytest.mark.parametrize(
@@ -42,9 +49,24 @@ def test_common_formats_normalise_to_e164(text: str) -> None:
         "２１２５５５０１４２",
     ],
 )
-def test_non_numbers_do_not_normalise(text: str) -> None:
+def test_non_numbers_are_not_national_numbers(text: str) -> None:
     """Short, foreign, extension-bearing or non-ASCII input is not a number."""
-    assert normalise(text) is None
+    assert national_number(text) is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.text(alphabet="+1234567890 ().-/x\t", max_size=16)
+        | st.sampled_from(["+12125550142", "12125550142", "(212) 555-0142", "+2125550142"]),
+        min_size=1,
+        max_size=20,
+    )
+)
+def test_one_normaliser_for_rows_and_columns(texts: list[str]) -> None:
+    """The polars form of the normaliser reads every text exactly as the scalar one does."""
+    column = pl.select(national_number_expr(pl.lit(pl.Series(texts)))).to_series().to_list()
+    assert column == [national_number(t) for t in texts]
 
 
 @settings(max_examples=400, deadline=None)

@@ -2,94 +2,44 @@
 
 Contract (stable): ``cxdial screen INPUT.csv [--at ISO] [--purpose P] [--dnc FILE]...
 [--history FILE] [--out cleared.csv] [--report report.csv] [--json] [--strict]``.
+The work is :func:`cxdial.compliance.run_screen`; this module only parses options and
+prints. Nothing the user wrote is parsed as console markup.
 """
 
 from __future__ import annotations
 
 import json
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING, Any, cast
 
-import polars as pl
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from cxdial.cli.app import console, console_err
-from cxdial.compliance import (
-    AttemptHistory,
-    DncIndex,
-    Gate,
-    Purpose,
-    RuleSet,
-    ScreenResult,
-    read_contacts,
-)
-from cxdial.compliance.parsing import parse_instant
-from cxdial.compliance.result import REPORT_COLUMNS
+from cxdial.compliance.models import Purpose
 from cxdial.errors import ValidationError
+
+if TYPE_CHECKING:
+    from cxdial.compliance.table import RowError
 
 __all__ = ["register", "screen"]
 
-CHUNK_ROWS = 250_000
-
-
-def _at(text: str | None) -> datetime:
-    if text is None:
-        return datetime.now(UTC)
-    try:
-        return parse_instant(text)
-    except ValueError as exc:
-        raise ValidationError(
-            str(exc), field="--at", fix="an ISO-8601 instant, e.g. 2026-11-23T15:00:00Z"
-        ) from None
-
-
-def _run(
-    gate: Gate,
-    table: pl.DataFrame,
-    at: datetime,
-    purpose: Purpose,
-    autodialed: bool,
-    show_progress: bool,
-) -> ScreenResult:
-    if not show_progress or table.height <= CHUNK_ROWS:
-        return gate.screen(table, at, purpose=purpose, autodialed=autodialed)
-    parts: list[ScreenResult] = []
-    columns = [TextColumn("screening"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
-    with Progress(*columns, console=console_err, transient=True) as progress:
-        task = progress.add_task("screen", total=table.height)
-        for start in range(0, table.height, CHUNK_ROWS):
-            chunk = table.slice(start, CHUNK_ROWS)
-            parts.append(gate.screen(chunk, at, purpose=purpose, autodialed=autodialed))
-            progress.advance(task, chunk.height)
-    first = parts[0]
-    return ScreenResult(
-        frame=pl.concat([p.frame for p in parts]),
-        errors=[e for p in parts for e in p.errors],
-        input_columns=first.input_columns,
-        source=pl.concat([p.source for p in parts]),
-        cleared_mask=pl.concat([p.cleared_mask for p in parts]),
-        rule_set_version=first.rule_set_version,
-        at=at,
-        purpose=purpose,
-    )
+#: Malformed rows printed to a terminal; the rest are counted (all go to --json).
+SAMPLE_ROWS = 20
 
 
 def screen(
-    input_csv: Path = typer.Argument(..., exists=True, dir_okay=False, help="contacts CSV"),
+    input_csv: Path = typer.Argument(..., dir_okay=False, help="contacts CSV"),
     at: str | None = typer.Option(None, "--at", help="ISO-8601 call instant (default: now)"),
     purpose: Purpose = typer.Option(Purpose.TELEMARKETING, "--purpose", case_sensitive=False),
-    dnc: list[Path] = typer.Option(
-        [], "--dnc", exists=True, dir_okay=False, help="DNC list (repeatable)"
-    ),
+    dnc: list[Path] = typer.Option([], "--dnc", dir_okay=False, help="DNC list (repeatable)"),
     history: Path | None = typer.Option(
-        None, "--history", exists=True, dir_okay=False, help="CSV phone,at,subject,debt_id,outcome"
+        None, "--history", dir_okay=False, help="CSV phone,at,subject,debt_id,outcome"
     ),
     out: Path | None = typer.Option(None, "--out", help="write the cleared rows here"),
     report: Path | None = typer.Option(None, "--report", help="write the per-row report here"),
-    as_json: bool = typer.Option(False, "--json", help="print a JSON summary for scripts"),
+    as_json: bool = typer.Option(False, "--json", help="print one JSON object for scripts"),
     strict: bool = typer.Option(False, "--strict", help="exit 2 if any row was malformed"),
     manual: bool = typer.Option(
         False, "--manual", help="calls are dialed manually (no autodialer)"
@@ -100,45 +50,106 @@ def screen(
     guard_minutes: int = typer.Option(
         0, "--guard-minutes", min=0, max=120, help="stop this many minutes before each window ends"
     ),
+    max_input_mb: int = typer.Option(
+        2048,
+        "--max-input-mb",
+        min=1,
+        envvar="CXDIAL_SCREEN_MAX_INPUT_MB",
+        help="refuse input files larger than this",
+    ),
 ) -> None:
     """Screen contacts: who may be called at --at, and why not for every blocked record."""
-    instant = _at(at)
-    gate = Gate(
-        rules=RuleSet.load(rules_dir),
-        dnc=DncIndex.from_files(dnc),
-        history=AttemptHistory.from_csv(history) if history else AttemptHistory(),
-        guard_minutes=guard_minutes,
+    from cxdial.compliance.screening import ScreenFiles, parse_at, run_screen
+
+    instant = parse_at(at, lambda: datetime.now(UTC))
+    files = ScreenFiles(
+        input=input_csv,
+        dnc=tuple(dnc),
+        history=history,
+        out=out,
+        report=report,
+        rules_dir=rules_dir,
+        max_bytes=max_input_mb * 1024 * 1024,
     )
-    table = read_contacts(input_csv)
+    files.check_outputs()
     show = console_err.is_terminal and not as_json
-    result = _run(gate, table, instant, purpose, not manual, show)
-    if out is not None:
-        result.cleared().write_csv(out)
-    if report is not None:
-        result.report().select(REPORT_COLUMNS).write_csv(report)
-    summary = result.summary()
-    if as_json:
-        summary["errors"] = [
-            {"line": e.line, "field": e.field, "value": e.value, "message": e.message}
-            for e in result.errors
-        ]
-        console.print_json(json.dumps(summary))
+    if show:
+        run = _with_progress(files, instant, purpose, not manual, guard_minutes, run_screen)
     else:
-        for e in result.errors:
-            console_err.print(
-                f"[yellow]malformed[/] {input_csv}:{e}", highlight=False, soft_wrap=True
-            )
-        _print_summary(summary)
+        run = run_screen(
+            files, instant, purpose=purpose, autodialed=not manual, guard_minutes=guard_minutes
+        )
+    result = run.result
+    summary = result.summary()
+    error: ValidationError | None = None
     if strict and result.errors:
         first = result.errors[0]
-        raise ValidationError(
+        error = ValidationError(
             f"{summary['malformed']} malformed row(s) in {input_csv}, first at line {first.line}",
             field=first.field,
             fix="correct the rows listed, or drop --strict to skip them",
         )
+    if not as_json:
+        _print_errors(input_csv, result.errors)
+        _print_summary(summary)
+        if error is not None:
+            raise error
+        return
+    summary["errors"] = [
+        {"line": e.line, "field": e.field, "value": e.value, "message": e.message}
+        for e in result.errors
+    ]
+    if error is not None:  # one object on stdout: the summary carries the error
+        summary["error"] = {
+            "type": type(error).__name__,
+            "message": error.message,
+            "field": error.field,
+            "fix": error.fix,
+        }
+    sys.stdout.write(json.dumps(summary) + "\n")
+    if error is not None:
+        raise SystemExit(
+            error.exit_code
+        )  # not typer.Exit: its code is lost without standalone mode
+
+
+def _with_progress(
+    files: Any, at: datetime, purpose: Purpose, autodialed: bool, guard: int, run: Any
+) -> Any:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns = [TextColumn("screening"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
+    with Progress(*columns, console=console_err, transient=True) as bar:
+        task = bar.add_task("screen", total=None)
+
+        def advance(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        return run(
+            files, at, purpose=purpose, autodialed=autodialed, guard_minutes=guard, progress=advance
+        )
+
+
+def _print_errors(source: Path, errors: list[RowError]) -> None:
+    """Malformed rows: a bounded sample on a terminal, every row as plain lines otherwise."""
+    if not errors:
+        return
+    if not console_err.is_terminal:
+        sys.stderr.write("".join(f"malformed {source}:{e}\n" for e in errors))
+        return
+    for e in errors[:SAMPLE_ROWS]:
+        console_err.print(f"malformed {source}:{e}", markup=False, highlight=False, soft_wrap=True)
+    if len(errors) > SAMPLE_ROWS:
+        console_err.print(
+            f"… and {len(errors) - SAMPLE_ROWS} more malformed row(s) (all of them: --json)",
+            markup=False,
+            highlight=False,
+        )
 
 
 def _print_summary(summary: dict[str, object]) -> None:
+    from rich.table import Table
+
     table = Table(title=f"screened at {summary['at']} ({summary['purpose']})")
     table.add_column("outcome")
     table.add_column("rows", justify="right")
@@ -150,7 +161,7 @@ def _print_summary(summary: dict[str, object]) -> None:
         table.add_row(f"  {key}", str(value))
     table.add_row("malformed", str(summary["malformed"]))
     console.print(table)
-    console.print(f"rules {summary['rule_set_version']}", highlight=False)
+    console.print(f"rules {summary['rule_set_version']}", highlight=False, markup=False)
 
 
 def register(app: typer.Typer) -> None:

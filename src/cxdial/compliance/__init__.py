@@ -1,19 +1,31 @@
-"""The pre-dial compliance gate: one rule set, a per-dial check and a batch screener."""
+"""The pre-dial compliance gate: one rule set, a per-dial check and a batch screener.
 
-from cxdial.compliance.dnc import DncIndex, DncSnapshot
-from cxdial.compliance.gate import Gate
-from cxdial.compliance.history import Attempt, AttemptHistory
-from cxdial.compliance.models import (
-    ConsentLevel,
-    Contact,
-    Decision,
-    PhoneType,
-    Purpose,
-    ReasonCode,
-)
-from cxdial.compliance.result import ScreenResult
-from cxdial.compliance.ruleset import RuleSet
-from cxdial.compliance.table import RowError, read_contacts
+Names load on first use (PEP 562), so ``import cxdial.compliance.phones`` — the one
+number normaliser other areas call — does not pull in polars, NumPy or the rule files.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from cxdial.compliance.csvfile import read_contacts
+    from cxdial.compliance.dnc import DncIndex, DncSnapshot
+    from cxdial.compliance.gate import Gate
+    from cxdial.compliance.history import Attempt, AttemptHistory
+    from cxdial.compliance.models import (
+        ConsentLevel,
+        Contact,
+        Decision,
+        PhoneType,
+        Purpose,
+        ReasonCode,
+    )
+    from cxdial.compliance.result import ScreenResult
+    from cxdial.compliance.ruleset import RuleSet
+    from cxdial.compliance.screening import ScreenFiles, ScreenRun, run_screen
+    from cxdial.compliance.table import RowError
 
 __all__ = [
     "Attempt",
@@ -29,6 +41,43 @@ __all__ = [
     "ReasonCode",
     "RowError",
     "RuleSet",
+    "ScreenFiles",
     "ScreenResult",
+    "ScreenRun",
     "read_contacts",
+    "run_screen",
 ]
+
+_HOME = {
+    "Attempt": "history",
+    "AttemptHistory": "history",
+    "ConsentLevel": "models",
+    "Contact": "models",
+    "Decision": "models",
+    "DncIndex": "dnc",
+    "DncSnapshot": "dnc",
+    "Gate": "gate",
+    "PhoneType": "models",
+    "Purpose": "models",
+    "ReasonCode": "models",
+    "RowError": "table",
+    "RuleSet": "ruleset",
+    "ScreenFiles": "screening",
+    "ScreenResult": "result",
+    "ScreenRun": "screening",
+    "read_contacts": "csvfile",
+    "run_screen": "screening",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOME.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

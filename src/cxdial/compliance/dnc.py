@@ -15,17 +15,17 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from pathlib import Path
-from typing import Literal
 
 import polars as pl
 
-from cxdial.compliance.phones import CLEAN_PATTERN, normalise
+from cxdial.compliance.files import DEFAULT_MAX_BYTES, read_input
+from cxdial.compliance.models import Registry
+from cxdial.compliance.phones import CLEAN_PATTERN, national_number
 from cxdial.errors import ValidationError
 
 __all__ = ["DncIndex", "DncSnapshot", "Registry"]
 
 log = logging.getLogger(__name__)
-Registry = Literal["national", "state", "internal"]
 _HEADER = re.compile(
     r"#\s*registry:\s*(national|internal|state:([A-Za-z]{2}))\s*"
     r"(?:,\s*fetched:\s*(\d{4}-\d{2}-\d{2}))?\s*",
@@ -93,6 +93,18 @@ class _Entries:
         return out.fill_null(False)
 
 
+def _fetched(text: str, source: str) -> date:
+    """The header's ``fetched:`` date, or an error naming the header and the fix."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValidationError(
+            f"{source}:1: header '# registry: …, fetched: {text}' is not a real date",
+            field="--dnc fetched",
+            fix="write the fetch date as YYYY-MM-DD, e.g. fetched: 2026-11-20",
+        ) from None
+
+
 class DncIndex:
     """Every loaded list, queryable one number at a time or as a polars expression."""
 
@@ -110,12 +122,22 @@ class DncIndex:
         return cls()
 
     @classmethod
-    def from_files(cls, paths: Iterable[Path | str]) -> DncIndex:
-        """Load ``--dnc`` files."""
+    def from_files(
+        cls, paths: Iterable[Path | str], *, max_bytes: int = DEFAULT_MAX_BYTES
+    ) -> DncIndex:
+        """Load ``--dnc`` files (regular UTF-8 files under ``max_bytes``)."""
         index = cls()
         for path in paths:
-            p = Path(path)
-            index.add_lines(p.read_text().splitlines(), source=str(p))
+            data = read_input(path, option="--dnc", max_bytes=max_bytes)
+            try:
+                text = data.decode("utf-8-sig")
+            except UnicodeDecodeError as exc:
+                raise ValidationError(
+                    f"--dnc {path}: not UTF-8 text (byte {exc.start})",
+                    field="--dnc",
+                    fix="one number or pattern per line, UTF-8",
+                ) from None
+            index.add_lines(text.splitlines(), source=str(path))
         return index
 
     def add_lines(self, lines: list[str], *, source: str = "<memory>") -> DncSnapshot:
@@ -129,7 +151,7 @@ class DncIndex:
                 kind = match.group(1).lower()
                 registry = "state" if kind.startswith("state") else kind  # type: ignore[assignment]
                 label = f"state:{match.group(2).upper()}" if match.group(2) else registry
-                fetched = date.fromisoformat(match.group(3)) if match.group(3) else None
+                fetched = _fetched(match.group(3), source) if match.group(3) else None
         if start == 0:
             log.info("%s has no '# registry:' header; loaded as the internal list", source)
         entries = self._entries[registry]
@@ -153,7 +175,7 @@ class DncIndex:
             if match is not None:
                 return match.group(1).upper()
         else:
-            national = normalise(text)
+            national = national_number(text)
             if national is not None:
                 return national
         raise ValidationError(

@@ -9,6 +9,7 @@ is attached.
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -17,8 +18,9 @@ from typing import TYPE_CHECKING, Protocol
 
 import polars as pl
 
+from cxdial.compliance.files import DEFAULT_MAX_BYTES, read_input
 from cxdial.compliance.parsing import parse_instant
-from cxdial.compliance.phones import normalise
+from cxdial.compliance.phones import national_number
 from cxdial.compliance.ruleset import CapRule, CooldownRule
 from cxdial.errors import ValidationError
 
@@ -80,10 +82,21 @@ class AttemptHistory:
         self._frame = None
 
     @classmethod
-    def from_csv(cls, path: Path | str) -> AttemptHistory:
+    def from_csv(cls, path: Path | str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> AttemptHistory:
         """Load a ``--history`` file; a malformed line is an error naming line and field."""
         attempts = []
-        with Path(path).open(newline="") as fh:
+        data = read_input(path, option="--history", max_bytes=max_bytes)
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise ValidationError(
+                f"--history {path}: not UTF-8 text (byte {exc.start})",
+                field="--history",
+                fix="a UTF-8 CSV file: phone,at,subject,debt_id,outcome",
+            ) from None
+        if "\n" not in text:
+            text = text.replace("\r", "\n")  # CR-only line endings
+        with io.StringIO(text, newline="") as fh:
             reader = csv.DictReader(fh)
             fields = {(f or "").strip().lower(): f for f in reader.fieldnames or []}
             for need in ("phone", "at"):
@@ -95,7 +108,7 @@ class AttemptHistory:
                     )
             for lineno, row in enumerate(reader, start=2):
                 get = {k: (row.get(orig) or "").strip() for k, orig in fields.items()}
-                national = normalise(get["phone"])
+                national = national_number(get["phone"])
                 if national is None:
                     raise ValidationError(
                         f"{path}:{lineno}: invalid phone {get['phone']!r}",
@@ -125,10 +138,11 @@ class AttemptHistory:
     def from_store(cls, log: AttemptSink, since: datetime | None = None) -> AttemptHistory:
         """Attempts recorded in the store (from ``since`` on), writing new ones through."""
         rows = log.since(since)
-        attempts = [
-            Attempt(r.phone_e164.removeprefix("+1"), r.at, r.subject, r.debt_id, r.outcome)
-            for r in rows
-        ]
+        attempts = []
+        for r in rows:
+            national = national_number(r.phone_e164)
+            if national is not None:  # the store holds only numbers the gate accepted
+                attempts.append(Attempt(national, r.at, r.subject, r.debt_id, r.outcome))
         return cls(attempts, sink=log)
 
     def record_attempt(
@@ -141,7 +155,7 @@ class AttemptHistory:
         outcome: str = "answered",
     ) -> Attempt:
         """Add an attempt (fed by call events); persisted when a store is attached."""
-        national = normalise(phone)
+        national = national_number(phone)
         if national is None:
             raise ValidationError(f"invalid phone {phone!r}", field="phone", fix="E.164")
         attempt = Attempt(national, parse_instant(at.isoformat()), subject, debt_id, outcome)

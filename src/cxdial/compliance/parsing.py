@@ -30,16 +30,25 @@ ZIP_PATTERN = r"^([0-9]{5})(?:-?[0-9]{4})?$"
 _ZIP = re.compile(ZIP_PATTERN)
 
 
+#: Instants the gate reasons about: anything else is a typing error, not a date.
+YEARS = range(1900, 2200)
+
+
 @lru_cache(maxsize=65536)
 def parse_instant(text: str) -> datetime:
-    """ISO-8601 date or date-time; a date means 00:00 UTC, a naive time is UTC."""
+    """ISO-8601 date or date-time in 1900–2199; a date means 00:00 UTC, a naive time is UTC."""
     raw = text.strip()
     try:
         if len(raw) == 10:
-            return datetime.combine(date.fromisoformat(raw), datetime.min.time(), tzinfo=UTC)
-        value = datetime.fromisoformat(raw)
+            value = datetime.combine(date.fromisoformat(raw), datetime.min.time(), tzinfo=UTC)
+        else:
+            value = datetime.fromisoformat(raw)
     except ValueError:
         raise ValueError(f"not an ISO-8601 date or date-time: {text!r}") from None
+    if value.year not in YEARS:
+        raise ValueError(
+            f"{text!r} is outside {YEARS.start}–{YEARS.stop - 1}; is the year mistyped?"
+        )
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 

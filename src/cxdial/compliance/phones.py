@@ -1,7 +1,10 @@
 """Number normalisation and NPA-NXX time zones, from ``phonenumbers`` metadata.
 
-Scalar helpers serve ``Gate.check``; the same patterns drive the vectorised screener
-(polars regular expressions), so both entry points classify every number identically.
+:func:`national_number` is cxdial's one normaliser of US numbers (the gate, the screener,
+DNC lists and attempt history all use it; :func:`national_number_expr` is the same rule as
+a polars expression). Scalar helpers serve ``Gate.check``; the same patterns drive the
+vectorised screener, so both entry points classify every number identically. Importing
+this module is light: ``phonenumbers`` metadata and polars load only when first needed.
 """
 
 from __future__ import annotations
@@ -9,21 +12,23 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from typing import Literal
-
-from phonenumbers.phonemetadata import PhoneMetadata
-from phonenumbers.tzdata import TIMEZONE_DATA
+from typing import TYPE_CHECKING, Literal
 
 from cxdial.compliance.parsing import zone_info
 
+if TYPE_CHECKING:
+    import polars as pl
+
 __all__ = [
     "CLEAN_PATTERN",
+    "NATIONAL_PATTERN",
     "NumberClass",
     "PhoneFacts",
     "classify",
     "geo_pattern",
+    "national_number",
+    "national_number_expr",
     "nongeo_pattern",
-    "normalise",
     "prefix_tables",
     "zones_for_national",
 ]
@@ -31,9 +36,12 @@ __all__ = [
 #: US regions whose numbers the US rule set covers; other NANP regions (Canada, the
 #: Caribbean) are not US calls and are refused as invalid for this gate.
 US_REGIONS = ("US", "PR", "VI", "GU", "AS", "MP")
+#: Separators dropped before a number is read: blanks, brackets, dots, dashes, slashes.
 CLEAN_PATTERN = r"[ \t().\-/]"
+#: Once cleaned: an optional ``+1`` or ``1``, then the ten NANP digits (group 1).
+NATIONAL_PATTERN = r"^(?:\+1|1)?([0-9]{10})$"
 _CLEAN = re.compile(CLEAN_PATTERN)
-_DIGITS = re.compile(r"[0-9]+")
+_NATIONAL = re.compile(NATIONAL_PATTERN)
 NumberClass = Literal["geo", "nongeo", "invalid"]
 
 
@@ -44,6 +52,8 @@ def _union(patterns: list[str]) -> str:
 @cache
 def geo_pattern() -> str:
     """Anchored regex of geographic (fixed line or mobile) US national numbers."""
+    from phonenumbers.phonemetadata import PhoneMetadata
+
     pats: list[str] = []
     for region in US_REGIONS:
         meta = PhoneMetadata.metadata_for_region(region)
@@ -57,6 +67,8 @@ def geo_pattern() -> str:
 @cache
 def nongeo_pattern() -> str:
     """Anchored regex of non-geographic US numbers (toll free, premium, personal)."""
+    from phonenumbers.phonemetadata import PhoneMetadata
+
     meta = PhoneMetadata.metadata_for_region("US")
     assert meta is not None
     pats = [
@@ -72,21 +84,21 @@ def _compiled() -> tuple[re.Pattern[str], re.Pattern[str]]:
     return re.compile(geo_pattern()), re.compile(nongeo_pattern())
 
 
-def normalise(text: str | None) -> str | None:
-    """The 10-digit NANP national number of ``text``, or None when it cannot be one."""
+def national_number(text: str | None) -> str | None:
+    """The 10-digit NANP national number of ``text``, or None when it cannot be one.
+
+    Accepts ``+1NXXNXXXXXX``, ``1NXXNXXXXXX`` and ten digits, with blanks, brackets,
+    dots, dashes or slashes anywhere (``+1 (212) 555-0142``); E.164 in, digits out.
+    """
     if text is None:
         return None
-    cleaned = _CLEAN.sub("", text)
-    if cleaned.startswith("+"):
-        body = cleaned[1:]
-        if not _DIGITS.fullmatch(body) or len(body) != 11 or body[0] != "1":
-            return None
-        return body[1:]
-    if not _DIGITS.fullmatch(cleaned):
-        return None
-    if len(cleaned) == 11 and cleaned[0] == "1":
-        return cleaned[1:]
-    return cleaned if len(cleaned) == 10 else None
+    match = _NATIONAL.match(_CLEAN.sub("", text))
+    return match.group(1) if match is not None else None
+
+
+def national_number_expr(phone: pl.Expr) -> pl.Expr:
+    """:func:`national_number` over a polars string column (null when it cannot be one)."""
+    return phone.str.replace_all(CLEAN_PATTERN, "").str.extract(NATIONAL_PATTERN, 1)
 
 
 def classify(national: str | None) -> NumberClass:
@@ -104,6 +116,8 @@ def classify(national: str | None) -> NumberClass:
 @cache
 def prefix_tables() -> tuple[tuple[tuple[str, ...], ...], dict[int, dict[str, int]]]:
     """Distinct zone sets, and per prefix length a map national prefix -> zone-set id."""
+    from phonenumbers.tzdata import TIMEZONE_DATA
+
     zonesets: dict[tuple[str, ...], int] = {}
     by_len: dict[int, dict[str, int]] = {}
     for key, zones in TIMEZONE_DATA.items():
@@ -149,7 +163,7 @@ class PhoneFacts:
 @lru_cache(maxsize=65536)
 def phone_facts(text: str | None) -> PhoneFacts:
     """Normalise, classify and place ``text`` (cached; numbers repeat)."""
-    national = normalise(text)
+    national = national_number(text)
     kind = classify(national)
     if national is None or kind == "invalid":
         return PhoneFacts(None, "invalid", (), None)

@@ -42,11 +42,16 @@ from cxdial.compliance.models import (
     blocked_only_by_time,
 )
 from cxdial.compliance.parsing import months_before, zone_info
-from cxdial.compliance.phones import CLEAN_PATTERN, geo_pattern, nongeo_pattern, prefix_tables
+from cxdial.compliance.phones import (
+    geo_pattern,
+    national_number_expr,
+    nongeo_pattern,
+    prefix_tables,
+)
 from cxdial.compliance.profile import ProfileRules, Selection, consent_reason
 from cxdial.compliance.result import REPORT_COLUMNS, ScreenResult
 from cxdial.compliance.ruleset import CapRule, CooldownRule, RuleSet
-from cxdial.compliance.table import LINE, prepare
+from cxdial.compliance.table import BAD, LINE, prepare
 
 __all__ = ["REPORT_COLUMNS", "NextAllowed", "ScreenResult", "screen_table"]
 
@@ -59,18 +64,6 @@ NextAllowed = Callable[
 
 def _reasons(mask: int) -> list[ReasonCode]:
     return [c for c in ReasonCode if mask & _BIT[c]]
-
-
-def _national(phone: pl.Expr) -> pl.Expr:
-    c = phone.str.replace_all(CLEAN_PATTERN, "")
-    return (
-        pl.when(c.str.contains(r"^\+1[0-9]{10}$"))
-        .then(c.str.slice(2))
-        .when(c.str.contains(r"^1[0-9]{10}$"))
-        .then(c.str.slice(1))
-        .when(c.str.contains(r"^[0-9]{10}$"))
-        .then(c)
-    )
 
 
 def _derive(typed: pl.DataFrame, rules: RuleSet, at: datetime) -> pl.DataFrame:
@@ -93,7 +86,7 @@ def _derive(typed: pl.DataFrame, rules: RuleSet, at: datetime) -> pl.DataFrame:
     )
     return (
         typed.lazy()
-        .with_columns(_national(pl.col("phone")).alias("national"))
+        .with_columns(national_number_expr(pl.col("phone")).alias("national"))
         .with_columns(
             kind.cast(pl.Int64).alias("kind"),
             nat.cast(pl.Int64, strict=False).fill_null(0).alias("nat_i"),
@@ -342,7 +335,7 @@ def screen_table(
 ) -> ScreenResult:
     """Screen ``table`` at ``at`` (see :meth:`Gate.screen`, which passes its parts)."""
     rules = profiles.rules
-    input_columns = [c for c in table.columns if c != LINE]
+    input_columns = [c for c in table.columns if c not in (LINE, BAD)]
     typed, keep, errors = prepare(table)
     df = _derive(typed, rules, at)
     caps = [

@@ -4,21 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import polars as pl
 
+from cxdial.compliance.csvfile import BAD, LINE, read_contacts
 from cxdial.compliance.models import ConsentLevel, Contact, PhoneType
 from cxdial.compliance.parsing import US_STATES, ZIP_PATTERN, parse_instant, parse_zone
 from cxdial.errors import ValidationError
 
-__all__ = ["DATE_FIELDS", "FIELDS", "LINE", "RowError", "prepare", "read_contacts"]
+__all__ = ["BAD", "DATE_FIELDS", "FIELDS", "LINE", "RowError", "prepare", "read_contacts"]
 
 FIELDS = tuple(Contact.model_fields)
 DATE_FIELDS = ("consent_at", "revoked_at", "ebr_at", "inquiry_at")
-LINE = "__line"
 _PARSERS: dict[str, tuple[Callable[[str], Any], pl.DataType]] = {
     "timezone": (parse_zone, pl.String()),
     **{f: (parse_instant, pl.Datetime("us", "UTC")) for f in DATE_FIELDS},
@@ -40,17 +39,6 @@ class RowError:
 
     def __str__(self) -> str:
         return f"line {self.line}: {self.field}: {self.message}"
-
-
-def read_contacts(path: Path | str) -> pl.DataFrame:
-    """Read a contacts CSV as strings (every column kept, header case preserved)."""
-    try:
-        frame = pl.read_csv(path, infer_schema=False)
-    except (pl.exceptions.ComputeError, pl.exceptions.NoDataError, OSError) as exc:
-        raise ValidationError(
-            f"cannot read {path}: {exc}", field="INPUT", fix="a UTF-8 CSV file with a header"
-        ) from exc
-    return frame.with_columns(pl.int_range(2, frame.height + 2, dtype=pl.Int64).alias(LINE))
 
 
 def _map_unique(
@@ -79,7 +67,7 @@ def _map_unique(
 def prepare(table: pl.DataFrame) -> tuple[pl.DataFrame, pl.Series, list[RowError]]:
     """Typed columns (by lower-case name) for every row, the well-formed mask, the errors."""
     lowered: dict[str, str] = {}
-    for name in table.columns:
+    for name in (c for c in table.columns if c not in (LINE, BAD)):
         key = name.strip().lower()
         if key in FIELDS:
             if key in lowered:
@@ -159,9 +147,17 @@ def prepare(table: pl.DataFrame) -> tuple[pl.DataFrame, pl.Series, list[RowError
     frame = cleaned.with_columns(fixes)
     problems = {name: problems_frame[name] for name in problems_frame.columns}
     errors: list[RowError] = []
-    bad_rows = pl.Series("bad", np.zeros(table.height, dtype=bool))
+    unreadable = pl.Series("bad", np.zeros(table.height, dtype=bool))
+    if BAD in table.columns:  # rows the CSV reader could not split into fields
+        unreadable = table[BAD].is_not_null()
+        for line, text in zip(
+            table[LINE].filter(unreadable), table[BAD].filter(unreadable), strict=True
+        ):
+            field, _, message = str(text).partition("\t")
+            errors.append(RowError(int(line), field, None, message))
+    bad_rows = unreadable
     for f, messages in problems.items():
-        flagged = messages.is_not_null()
+        flagged = messages.is_not_null() & ~unreadable
         if not flagged.any():
             continue
         bad_rows = bad_rows | flagged
@@ -170,5 +166,6 @@ def prepare(table: pl.DataFrame) -> tuple[pl.DataFrame, pl.Series, list[RowError
             table[LINE].filter(flagged), src.filter(flagged), messages.filter(flagged), strict=True
         ):
             errors.append(RowError(int(line), f, value, str(msg)))
-    errors.sort(key=lambda e: (e.line, FIELDS.index(e.field)))
+    order = {f: i for i, f in enumerate(FIELDS)}
+    errors.sort(key=lambda e: (e.line, order.get(e.field, len(FIELDS))))
     return frame, ~bad_rows, errors
