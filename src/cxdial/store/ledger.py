@@ -265,13 +265,17 @@ class Ledger:
         stmt = select(_TABLE).where(_TABLE.c.ledger == self.name).order_by(_TABLE.c.seq)
         prev, checked = "", 0
         with self.engine.connect() as conn:
-            for row in conn.execution_options(yield_per=2000).execute(stmt).mappings():
-                seq = checked + 1
-                failure = _check_row(row, seq, prev, self._key, checkpoint)
-                if failure is not None:
-                    return checked, failure
-                prev = row["entry_hash"]
-                checked = seq
+            result = conn.execution_options(yield_per=2000).execute(stmt)
+            try:
+                for row in result.mappings():
+                    seq = checked + 1
+                    failure = _check_row(row, seq, prev, self._key, checkpoint)
+                    if failure is not None:
+                        return checked, failure
+                    prev = row["entry_hash"]
+                    checked = seq
+            finally:
+                result.close()  # a server-side cursor (PostgreSQL) left open warns
         return checked, None
 
 
