@@ -66,10 +66,14 @@ class LedgerKey:
         return f"LedgerKey(key_id={self.key_id!r})"
 
 
-def load_ledger_key(environ: Mapping[str, str], key_file: Path | None = None) -> LedgerKey:
-    """The key from ``environ[CXDIAL_LEDGER_KEY]``, else from ``key_file`` (made if missing).
+def load_ledger_key(
+    environ: Mapping[str, str], key_file: Path | None = None, *, create: bool = True
+) -> LedgerKey:
+    """The key from ``environ[CXDIAL_LEDGER_KEY]``, else from ``key_file``.
 
-    ``key_file`` defaults to ``environ[CXDIAL_LEDGER_KEY_FILE]``, then the user config dir.
+    ``key_file`` defaults to ``environ[CXDIAL_LEDGER_KEY_FILE]``, then the user config dir;
+    a missing file is created when ``create`` (writers), else refused (readers: a new key
+    could never verify old entries).
     """
     text = environ.get(KEY_ENV)
     if text:
@@ -81,6 +85,13 @@ def load_ledger_key(environ: Mapping[str, str], key_file: Path | None = None) ->
         key_file = Path(named) if named else default_key_path()
     path = key_file.expanduser()
     if not path.exists() and not path.is_symlink():
+        if not create:
+            raise ConfigurationError(
+                f"no ledger key: {KEY_ENV} is not set and {path} does not exist",
+                field=KEY_ENV,
+                fix=f"set {KEY_ENV} or point {KEY_FILE_ENV} / --key-file at the key the "
+                "ledger was written with",
+            )
         _create(path)
     return LedgerKey.from_hex(_read_private(path), source=KEY_FILE_ENV)
 
