@@ -10,7 +10,7 @@ import pytest
 
 from cxdial.compliance import AttemptHistory, DncIndex, Gate, Purpose, ReasonCode, RuleSet
 from cxdial.errors import ComplianceBlocked, ValidationError
-from cxdial.store import Ledger
+from cxdial.store import open_ledger
 
 AT = datetime(2026, 11, 23, 17, 0, tzinfo=UTC)  # Monday, 12:00 in New York
 NY = {"phone": "212-555-0142", "state": "NY", "postal_code": "10001"}
@@ -323,7 +323,7 @@ def test_override_only_for_informational(
     rules: RuleSet, make_person: Any, at_local: Any, tmp_path: Path
 ) -> None:
     """An override is honoured (and ledgered) for informational calls only."""
-    ledger = Ledger(f"sqlite:///{tmp_path / 'l.db'}")
+    ledger = open_ledger(f"sqlite:///{tmp_path / 'l.db'}", environ={})
     gate = Gate(rules=rules, ledger=ledger)
     late = at_local("America/New_York", 2026, 11, 23, 22, 0)
     d = gate.require_clear(
@@ -346,7 +346,7 @@ def test_override_only_for_informational(
 
 def test_check_writes_the_ledger(rules: RuleSet, make_person: Any, tmp_path: Path) -> None:
     """With a ledger attached, every check is recorded with its inputs and rule-set version."""
-    ledger = Ledger(f"sqlite:///{tmp_path / 'l.db'}")
+    ledger = open_ledger(f"sqlite:///{tmp_path / 'l.db'}", environ={})
     d = Gate(rules=rules, ledger=ledger).check(make_person(**NY), AT, purpose=Purpose.INFORMATIONAL)
     (entry,) = ledger.query(contact_id="t1")
     assert entry.allowed == d.allowed

@@ -215,9 +215,9 @@ def test_empty_and_all_invalid_tables(gate: Gate) -> None:
 
 def test_screen_accepts_contacts_and_records(tmp_path: Any) -> None:
     """A list of contacts screens like a table; ``record=True`` ledgers every row."""
-    from cxdial.store import Ledger
+    from cxdial.store import open_ledger
 
-    ledger = Ledger(f"sqlite:///{tmp_path / 'l.db'}")
+    ledger = open_ledger(f"sqlite:///{tmp_path / 'l.db'}", environ={})
     gate = Gate(rules=RULES, ledger=ledger)
     at = datetime(2026, 11, 23, 17, tzinfo=UTC)
     people = [
@@ -230,4 +230,4 @@ def test_screen_accepts_contacts_and_records(tmp_path: Any) -> None:
     assert decisions[0].allowed
     assert decisions[1].reasons == ("INVALID_NUMBER",)
     assert [e.contact_id for e in ledger.query()] == ["b", "a"]
-    assert ledger.verify() == 2
+    assert ledger.verify().entries_checked == 2

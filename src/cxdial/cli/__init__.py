@@ -26,6 +26,7 @@ _COMMANDS: tuple[str, ...] = (
     "cxdial.cli.screen_cmd",
     "cxdial.cli.emulator_cmd",
     "cxdial.cli.simulate_cmd",
+    "cxdial.cli.ledger_cmd",
 )
 
 

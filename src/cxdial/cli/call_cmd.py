@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -16,7 +17,7 @@ from cxdial.cli.app import console, state_of
 from cxdial.compliance import AttemptHistory, Decision, DncIndex, Gate, Purpose
 from cxdial.cxone import Client
 from cxdial.errors import ConfigurationError, PermissionDenied
-from cxdial.store import AttemptLog, Ledger
+from cxdial.store import AttemptLog, open_ledger
 
 __all__ = ["register"]
 
@@ -106,7 +107,7 @@ def call(
     gate = Gate(
         dnc=DncIndex.from_files(dnc) if dnc else None,
         history=attempts,
-        ledger=Ledger(settings.database_url),
+        ledger=open_ledger(settings.database_url, environ=os.environ),
     )
     decisions: list[Decision] = []
     hook = gate_check(

@@ -28,6 +28,7 @@ from cxdial.compliance.phones import phone_facts
 from cxdial.compliance.profile import ProfileKey, ProfileRules
 from cxdial.compliance.ruleset import CapRule, RuleSet
 from cxdial.errors import ComplianceBlocked, ValidationError
+from cxdial.store.records import DecisionRecord
 
 if TYPE_CHECKING:
     import polars as pl
@@ -98,7 +99,7 @@ class Gate:
         """Decide one dial at ``at``; written to the ledger when one is attached."""
         decision = self._decide(contact, require_aware(at), Purpose(purpose), autodialed)
         if self.ledger is not None:
-            self.ledger.append(decision, _inputs(contact, autodialed))
+            self.ledger.append(_record(decision, _inputs(contact, autodialed)))
         return decision
 
     def _decide(
@@ -223,7 +224,7 @@ class Gate:
         inputs = _inputs(contact, autodialed)
         if decision.allowed:
             if self.ledger is not None:
-                self.ledger.append(decision, inputs)
+                self.ledger.append(_record(decision, inputs))
             return decision
         reason = (override_reason or "").strip()
         honoured = (
@@ -241,7 +242,7 @@ class Gate:
                 ",".join(decision.reasons),
             )
         if self.ledger is not None:
-            self.ledger.append(decision, {**inputs, "override_requested": reason or None})
+            self.ledger.append(_record(decision, {**inputs, "override_requested": reason or None}))
         if honoured:
             return decision
         fix = "wait until next_allowed_at" if decision.next_allowed_at else "do not dial"
@@ -289,7 +290,8 @@ class Gate:
             next_allowed=self.next_allowed_after_caps,
         )
         if record and self.ledger is not None:
-            batch = [(d, {"autodialed": autodialed, "screen": True}) for d in result.decisions()]
+            inputs = {"autodialed": autodialed, "screen": True}
+            batch = [_record(d, inputs) for d in result.decisions()]
             for start in range(0, len(batch), 10_000):
                 self.ledger.append_many(batch[start : start + 10_000])
         return result
@@ -312,3 +314,21 @@ def contacts_frame(contacts: Sequence[Contact]) -> pl.DataFrame:
 
 def _inputs(contact: Contact, autodialed: bool) -> dict[str, Any]:
     return {"contact": contact.model_dump(mode="json"), "autodialed": autodialed}
+
+
+def _record(decision: Decision, inputs: dict[str, Any]) -> DecisionRecord:
+    """The ledger's plain record of ``decision`` (the store knows no compliance types)."""
+    return DecisionRecord(
+        contact_id=decision.contact_id,
+        allowed=decision.allowed,
+        reasons=tuple(str(r) for r in decision.reasons),
+        rule_set_version=decision.rule_set_version,
+        purpose=str(decision.purpose),
+        phone_e164=decision.phone_e164,
+        decided_for=decision.at,
+        next_allowed_at=decision.next_allowed_at,
+        zones=decision.zones,
+        details={str(k): v for k, v in decision.details.items()},
+        override_reason=decision.override_reason,
+        inputs=inputs,
+    )

@@ -1,18 +1,88 @@
-"""The store: SQLAlchemy tables, the compliance ledger and the attempt history."""
+"""The store: SQLAlchemy tables, the compliance ledger and the attempt history.
 
-from cxdial.store.attempts import AttemptLog
-from cxdial.store.db import create_schema, make_engine, session_scope
-from cxdial.store.ledger import Ledger, LedgerTampered
-from cxdial.store.tables import AttemptRow, Base, LedgerEntry
+Names load on first use (PEP 562), so ``import cxdial.store`` — or a light module such as
+``cxdial.store.paths`` or ``cxdial.store.records`` — does not import SQLAlchemy.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from cxdial.store.attempts import AttemptLog
+    from cxdial.store.checkpoints import Checkpoint, CheckpointError, CheckpointFile
+    from cxdial.store.db import create_schema, make_engine, session_scope
+    from cxdial.store.explain import EntryReport
+    from cxdial.store.factory import open_ledger
+    from cxdial.store.integrity import LedgerTampered, Problem, VerifyReport
+    from cxdial.store.keys import LedgerKey, load_ledger_key
+    from cxdial.store.ledger import Ledger
+    from cxdial.store.paths import (
+        default_checkpoint_path,
+        default_database_url,
+        default_key_path,
+    )
+    from cxdial.store.records import DecisionRecord
+    from cxdial.store.tables import AttemptRow, Base, LedgerEntry
 
 __all__ = [
     "AttemptLog",
     "AttemptRow",
     "Base",
+    "Checkpoint",
+    "CheckpointError",
+    "CheckpointFile",
+    "DecisionRecord",
+    "EntryReport",
     "Ledger",
     "LedgerEntry",
+    "LedgerKey",
     "LedgerTampered",
+    "Problem",
+    "VerifyReport",
     "create_schema",
+    "default_checkpoint_path",
+    "default_database_url",
+    "default_key_path",
+    "load_ledger_key",
     "make_engine",
+    "open_ledger",
     "session_scope",
 ]
+
+_HOME = {
+    "AttemptLog": "attempts",
+    "AttemptRow": "tables",
+    "Base": "tables",
+    "Checkpoint": "checkpoints",
+    "CheckpointError": "checkpoints",
+    "CheckpointFile": "checkpoints",
+    "DecisionRecord": "records",
+    "EntryReport": "explain",
+    "Ledger": "ledger",
+    "LedgerEntry": "tables",
+    "LedgerKey": "keys",
+    "LedgerTampered": "integrity",
+    "Problem": "integrity",
+    "VerifyReport": "integrity",
+    "create_schema": "db",
+    "default_checkpoint_path": "paths",
+    "default_database_url": "paths",
+    "default_key_path": "paths",
+    "load_ledger_key": "keys",
+    "make_engine": "db",
+    "open_ledger": "factory",
+    "session_scope": "db",
+}
+
+
+def __getattr__(name: str) -> object:
+    home = _HOME.get(name)
+    if home is None:
+        raise AttributeError(f"module 'cxdial.store' has no attribute {name!r}")
+    return getattr(importlib.import_module(f"cxdial.store.{home}"), name)
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -1,41 +1,105 @@
-"""Engine and session helpers: SQLite by default (``Settings.database_url``), PostgreSQL too."""
+"""Engines, sessions and write locks for SQLite and PostgreSQL; the caller passes the URL.
+
+The store never reads settings: callers pass ``Settings.database_url`` (or
+:func:`cxdial.store.default_database_url`). Engines are not cached; close them with
+``engine.dispose()`` (``Ledger.close()`` / ``AttemptLog.close()`` do).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import lru_cache
+from pathlib import Path
+from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from cxdial.config import load_settings
-from cxdial.store.tables import Base
+from cxdial.errors import ConfigurationError
+from cxdial.store.tables import Base, LedgerEntry
 
-__all__ = ["create_schema", "make_engine", "session_scope"]
+__all__ = ["create_schema", "locked_transaction", "make_engine", "session_scope"]
+
+_SQLITE_TRIGGERS = (
+    "CREATE TRIGGER IF NOT EXISTS compliance_ledger_no_update BEFORE UPDATE ON "
+    "compliance_ledger BEGIN SELECT RAISE(ABORT, 'the compliance ledger is append-only'); END",
+    "CREATE TRIGGER IF NOT EXISTS compliance_ledger_no_delete BEFORE DELETE ON "
+    "compliance_ledger BEGIN SELECT RAISE(ABORT, 'the compliance ledger is append-only'); END",
+)
+_PG_TRIGGERS = (
+    "CREATE OR REPLACE FUNCTION cxdial_ledger_append_only() RETURNS trigger LANGUAGE plpgsql "
+    "AS $$ BEGIN RAISE EXCEPTION 'the compliance ledger is append-only'; END $$",
+    "CREATE OR REPLACE TRIGGER compliance_ledger_append_only BEFORE UPDATE OR DELETE ON "
+    "compliance_ledger FOR EACH ROW EXECUTE FUNCTION cxdial_ledger_append_only()",
+    "CREATE OR REPLACE TRIGGER compliance_ledger_no_truncate BEFORE TRUNCATE ON "
+    "compliance_ledger FOR EACH STATEMENT EXECUTE FUNCTION cxdial_ledger_append_only()",
+)
 
 
-@lru_cache(maxsize=16)
-def make_engine(url: str | None = None) -> Engine:
-    """An engine for ``url`` (default: the resolved ``database_url`` setting), schema created."""
-    url = url or load_settings().database_url
-    engine = create_engine(url, future=True, pool_pre_ping=not url.startswith("sqlite"))
-    if url.startswith("sqlite"):
+def make_engine(url: str, **options: Any) -> Engine:
+    """A new engine for ``url`` (``options`` go to ``create_engine``); no schema is created.
+
+    SQLite files get their folder created, WAL journaling and foreign keys (a listener on
+    this engine only).
+    """
+    parsed = make_url(url)
+    sqlite = parsed.get_backend_name() == "sqlite"
+    if sqlite and parsed.database and parsed.database != ":memory:":
+        Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    options.setdefault("pool_pre_ping", not sqlite)
+    engine = create_engine(url, **options)
+    if sqlite:
         event.listen(engine, "connect", _sqlite_pragmas)
-    create_schema(engine)
     return engine
 
 
-def _sqlite_pragmas(dbapi_conn: object, _record: object) -> None:
-    cursor = dbapi_conn.cursor()  # type: ignore[attr-defined]
+def _sqlite_pragmas(dbapi_conn: Any, _record: object) -> None:
+    cursor = dbapi_conn.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
 
 
 def create_schema(engine: Engine) -> None:
-    """Create every table that does not exist yet."""
-    Base.metadata.create_all(engine)
+    """Create the missing tables and the ledger's append-only triggers (idempotent)."""
+    with locked_transaction(engine, "schema") as conn:
+        Base.metadata.create_all(conn)
+        columns = {c["name"] for c in inspect(conn).get_columns(LedgerEntry.__tablename__)}
+        missing = {c.name for c in LedgerEntry.__table__.columns} - columns
+        if missing:
+            raise ConfigurationError(
+                f"the table {LedgerEntry.__tablename__} predates this version of cxdial "
+                f"(no {', '.join(sorted(missing))} column)",
+                field="database_url",
+                fix="point CXDIAL_DATABASE_URL at a new database; keep the old one to read",
+            )
+        dialect = engine.dialect.name
+        for ddl in _SQLITE_TRIGGERS if dialect == "sqlite" else ():
+            conn.exec_driver_sql(ddl)
+        for ddl in _PG_TRIGGERS if dialect == "postgresql" else ():
+            conn.exec_driver_sql(ddl)
+
+
+@contextmanager
+def locked_transaction(engine: Engine, name: str) -> Iterator[Connection]:
+    """One transaction that holds the write lock ``name`` until it commits or rolls back.
+
+    SQLite: ``BEGIN IMMEDIATE`` (the database's write lock). PostgreSQL: a transaction-level
+    advisory lock on ``name`` within the current schema. Other databases: no lock; the
+    ledger's unique constraints and retries still keep the chain linear.
+    """
+    with engine.connect() as conn:
+        dialect = engine.dialect.name
+        if dialect == "sqlite":
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        elif dialect == "postgresql":
+            conn.execute(
+                text("SELECT pg_advisory_xact_lock(hashtextextended(current_schema() || :k, 0))"),
+                {"k": f".cxdial:{name}"},
+            )
+        yield conn
+        conn.commit()
 
 
 @contextmanager

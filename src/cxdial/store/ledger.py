@@ -1,115 +1,170 @@
 """The append-only compliance ledger: every decision, its inputs and the rule-set version.
 
-Entries are hash-chained (each stores the previous entry's hash), and the ORM refuses
-updates and deletes of ledger rows, so any past dial can be explained and tampering shows.
+Each entry is numbered (``seq``), hash-chained to the one before and signed with an HMAC
+key the database does not hold; every append also advances a signed checkpoint kept in a
+file outside the database. ``verify()`` therefore detects edited, forged, deleted and
+truncated entries and a dropped table (threat model: docs/ledger.md). Appends are
+serialised per ledger on SQLite and PostgreSQL, so concurrent writers never fork the chain.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
-from collections.abc import Mapping, Sequence
+import random
+import time
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from types import TracebackType
+from typing import Any, cast
 
-from sqlalchemy import Engine, event, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Engine, Table, inspect, select
+from sqlalchemy.exc import IntegrityError, OperationalError
 
-from cxdial.errors import CxdialError
-from cxdial.store.db import make_engine, session_scope
+from cxdial.errors import CxdialError, ValidationError
+from cxdial.store.checkpoints import Checkpoint, CheckpointError, CheckpointFile
+from cxdial.store.db import create_schema, locked_transaction, make_engine, session_scope
+from cxdial.store.explain import EntryReport, describe_entry
+from cxdial.store.integrity import Problem, VerifyReport, entry_hash, mac_message, utc
+from cxdial.store.keys import LedgerKey
+from cxdial.store.records import DecisionRecord
 from cxdial.store.tables import LedgerEntry
 
-if TYPE_CHECKING:
-    from cxdial.compliance.models import Decision
+__all__ = ["Ledger"]
 
-__all__ = ["Ledger", "LedgerEntry", "LedgerTampered"]
-
-
-class LedgerTampered(CxdialError):
-    """A ledger entry does not match its hash chain."""
-
-
-@event.listens_for(Session, "before_flush")
-def _append_only(session: Session, _ctx: object, _instances: object) -> None:
-    for obj in (*session.dirty, *session.deleted):
-        if isinstance(obj, LedgerEntry):
-            raise CxdialError(
-                "the compliance ledger is append-only", fix="append a new entry instead"
-            )
-
-
-def _utc(value: datetime | None) -> datetime | None:
-    if value is None:
-        return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-def _digest(prev: str, payload: Mapping[str, Any]) -> str:
-    body = json.dumps(payload, sort_keys=True, default=str, separators=(",", ":"))
-    return hashlib.sha256((prev + body).encode()).hexdigest()
-
-
-def _payload(e: LedgerEntry) -> dict[str, Any]:
-    return {
-        "recorded_at": _utc(e.recorded_at),
-        "decided_for": _utc(e.decided_for),
-        "contact_id": e.contact_id,
-        "phone_e164": e.phone_e164,
-        "purpose": e.purpose,
-        "allowed": e.allowed,
-        "reasons": e.reasons,
-        "next_allowed_at": _utc(e.next_allowed_at),
-        "rule_set_version": e.rule_set_version,
-        "override_reason": e.override_reason,
-        "zones": e.zones,
-        "details": e.details,
-        "inputs": e.inputs,
-    }
+_TABLE = cast(Table, LedgerEntry.__table__)
+_MAX_TRIES = 12
 
 
 class Ledger:
-    """Append decisions; query and explain them later."""
+    """Append decisions, then query, explain and verify them.
 
-    def __init__(self, engine: Engine | str | None = None) -> None:
+    ``key`` signs entries and checkpoints; ``checkpoint`` is the file (or
+    :class:`CheckpointFile`) outside the database; ``name`` selects one ledger when several
+    share a table. A URL makes an engine that :meth:`close` disposes; an ``Engine`` passed in
+    stays the caller's.
+    """
+
+    def __init__(
+        self,
+        engine: Engine | str,
+        *,
+        key: LedgerKey,
+        checkpoint: Path | CheckpointFile,
+        name: str = "default",
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        if not name or len(name) > 64:
+            raise ValidationError(
+                "a ledger name needs 1 to 64 characters", field="name", fix="pick a short name"
+            )
+        self._owns_engine = not isinstance(engine, Engine)
         self.engine = engine if isinstance(engine, Engine) else make_engine(engine)
+        self.name = name
+        self._key = key
+        self._checkpoints = (
+            checkpoint
+            if isinstance(checkpoint, CheckpointFile)
+            else CheckpointFile(checkpoint, key)
+        )
+        self._clock = clock
+        self._schema_ready = False
 
-    def append(self, decision: Decision, inputs: Mapping[str, Any]) -> int:
-        """Record one decision with the inputs it used; returns the entry id."""
-        return self.append_many([(decision, inputs)])[0]
+    @property
+    def checkpoint_path(self) -> Path:
+        """Where this ledger's signed checkpoint lives."""
+        return self._checkpoints.path
 
-    def append_many(self, items: Sequence[tuple[Decision, Mapping[str, Any]]]) -> list[int]:
-        """Record several decisions in one transaction (chained in order)."""
-        with session_scope(self.engine) as session:
-            last = session.scalars(
-                select(LedgerEntry.entry_hash).order_by(LedgerEntry.id.desc()).limit(1)
+    def close(self) -> None:
+        """Dispose of the engine if this ledger made it."""
+        if self._owns_engine:
+            self.engine.dispose()
+
+    def __enter__(self) -> Ledger:
+        return self
+
+    def __exit__(
+        self, _t: type[BaseException] | None, _e: BaseException | None, _tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    # --- writing ---------------------------------------------------------------------
+
+    def append(self, record: DecisionRecord) -> int:
+        """Record one decision; returns the entry id."""
+        return self.append_many([record])[0]
+
+    def append_many(self, records: Sequence[DecisionRecord]) -> list[int]:
+        """Record several decisions in one transaction, chained in order; returns their ids.
+
+        The head is read and the entries inserted under the ledger's write lock; a conflict
+        (another writer without the lock, a busy database) is retried with backoff.
+        """
+        if not records:
+            return []
+        if not self._schema_ready:
+            create_schema(self.engine)
+            self._schema_ready = True
+        for attempt in range(1, _MAX_TRIES + 1):
+            try:
+                ids, head = self._append_once(records)
+                break
+            except (IntegrityError, OperationalError) as exc:
+                if attempt == _MAX_TRIES or not _retryable(exc):
+                    raise
+                time.sleep(min(0.5, 0.005 * 2**attempt) * random.uniform(0.5, 1.0))
+        self._checkpoints.advance(head)
+        return ids
+
+    def _append_once(self, records: Sequence[DecisionRecord]) -> tuple[list[int], Checkpoint]:
+        now = self._clock().astimezone(UTC)
+        with locked_transaction(self.engine, f"ledger:{self.name}") as conn:
+            last = conn.execute(
+                select(_TABLE.c.seq, _TABLE.c.entry_hash)
+                .where(_TABLE.c.ledger == self.name)
+                .order_by(_TABLE.c.seq.desc())
+                .limit(1)
             ).first()
-            prev = last or ""
-            entries = []
-            now = datetime.now(UTC)
-            for decision, inputs in items:
-                entry = LedgerEntry(
-                    recorded_at=now,
-                    decided_for=_utc(decision.at),
-                    contact_id=decision.contact_id,
-                    phone_e164=decision.phone_e164,
-                    purpose=str(decision.purpose),
-                    allowed=decision.allowed,
-                    reasons=";".join(decision.reasons),
-                    next_allowed_at=_utc(decision.next_allowed_at),
-                    rule_set_version=decision.rule_set_version,
-                    override_reason=decision.override_reason,
-                    zones=";".join(decision.zones),
-                    details={str(k): v for k, v in decision.details.items()},
-                    inputs=json.loads(json.dumps(dict(inputs), default=str)),
-                    prev_hash=prev,
-                    entry_hash="",
-                )
-                entry.entry_hash = _digest(prev, _payload(entry))
-                prev = entry.entry_hash
-                entries.append(entry)
-            session.add_all(entries)
-            session.flush()
-            return [e.id for e in entries]
+            seq, prev = (int(last[0]), str(last[1])) if last else (0, "")
+            rows = []
+            for record in records:
+                seq += 1
+                row = self._row(record, seq, prev, now)
+                prev = row["entry_hash"]
+                rows.append(row)
+            stmt = _TABLE.insert().returning(_TABLE.c.id, sort_by_parameter_order=True)
+            ids = [int(i) for i in conn.execute(stmt, rows).scalars()]
+        return ids, Checkpoint(self.name, seq, prev, now, self._key.key_id)
+
+    def _row(self, record: DecisionRecord, seq: int, prev: str, now: datetime) -> dict[str, Any]:
+        row: dict[str, Any] = {
+            "ledger": self.name,
+            "seq": seq,
+            "prev_hash": prev,
+            "recorded_at": now,
+            "decided_for": utc(record.decided_for),
+            "contact_id": record.contact_id,
+            "phone_e164": record.phone_e164,
+            "purpose": record.purpose,
+            "allowed": record.allowed,
+            "reasons": ";".join(record.reasons),
+            "next_allowed_at": utc(record.next_allowed_at),
+            "rule_set_version": record.rule_set_version,
+            "override_reason": record.override_reason,
+            "zones": ";".join(record.zones),
+            "details": _json({str(k): str(v) for k, v in record.details.items()}, "details"),
+            "inputs": _json(dict(record.inputs), "inputs"),
+            "key_id": self._key.key_id,
+        }
+        row["entry_hash"] = entry_hash(row)
+        row["mac"] = self._key.sign(mac_message(row["entry_hash"]))
+        return row
+
+    # --- reading ---------------------------------------------------------------------
+
+    def _has_table(self) -> bool:
+        with self.engine.connect() as conn:
+            return inspect(conn).has_table(LedgerEntry.__tablename__)
 
     def query(
         self,
@@ -120,7 +175,14 @@ class Ledger:
         limit: int = 100,
     ) -> list[LedgerEntry]:
         """Entries, newest first, filtered by contact, number and time."""
-        stmt = select(LedgerEntry).order_by(LedgerEntry.id.desc()).limit(limit)
+        if not self._has_table():
+            return []
+        stmt = (
+            select(LedgerEntry)
+            .where(LedgerEntry.ledger == self.name)
+            .order_by(LedgerEntry.seq.desc())
+            .limit(limit)
+        )
         if contact_id is not None:
             stmt = stmt.where(LedgerEntry.contact_id == contact_id)
         if phone_e164 is not None:
@@ -130,33 +192,146 @@ class Ledger:
         with session_scope(self.engine) as session:
             return list(session.scalars(stmt))
 
+    def describe(self, entry_id: int) -> EntryReport:
+        """One past decision with its hashes and whether its hash and signature hold."""
+        entry = None
+        if self._has_table():
+            with session_scope(self.engine) as session:
+                entry = session.get(LedgerEntry, entry_id)
+        if entry is None or entry.ledger != self.name:
+            raise CxdialError(
+                f"no ledger entry {entry_id}",
+                field="entry_id",
+                fix="list entries with Ledger.query() or run `cxdial ledger verify`",
+            )
+        return describe_entry(entry, self._key)
+
     def explain(self, entry_id: int) -> str:
         """A human explanation of one past decision."""
-        with session_scope(self.engine) as session:
-            e = session.get(LedgerEntry, entry_id)
-            if e is None:
-                raise CxdialError(f"no ledger entry {entry_id}", fix="list entries with query()")
-            verdict = "ALLOWED" if e.allowed else "BLOCKED"
-            lines = [
-                f"entry {e.id}: {verdict} {e.phone_e164 or '-'} (contact {e.contact_id}, "
-                f"{e.purpose}) for {_utc(e.decided_for)}; rules {e.rule_set_version}",
-                f"zones: {e.zones or '-'}",
-            ]
-            lines += [f"  {code}: {text}" for code, text in e.details.items()]
-            if e.next_allowed_at is not None:
-                lines.append(f"next allowed at: {_utc(e.next_allowed_at)}")
-            if e.override_reason:
-                lines.append(f"OVERRIDDEN: {e.override_reason}")
-            return "\n".join(lines)
+        return self.describe(entry_id).text()
 
-    def verify(self) -> int:
-        """Re-hash the chain; raise :class:`LedgerTampered` at the first broken link."""
-        prev = ""
-        count = 0
-        with session_scope(self.engine) as session:
-            for e in session.scalars(select(LedgerEntry).order_by(LedgerEntry.id)):
-                if e.prev_hash != prev or _digest(prev, _payload(e)) != e.entry_hash:
-                    raise LedgerTampered(f"ledger entry {e.id} does not match its hash chain")
-                prev = e.entry_hash
-                count += 1
-        return count
+    # --- proving ---------------------------------------------------------------------
+
+    def verify(self) -> VerifyReport:
+        """Check every entry (sequence, chain, hash, signature) and the checkpoint."""
+        checkpoint: Checkpoint | None = None
+        bad_checkpoint = ""
+        try:
+            checkpoint = self._checkpoints.read(self.name)
+        except CheckpointError as exc:
+            bad_checkpoint = exc.message
+        base: dict[str, Any] = {
+            "ledger": self.name,
+            "checkpoint_count": checkpoint.count if checkpoint else None,
+            "checkpoint_at": checkpoint.at if checkpoint else None,
+        }
+        has_table = self._has_table()
+        checked = 0
+        if has_table:
+            checked, failure = self._scan(checkpoint)
+            if failure is not None:
+                return VerifyReport(ok=False, entries_checked=checked, **base, **failure)
+        if bad_checkpoint:
+            return VerifyReport(
+                ok=False,
+                entries_checked=checked,
+                problem=Problem.CHECKPOINT_INVALID,
+                reason=bad_checkpoint,
+                **base,
+            )
+        if checkpoint is None and checked:
+            return VerifyReport(
+                ok=False,
+                entries_checked=checked,
+                problem=Problem.CHECKPOINT_MISSING,
+                reason=f"{checked} entries but no checkpoint at {self.checkpoint_path}",
+                **base,
+            )
+        if checkpoint is not None and checked < checkpoint.count:
+            missing = Problem.TRUNCATED if has_table else Problem.TABLE_MISSING
+            where = "the ledger holds" if has_table else "the ledger table is gone:"
+            return VerifyReport(
+                ok=False,
+                entries_checked=checked,
+                problem=missing,
+                first_bad_seq=checked + 1,
+                reason=f"{where} {checked} entries but the checkpoint of "
+                f"{checkpoint.at.isoformat()} vouches for {checkpoint.count}",
+                **base,
+            )
+        return VerifyReport(ok=True, entries_checked=checked, **base)
+
+    def _scan(self, checkpoint: Checkpoint | None) -> tuple[int, dict[str, Any] | None]:
+        stmt = select(_TABLE).where(_TABLE.c.ledger == self.name).order_by(_TABLE.c.seq)
+        prev, checked = "", 0
+        with self.engine.connect() as conn:
+            result = conn.execution_options(yield_per=2000).execute(stmt)
+            try:
+                for row in result.mappings():
+                    seq = checked + 1
+                    failure = _check_row(row, seq, prev, self._key, checkpoint)
+                    if failure is not None:
+                        return checked, failure
+                    prev = row["entry_hash"]
+                    checked = seq
+            finally:
+                result.close()  # a server-side cursor (PostgreSQL) left open warns
+        return checked, None
+
+
+def _check_row(
+    row: Mapping[Any, Any],
+    seq: int,
+    prev: str,
+    key: LedgerKey,
+    checkpoint: Checkpoint | None,
+) -> dict[str, Any] | None:
+    """The first thing wrong with ``row`` as the ``seq``-th entry, or None."""
+    bad: tuple[Problem, str] | None = None
+    if row["seq"] != seq:
+        bad = Problem.SEQUENCE_GAP, f"entry {seq} is missing (the next one is {row['seq']})"
+    elif row["prev_hash"] != prev:
+        bad = Problem.CHAIN_BROKEN, f"entry {seq} does not link to entry {seq - 1}"
+    elif entry_hash(row) != row["entry_hash"]:
+        bad = Problem.HASH_MISMATCH, f"entry {seq} was changed after it was written"
+    elif row["key_id"] != key.key_id:
+        bad = (
+            Problem.WRONG_KEY,
+            (f"entry {seq} names key {row['key_id']}, not this key ({key.key_id})"),
+        )
+    elif not key.verifies(mac_message(row["entry_hash"]), row["mac"]):
+        bad = Problem.BAD_SIGNATURE, f"entry {seq} is not signed by the ledger key"
+    elif (
+        checkpoint is not None
+        and seq == checkpoint.count
+        and row["entry_hash"] != checkpoint.head_hash
+    ):
+        bad = (
+            Problem.CHECKPOINT_MISMATCH,
+            (
+                f"entry {seq} differs from the one the checkpoint of "
+                f"{checkpoint.at.isoformat()} vouches for"
+            ),
+        )
+    if bad is None:
+        return None
+    return {"problem": bad[0], "reason": bad[1], "first_bad_seq": seq, "first_bad_id": row["id"]}
+
+
+def _json(value: Mapping[str, Any], field: str) -> Any:
+    try:
+        return json.loads(json.dumps(value, default=str, allow_nan=False))
+    except ValueError as exc:
+        raise ValidationError(
+            f"ledger {field} are not valid JSON: {exc}", field=field, fix="drop NaN/Infinity"
+        ) from None
+
+
+def _retryable(exc: IntegrityError | OperationalError) -> bool:
+    if isinstance(exc, IntegrityError):
+        return True  # a unique (ledger, seq) / (ledger, prev_hash) clash: another writer won
+    code = getattr(exc.orig, "sqlstate", None)
+    if code in {"40001", "40P01", "55P03"}:
+        return True
+    text = str(exc.orig).lower()
+    return "locked" in text or "busy" in text

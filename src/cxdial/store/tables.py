@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Boolean, DateTime, Index, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 __all__ = ["AttemptRow", "Base", "LedgerEntry"]
@@ -18,11 +28,22 @@ class Base(DeclarativeBase):
 
 
 class LedgerEntry(Base):
-    """One compliance decision, never updated or deleted (append-only)."""
+    """One compliance decision, never updated or deleted (append-only, hash-chained, signed).
+
+    ``seq`` numbers the entries of one ``ledger`` from 1 without gaps; ``prev_hash`` is the
+    previous entry's ``entry_hash`` (empty for the first); ``mac`` is the HMAC of
+    ``entry_hash`` with a key the database does not hold, named by ``key_id``.
+    """
 
     __tablename__ = "compliance_ledger"
+    __table_args__ = (
+        UniqueConstraint("ledger", "seq", name="uq_compliance_ledger_seq"),
+        UniqueConstraint("ledger", "prev_hash", name="uq_compliance_ledger_prev"),
+    )
 
     id: Mapped[int] = mapped_column(_ID, primary_key=True, autoincrement=True)
+    ledger: Mapped[str] = mapped_column(String(64))
+    seq: Mapped[int] = mapped_column(_ID)
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     decided_for: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     contact_id: Mapped[str] = mapped_column(String(200), index=True)
@@ -37,7 +58,9 @@ class LedgerEntry(Base):
     details: Mapped[dict[str, Any]] = mapped_column(JSON)
     inputs: Mapped[dict[str, Any]] = mapped_column(JSON)
     prev_hash: Mapped[str] = mapped_column(String(64))
-    entry_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    entry_hash: Mapped[str] = mapped_column(String(64))
+    key_id: Mapped[str] = mapped_column(String(16))
+    mac: Mapped[str] = mapped_column(String(64))
 
 
 class AttemptRow(Base):

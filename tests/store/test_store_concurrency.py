@@ -1,0 +1,91 @@
+"""Concurrent writers never fork the chain: 4 processes x 200 appends give one chain of 800."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from store_support import Backend
+
+from cxdial.store import Ledger, LedgerEntry, LedgerKey, create_schema
+
+WRITERS = 4
+APPENDS = 200
+
+WRITER = """
+import os, sys
+from pathlib import Path
+from cxdial.store import DecisionRecord, Ledger, LedgerKey
+
+key = LedgerKey.from_hex(os.environ["LEDGER_TEST_KEY"])
+writer = int(sys.argv[1])
+with Ledger(sys.argv[2], key=key, checkpoint=Path(sys.argv[3])) as ledger:
+    print("ready", flush=True)
+    sys.stdin.readline()
+    for i in range(int(sys.argv[4])):
+        ledger.append(DecisionRecord(
+            contact_id=f"w{writer}-{i}", allowed=True, reasons=(), rule_set_version="t",
+            purpose="informational", inputs={"writer": writer, "i": i},
+        ))
+"""
+
+
+def _race(backend: Backend, key: LedgerKey, checkpoints: list[Path]) -> None:
+    """Start every writer, release them together, and wait for all of them."""
+    env = {**os.environ, "LEDGER_TEST_KEY": key.sign(b"test-secret")}  # 32-byte hex key
+    procs = [
+        subprocess.Popen(  # noqa: S603 - our own interpreter running our own code
+            [sys.executable, "-c", WRITER, str(w), backend.url, str(cp), str(APPENDS)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env=env,
+            text=True,
+        )
+        for w, cp in enumerate(checkpoints)
+    ]
+    for proc in procs:
+        assert proc.stdout is not None
+        assert proc.stdout.readline().strip() == "ready"
+    for proc in procs:
+        assert proc.stdin is not None
+        proc.stdin.write("go\n")
+        proc.stdin.close()
+    for proc in procs:
+        assert proc.wait(timeout=300) == 0
+        assert proc.stdout is not None
+        proc.stdout.close()
+
+
+@pytest.mark.slow
+def test_four_writers_build_one_unbroken_chain(
+    backend: Backend, key: LedgerKey, tmp_path: Path
+) -> None:
+    """Writers sharing a checkpoint, and writers with their own (other hosts), never fork."""
+    shared = tmp_path / "shared.json"
+    checkpoints = [shared, shared, tmp_path / "host-b.json", tmp_path / "host-c.json"]
+    writer_key = LedgerKey.from_hex(key.sign(b"test-secret"))
+    with Ledger(backend.url, key=writer_key, checkpoint=shared) as ledger:
+        create_schema(ledger.engine)
+        _race(backend, key, checkpoints)
+        total = WRITERS * APPENDS
+        with ledger.engine.connect() as conn:
+            seqs = list(conn.scalars(select(LedgerEntry.seq).order_by(LedgerEntry.seq)))
+            contacts = list(conn.scalars(select(LedgerEntry.contact_id)))
+        per_writer = Counter(c.split("-")[0] for c in contacts)
+        assert seqs == list(range(1, total + 1))
+        assert per_writer == {f"w{w}": APPENDS for w in range(WRITERS)}
+        report = ledger.verify()
+        assert report.ok, report.reason
+        assert report.entries_checked == total
+    counts = []
+    for checkpoint in set(checkpoints):
+        with Ledger(backend.url, key=writer_key, checkpoint=checkpoint) as other:
+            seen = other.verify()
+            assert seen.ok, seen.reason
+            counts.append(seen.checkpoint_count)
+    assert max(c or 0 for c in counts) == total
