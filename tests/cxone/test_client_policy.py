@@ -47,7 +47,7 @@ def test_429_retry_after_is_honoured(sync_transport: SyncASGITransport, control:
 
 
 def test_retry_after_above_the_cap_is_not_retried() -> None:
-    """A Retry-After above retry_after_cap fails at once with the hint, instead of retrying early."""
+    """A Retry-After above retry_after_cap fails at once with the hint (no early retry)."""
     calls: list[httpx.Request] = []
     clock = FakeClock()
     answer = httpx.Response(429, headers={"Retry-After": "120"})
