@@ -18,11 +18,20 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 
 from cxdial.errors import ConfigurationError
+from cxdial.validation_errors import validation_error
 
-__all__ = ["DEFAULT_PROFILE_PATH", "ENV_PREFIX", "Settings", "load_settings"]
+__all__ = [
+    "DEFAULT_DIAL_SCRIPT",
+    "DEFAULT_PROFILE_PATH",
+    "ENV_PREFIX",
+    "Settings",
+    "load_settings",
+]
 
 ENV_PREFIX = "CXDIAL_"
 DEFAULT_PROFILE_PATH = Path("~/.config/cxdial/profiles.toml")
+DEFAULT_DIAL_SCRIPT = "Personal\\cxdial\\AdhocDial"
+"""The Studio script ``/scripts/start`` spawns for an ad-hoc call (cxdial's own contract)."""
 
 
 class Settings(BaseModel):
@@ -67,7 +76,8 @@ class Settings(BaseModel):
     verify_settle: float = Field(
         default=2.0,
         ge=0,
-        description="after an ambiguous write, wait this long before checking it a second time",
+        description="after an ambiguous write found nothing, wait this long and look again "
+        "before re-sending (a write CXone applied can take a moment to show in reports)",
     )
     token_refresh_margin: float = Field(
         default=600.0, ge=0, description="refresh this many seconds before the token expires"
@@ -77,7 +87,7 @@ class Settings(BaseModel):
     skill_id: int | None = Field(default=None, description="default skill for ad-hoc calls")
     caller_id: str | None = Field(default=None, description="default caller id (E.164)")
     dial_script_path: str = Field(
-        default="Personal\\cxdial\\AdhocDial",
+        default=DEFAULT_DIAL_SCRIPT,
         description="Studio script spawned by /scripts/start to place an ad-hoc call",
     )
 
@@ -175,10 +185,10 @@ def load_settings(
     try:
         return Settings.model_validate(merged)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        name = ".".join(str(p) for p in first["loc"])
-        raise ConfigurationError(
-            f"invalid setting {name}: {first['msg']}",
-            field=name,
-            fix=f"set {ENV_PREFIX}{name.upper()} (or the profile key {name!r}) to a valid value",
+        raise validation_error(
+            exc,
+            subject="settings",
+            error=ConfigurationError,
+            fix=lambda p: f"set {ENV_PREFIX}{p.field.upper()} (or the profile key {p.field!r}) "
+            "to a valid value",
         ) from exc

@@ -6,22 +6,30 @@
     ├── ConfigurationError            a setting is missing or wrong (names the setting)
     ├── ValidationError               input is wrong (names the field and the fix)
     ├── ComplianceBlocked             the compliance gate refused a dial (carries reasons)
-    └── APIError                      CXone answered with an error
-        ├── BadRequest                400
-        ├── AuthenticationError       401 (after one re-authentication)
-        ├── PermissionDenied          403 (names the missing security-profile permission)
-        ├── NotFound                  404
-        ├── Conflict                  409
-        ├── UnprocessableEntity       422
-        ├── RateLimited               429 (carries retry_after)
-        ├── ServerError               5xx
+    └── APIError                      a CXone request failed (request id, attempts)
+        ├── APIConnectionError        no HTTP answer; a write raising this was NOT applied
+        │   └── APITimeout            ... because connecting (or a read) timed out
+        ├── APIStatusError            CXone answered with an error status (status_code)
+        │   ├── BadRequest            400 (``field`` names the offending field)
+        │   ├── AuthenticationError   401 (after one re-authentication), refused grants
+        │   ├── PermissionDenied      403 (names the missing security-profile permission)
+        │   ├── NotFound              404
+        │   ├── Conflict              409
+        │   ├── UnprocessableEntity   422
+        │   ├── RateLimited           429 (carries retry_after)
+        │   └── ServerError           5xx
+        ├── UnexpectedResponse        2xx with a body cxdial cannot read
         ├── PartialFailure            200 with per-item failures on a batch endpoint
-        └── APIConnectionError        no usable response at all
-            ├── APITimeout            the request timed out
-            └── AmbiguousWrite        a write's effect is unknown and could not be verified
+        └── AmbiguousWrite            a write MAY have taken effect and could not be verified
 
-``str(err)`` always carries what went wrong, the request id when CXone gave one, the
-field at fault and the fix, so a log line is enough to act on.
+``except APIConnectionError`` therefore only ever catches failures where nothing was
+applied (for writes) or nothing was answered (for reads): a write whose answer was lost
+or came back 5xx raises :class:`AmbiguousWrite`, which is *not* a connection error, so
+code that retries connection errors cannot dial twice. Everything raised after CXone
+answered carries ``status_code`` and ``request_id``.
+
+``str(err)`` says each fact once: ``[status] METHOD path: what went wrong | request id |
+field | fix | attempts``, so a log line is enough to act on.
 """
 
 from __future__ import annotations
@@ -33,6 +41,7 @@ from typing import Any
 __all__ = [
     "APIConnectionError",
     "APIError",
+    "APIStatusError",
     "APITimeout",
     "AmbiguousWrite",
     "AuthenticationError",
@@ -47,6 +56,7 @@ __all__ = [
     "PermissionDenied",
     "RateLimited",
     "ServerError",
+    "UnexpectedResponse",
     "UnprocessableEntity",
     "ValidationError",
     "exit_code_for",
@@ -114,7 +124,7 @@ class ComplianceBlocked(CxdialError):
 
 
 class APIError(CxdialError):
-    """CXone answered with an error status (or no usable answer, for the connection subclasses)."""
+    """A request to CXone failed; see the subclasses for how."""
 
     status_code: int | None = None
 
@@ -140,13 +150,9 @@ class APIError(CxdialError):
         self.body = body
         self.attempts = attempts
 
-    def __str__(self) -> str:
-        head = self.message
-        if self.method and self.url:
-            head = f"{self.method} {self.url}: {head}"
-        if self.status_code is not None:
-            head = f"[{self.status_code}] {head}"
-        parts = [head]
+    def _details(self) -> list[str]:
+        """The ``| ...`` parts after the head, each fact once."""
+        parts: list[str] = []
         if self.request_id:
             parts.append(f"request id: {self.request_id}")
         if self.field:
@@ -155,46 +161,73 @@ class APIError(CxdialError):
             parts.append(f"fix: {self.fix}")
         if self.attempts > 1:
             parts.append(f"attempts: {self.attempts}")
-        return " | ".join(parts)
+        return parts
+
+    def __str__(self) -> str:
+        head = self.message
+        if self.method and self.url:
+            head = f"{self.method} {self.url}: {head}"
+        if self.status_code is not None:
+            head = f"[{self.status_code}] {head}"
+        return " | ".join([head, *self._details()])
 
 
-class BadRequest(APIError):
+class APIConnectionError(APIError):
+    """No HTTP answer at all: refused, reset, or a protocol error.
+
+    Raised for a write only when the request provably never reached CXone (connect
+    errors), so the write was not applied; lost answers to writes are
+    :class:`AmbiguousWrite`.
+    """
+
+
+class APITimeout(APIConnectionError):
+    """The request timed out (connecting, or a read whose repetition is harmless)."""
+
+
+class APIStatusError(APIError):
+    """CXone answered with an error status; ``status_code`` and ``request_id`` say which."""
+
+    status_code: int | None = None
+
+
+class BadRequest(APIStatusError):
     """400: the request was malformed; ``field`` names the offending field when CXone said."""
 
     status_code = 400
 
 
-class AuthenticationError(APIError):
-    """401: credentials were refused, even after one fresh token."""
+class AuthenticationError(APIStatusError):
+    """401 (or a refused token grant): credentials were refused, even after one fresh token."""
 
     status_code = 401
 
 
-class PermissionDenied(APIError):
-    """403: the access key's user lacks a security-profile permission (named in ``fix``)."""
+class PermissionDenied(APIStatusError):
+    """403: the access key's user lacks a security-profile permission (named in ``field``)."""
 
     status_code = 403
 
 
-class NotFound(APIError):
+class NotFound(APIStatusError):
     """404: the skill, list, contact … does not exist in this business unit."""
 
     status_code = 404
 
 
-class Conflict(APIError):
+class Conflict(APIStatusError):
     """409: the resource is in a state that forbids the change."""
 
     status_code = 409
 
 
-class UnprocessableEntity(APIError):
+class UnprocessableEntity(APIStatusError):
     """422: well-formed but semantically invalid."""
 
     status_code = 422
 
 
-class RateLimited(APIError):
+class RateLimited(APIStatusError):
     """429: too many requests; ``retry_after`` is the server's hint in seconds, if any."""
 
     status_code = 429
@@ -204,31 +237,40 @@ class RateLimited(APIError):
         self.retry_after = retry_after
 
 
-class ServerError(APIError):
-    """5xx: CXone failed; retried by the HTTP policy before this surfaces."""
+class ServerError(APIStatusError):
+    """5xx on a read (or an idempotent write): CXone failed, after the policy's retries."""
+
+    def __init__(self, message: str, *, retry_after: float | None = None, **kw: Any) -> None:
+        super().__init__(message, **kw)
+        self.retry_after = retry_after
 
 
-class APIConnectionError(APIError):
-    """No usable HTTP response: connection refused, reset, or protocol error."""
+class UnexpectedResponse(APIError):
+    """CXone answered 2xx with a body the response model cannot read (``field`` says where)."""
 
 
-class APITimeout(APIConnectionError):
-    """The request timed out."""
+class AmbiguousWrite(APIError):
+    """A write MAY have taken effect, and nothing could verify whether it did.
 
-
-class AmbiguousWrite(APIConnectionError):
-    """A write failed in a way that leaves its effect unknown, and nothing could verify it.
-
-    Not retried, because CXone honours no idempotency key: repeating could dial twice.
-    ``cause`` is the underlying error; ``idempotency_key`` identifies the attempt in logs.
+    Not retried: CXone honours no idempotency key, so repeating could dial twice. It
+    carries ``status_code`` (None when the answer was lost) and ``request_id`` of the
+    failed attempt, ``cause`` (the underlying error) and ``idempotency_key``.
     """
 
     def __init__(
         self, message: str, *, cause: APIError, idempotency_key: str | None, **kw: Any
     ) -> None:
+        kw.setdefault("status_code", cause.status_code)
+        kw.setdefault("request_id", cause.request_id)
         super().__init__(message, **kw)
         self.cause = cause
         self.idempotency_key = idempotency_key
+
+    def _details(self) -> list[str]:
+        parts = super()._details()
+        if self.idempotency_key:
+            parts.insert(1 if self.request_id else 0, f"idempotency key: {self.idempotency_key}")
+        return parts
 
 
 @dataclass(frozen=True)

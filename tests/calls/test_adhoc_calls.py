@@ -11,7 +11,7 @@ from calls_support import CALLER, SKILL, Emulator
 from cxdial.calls import CallOutcome, CallPlacer, PreDialCheck, Via, ungated
 from cxdial.calls.compliance_hook import gate_check
 from cxdial.compliance import Gate, Purpose
-from cxdial.cxone import Client
+from cxdial.cxone import Client, FakeClock
 from cxdial.errors import ComplianceBlocked, ValidationError
 
 # 2026-11-24 15:00 UTC = 10:00 in New York: inside every federal and state window.
@@ -20,31 +20,25 @@ WEEKDAY_MORNING = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
 NIGHT = datetime(2026, 11, 24, 7, 0, tzinfo=UTC)
 
 
-class VirtualTime:
+class VirtualTime(FakeClock):
     """Waiting moves the emulator's clock (and this clock) instead of sleeping."""
 
     def __init__(self, emulator: Emulator) -> None:
+        super().__init__()
         self.emulator = emulator
-        self.now = 0.0
 
     def sleep(self, seconds: float) -> None:
         """Advance both clocks."""
-        self.now += seconds
+        super().sleep(seconds)
         self.emulator.advance(seconds)
-
-    def monotonic(self) -> float:
-        """Seconds waited so far."""
-        return self.now
 
 
 def _placer(client: Client, emulator: Emulator, pre_dial: PreDialCheck | None = None) -> CallPlacer:
     """A placer running in the emulator's virtual time (ungated unless a hook is given)."""
-    clock = VirtualTime(emulator)
     return CallPlacer(
         client,
         pre_dial=pre_dial or ungated("emulator telephony test"),
-        sleep=clock.sleep,
-        monotonic=clock.monotonic,
+        clock=VirtualTime(emulator),
     )
 
 
@@ -74,11 +68,13 @@ def test_script_call_is_followed_to_its_outcome(
 def test_each_call_is_dialed_exactly_once_with_its_context_id(
     client: Client, emulator: Emulator
 ) -> None:
-    """The emulator's dial ledger holds one dial for the call's context id."""
+    """The emulator's dial ledger holds one dial for the call's context id (label + nonce)."""
     placed, _ = _placer(client, emulator).call(
         "+12025550000", caller_id=CALLER, skill_id=SKILL, context_id="ctx-once-1"
     )
-    dials = [d for d in emulator.dials() if d.get("contextId") == "ctx-once-1"]
+    assert placed.context_id is not None
+    assert placed.context_id.startswith("ctx-once-1.")
+    dials = [d for d in emulator.dials() if d.get("contextId") == placed.context_id]
     assert len(dials) == 1
     assert dials[0]["contactId"] == placed.contact_id
 

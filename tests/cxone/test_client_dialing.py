@@ -10,6 +10,7 @@ from cxone_helpers import Control, settings_for
 from fastapi import FastAPI
 
 from cxdial.cxone import AmbiguousWrite, Client, FakeClock
+from cxdial.cxone.resources.dialing import dial_context_id
 from cxdial.emulator.testing import SyncASGITransport
 from cxdial.errors import BadRequest, NotFound
 
@@ -24,8 +25,11 @@ def _skill(client: Client) -> int:
     return next(iter(client.skills.list(outbound=True))).skill_id
 
 
-def _dials(control: Control, context_id: str) -> list[dict[str, Any]]:
-    return [d for d in control.get("dials")["dials"] if d["contextId"] == context_id]
+def _dials(control: Control, label: str) -> list[dict[str, Any]]:
+    """The dials whose context id is ``label`` plus cxdial's per-call nonce."""
+    return [
+        d for d in control.get("dials")["dials"] if str(d["contextId"]).startswith(label + ".")
+    ]
 
 
 def _script_writes(control: Control) -> list[dict[str, Any]]:
@@ -103,7 +107,8 @@ def test_context_id_lands_in_custom_data(sync_transport: SyncASGITransport) -> N
             context_id="ctx-data",
         )
         data = {d.name: d.value for d in client.contacts.custom_data(contact.contact_id)}
-    assert data["cxdialContextId"] == "ctx-data"
+    assert data["cxdialContextId"] == contact.context_id
+    assert str(contact.context_id).startswith("ctx-data.")
 
 
 def test_server_400_names_the_field(sync_transport: SyncASGITransport) -> None:
@@ -184,14 +189,19 @@ def test_a_write_that_surfaces_late_is_found_on_the_second_look() -> None:
         if path.endswith("/contacts/completed"):
             return httpx.Response(204)
         if path.endswith("/contacts/77/custom-data"):
-            return httpx.Response(200, json=[{"name": "cxdialContextId", "value": "late"}])
+            value = dial_context_id("late", "key-late")
+            return httpx.Response(200, json=[{"name": "cxdialContextId", "value": value}])
         return httpx.Response(404)
 
     clock = FakeClock()
     settings = settings_for(MOCK_BASE, api_endpoint=MOCK_BASE)
     with Client.from_settings(settings, transport=mock_tenant(api), clock=clock) as client:
         contact = client.scripts.start(
-            skill_id=1, phone_number="+15551230000", caller_id=CALLER, context_id="late"
+            skill_id=1,
+            phone_number="+15551230000",
+            caller_id=CALLER,
+            context_id="late",
+            idempotency_key="key-late",
         )
     assert contact.contact_id == 77
     assert len(posts) == 1

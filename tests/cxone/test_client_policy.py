@@ -14,7 +14,13 @@ from cxdial.cxone.backoff import backoff_delay, no_sleep, parse_retry_after
 from cxdial.cxone.resources.dnc import DncRequests
 from cxdial.cxone.resources.skills import SkillRequests
 from cxdial.emulator.testing import SyncASGITransport
-from cxdial.errors import APIConnectionError, BadRequest, ServerError, ValidationError
+from cxdial.errors import (
+    APIConnectionError,
+    BadRequest,
+    RateLimited,
+    ServerError,
+    ValidationError,
+)
 
 
 def _mock_client(
@@ -40,10 +46,27 @@ def test_429_retry_after_is_honoured(sync_transport: SyncASGITransport, control:
     assert response.parsed.business_unit_id is not None
 
 
-def test_retry_after_is_capped() -> None:
-    """A Retry-After above retry_after_cap is shortened to the cap."""
+def test_retry_after_above_the_cap_is_not_retried() -> None:
+    """A Retry-After above retry_after_cap fails at once with the hint (no early retry)."""
+    calls: list[httpx.Request] = []
+    clock = FakeClock()
+    answer = httpx.Response(429, headers={"Retry-After": "120"})
+    with (
+        _mock_client(lambda _: answer, calls, clock=clock, retry_after_cap=5) as client,
+        pytest.raises(RateLimited) as info,
+    ):
+        client.business_unit.get()
+    assert len(calls) == 1
+    assert clock.sleeps == []
+    assert info.value.retry_after == 120.0
+    assert "wait 120 s" in str(info.value)
+    assert "CXDIAL_RETRY_AFTER_CAP" in str(info.value)
+
+
+def test_retry_after_within_the_cap_is_obeyed_exactly() -> None:
+    """A Retry-After at or below the cap is slept exactly, then the request is resent."""
     answers = iter(
-        [httpx.Response(429, headers={"Retry-After": "120"}), httpx.Response(200, json={})]
+        [httpx.Response(503, headers={"Retry-After": "5"}), httpx.Response(200, json={})]
     )
     clock = FakeClock()
     with _mock_client(lambda _: next(answers), clock=clock, retry_after_cap=5) as client:
@@ -122,7 +145,8 @@ def test_ambiguous_write_without_verify_is_not_retried() -> None:
     ):
         client.send(DncRequests().create_group("g"))
     assert len(calls) == 1
-    assert isinstance(info.value, APIConnectionError)
+    assert not isinstance(info.value, APIConnectionError)  # `except APIConnectionError` misses it
+    assert info.value.status_code == 500
     assert info.value.idempotency_key == calls[0].headers["Idempotency-Key"]
 
 

@@ -52,6 +52,9 @@ class PlacedCall:
     intent: DialIntent
     contact_id: int | None
     placed_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    context_id: str | None = None
+    """The exact ``cxdialContextId`` CXone stores for a script call: the intent's
+    ``context_id`` plus a per-call nonce (None for callbacks and agent dials)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,25 +6,27 @@ the real mechanisms (``cxone-api.md`` §3.4): the Studio dialing script
 session's ``dial-phone``. Before any of them, both numbers are checked as E.164, the
 caller ID against the numbers the business unit owns, and the pre-dial hook (the
 compliance gate) runs: if it raises, nothing is dialed. The hook is required; skipping
-the gate takes an explicit, logged :func:`ungated` hook.
+the gate takes an explicit, logged :func:`ungated` hook. Logs never carry the numbers.
+
+Waiting (``follow``) goes through the client's :class:`~cxdial.cxone.backoff.Clock`, the
+one time seam of the client, unless another clock is passed.
 """
 
 from __future__ import annotations
 
 import logging
-import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from cxdial.calls.models import CallOutcome, CallResult, DialIntent, PlacedCall, Via
-from cxdial.calls.numbers import to_e164
 from cxdial.calls.outcome import is_finished, outcome_of
+from cxdial.cxone.backoff import Clock
 from cxdial.cxone.client import Client
-from cxdial.cxone.models.contacts import ContactDetail
-from cxdial.cxone.resources.dialing import national_digits
-from cxdial.errors import APIConnectionError, NotFound, ValidationError
+from cxdial.cxone.models.contacts import ActiveContact, CompletedContact, ContactDetail
+from cxdial.cxone.numbers import same_number, to_e164
+from cxdial.errors import APIError, NotFound, ValidationError
 
 __all__ = ["CallPlacer", "PreDialCheck", "ungated"]
 
@@ -48,10 +50,7 @@ def ungated(reason: str) -> PreDialCheck:
 
     def check(intent: DialIntent) -> None:
         log.warning(
-            "dialing %s without the compliance gate: %s (context %s)",
-            intent.to,
-            reason,
-            intent.context_id,
+            "dialing without the compliance gate: %s (context %s)", reason, intent.context_id
         )
 
     return check
@@ -65,17 +64,17 @@ class CallPlacer:
         client: Client,
         *,
         pre_dial: PreDialCheck,
-        script_path: str = "Personal\\cxdial\\AdhocDial",
+        script_path: str | None = None,
         check_caller_id: bool = True,
-        sleep: Callable[[float], None] = time.sleep,
-        monotonic: Callable[[], float] = time.monotonic,
+        clock: Clock | None = None,
     ) -> None:
+        """``script_path`` defaults to the client's ``dial_script_path`` setting, ``clock``
+        to the client's clock."""
         self._client = client
         self._pre_dial = pre_dial
-        self._script_path = script_path
+        self._script_path = script_path or client.settings.dial_script_path
         self._check_caller_id = check_caller_id
-        self._sleep = sleep
-        self._monotonic = monotonic
+        self._clock = clock or client.clock
         self._caller_ids: list[str] | None = None
         self._sessions: dict[int, str] = {}
 
@@ -118,7 +117,7 @@ class CallPlacer:
             caller_id=caller,
             skill_id=skill_id,
             via=how,
-            context_id=context_id or uuid.uuid4().hex,
+            context_id=context_id or uuid.uuid4().hex[:12],
             idempotency_key=idempotency_key or str(uuid.uuid4()),
         )
 
@@ -132,10 +131,8 @@ class CallPlacer:
     def place(self, intent: DialIntent) -> PlacedCall:
         """Run the pre-dial hook, then dial exactly once by the intent's mechanism."""
         self._pre_dial(intent)
-        log.info(
-            "dialing",
-            extra={"to": intent.to, "via": intent.via.value, "context_id": intent.context_id},
-        )
+        log.info("dialing via %s (context %s)", intent.via.value, intent.context_id)
+        placed_at = datetime.fromtimestamp(self._clock.time(), UTC)
         if intent.via is Via.SCRIPT:
             started = self._client.scripts.start(
                 skill_id=intent.skill_id,
@@ -145,24 +142,39 @@ class CallPlacer:
                 script_path=self._script_path,
                 idempotency_key=intent.idempotency_key,
             )
-            return PlacedCall(intent, started.contact_id)
+            return PlacedCall(
+                intent, started.contact_id, placed_at, context_id=started.context_id
+            )
         if intent.via is Via.CALLBACK:
-            before = {
-                c.contact_id for c in self._client.contacts.iter_active(skill_id=intent.skill_id)
+            contacts = self._client.contacts
+            since = placed_at - timedelta(minutes=2)
+            before = {c.contact_id for c in contacts.iter_active(skill_id=intent.skill_id)}
+            before |= {
+                c.contact_id
+                for c in contacts.iter_completed(skill_id=intent.skill_id, updated_since=since)
             }
             self._client.callbacks.queue(
                 {"phoneNumber": intent.to, "skill": intent.skill_id, "callerId": intent.caller_id},
                 idempotency_key=intent.idempotency_key,
             )
-            return PlacedCall(intent, self._find_new_contact(intent, before))
-        return PlacedCall(intent, self._dial_as_agent(intent))
+            return PlacedCall(intent, self._find_new_contact(intent, before, since), placed_at)
+        return PlacedCall(intent, self._dial_as_agent(intent), placed_at)
 
-    def _find_new_contact(self, intent: DialIntent, before: set[int]) -> int | None:
-        """The contact a callback created: new since ``before``, same skill and number."""
-        for contact in self._client.contacts.iter_active(skill_id=intent.skill_id):
-            if contact.contact_id not in before and national_digits(
-                contact.to_address
-            ) == national_digits(intent.to):
+    def _find_new_contact(
+        self, intent: DialIntent, before: set[int], since: datetime
+    ) -> int | None:
+        """The contact a callback created: new since ``before``, same skill and number.
+
+        Looked for among active contacts, then completed ones (a busy or invalid number
+        ends before anyone looks).
+        """
+        contacts = self._client.contacts
+        found: list[ActiveContact | CompletedContact] = [
+            *contacts.iter_active(skill_id=intent.skill_id),
+            *contacts.iter_completed(skill_id=intent.skill_id, updated_since=since),
+        ]
+        for contact in found:
+            if contact.contact_id not in before and same_number(contact.to_address, intent.to):
                 return contact.contact_id
         return None
 
@@ -178,9 +190,9 @@ class CallPlacer:
         )
         for _ in range(wait_events):
             for event in sessions.next_event(session_id, wait=2).events:
-                if event.get("Type") == "CallContactEvent" and national_digits(
-                    str(event.get("ToAddress", ""))
-                ) == national_digits(intent.to):
+                if event.get("Type") == "CallContactEvent" and same_number(
+                    str(event.get("ToAddress", "")), intent.to
+                ):
                     return int(event["ContactID"])
         return None
 
@@ -190,11 +202,12 @@ class CallPlacer:
     ) -> CallResult:
         """Poll ``/contacts/{id}`` until the call ends (or ``timeout``); its outcome."""
         if call.contact_id is None:
-            raise APIConnectionError(
-                f"CXone did not report a contact for the call to {call.intent.to}",
-                fix="look it up with /contacts/completed by toAddress, or retry with --via script",
+            raise APIError(
+                f"the call (context {call.intent.context_id}) was placed, but CXone reported "
+                "no contact for it to follow",
+                fix="look it up in completed contacts by skill and number; do not dial again",
             )
-        deadline = self._monotonic() + timeout
+        deadline = self._clock.monotonic() + timeout
         try:
             while True:
                 detail = self._detail(call)
@@ -213,13 +226,13 @@ class CallPlacer:
                         disposition_id=detail.primary_disposition_id,
                         states=states,
                     )
-                if self._monotonic() >= deadline:
+                if self._clock.monotonic() >= deadline:
                     return CallResult(
                         contact_id=call.contact_id,
                         outcome=CallOutcome.PENDING,
                         reason=f"still {detail.state_name or 'active'} after {timeout:g}s",
                     )
-                self._sleep(poll_interval)
+                self._clock.sleep(poll_interval)
         finally:
             self._end_session(call)
 

@@ -5,9 +5,9 @@ Only :mod:`cxdial.cxone.http` (driving :mod:`cxdial.cxone.policy`) talks HTTP to
 
 from cxdial.cxone.backoff import FakeClock, no_sleep
 from cxdial.cxone.client import AsyncClient, AuthInfo, Client
-from cxdial.cxone.policy import AmbiguousWrite
 from cxdial.cxone.request import APIRequest, APIResponse
 from cxdial.cxone.resources import CONTEXT_FIELD
+from cxdial.errors import AmbiguousWrite
 
 __all__ = [
     "CONTEXT_FIELD",

@@ -9,32 +9,40 @@ The flow (``cxone-api.md`` §1, VERIFIED-code in Cognigy, MCP and NICE's agent S
    client_credentials grant and no scope but ``openid``.
 3. Decode the id_token *without verifying it* (routing only) for ``iss`` and ``tenantId``;
    ``GET {iss}/.well-known/cxone-configuration?tenantId=`` → ``api_endpoint``
-   (``Settings.api_endpoint`` overrides).
+   (``Settings.api_endpoint`` overrides). The endpoint is always discovered, never read
+   from the token cache.
 
 Tokens are refreshed ``token_refresh_margin`` seconds before expiry (refresh_token grant,
-falling back to the password grant). :class:`SyncAuth` and :class:`AsyncAuth` are
-single-flight (see :mod:`.token_source`): however many requests need a token at once, one
-grant is in flight. The flow itself (:meth:`AuthCore.flow`) is an I/O-free generator.
+falling back to the password grant). The flow (:meth:`AuthCore.flow`) is an I/O-free
+generator of :class:`~.request.APIRequest` s, which :mod:`.token_source` sends through the
+one HTTP policy (same retries, caps and logs as every other request).
 """
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Generator
 from typing import Any
 
-import httpx
 import jwt
 from pydantic import SecretStr
 
 from cxdial.config import Settings
-from cxdial.cxone.backoff import Clock, backoff_delay, parse_retry_after
-from cxdial.cxone.errormap import error_for_response, json_body
-from cxdial.cxone.token_cache import Token, TokenFileCache, credentials_key
-from cxdial.errors import APIConnectionError, APIError, AuthenticationError, ConfigurationError
+from cxdial.cxone.backoff import Clock
+from cxdial.cxone.request import APIRequest, APIResponse, identity
+from cxdial.cxone.token_cache import CacheBinding, Token, TokenFileCache
+from cxdial.errors import (
+    APIConnectionError,
+    APIError,
+    APIStatusError,
+    AuthenticationError,
+    ConfigurationError,
+)
 
 __all__ = ["AuthCore", "Flow"]
 
-Flow = Generator[httpx.Request, httpx.Response, Token]
+Flow = Generator[APIRequest[Any], APIResponse[Any], Token]
+Step = Generator[APIRequest[Any], APIResponse[Any], Any]
 
 
 class AuthCore:
@@ -52,18 +60,20 @@ class AuthCore:
         self._cache = (
             TokenFileCache(settings.token_cache_path) if settings.token_cache_path else None
         )
-        self._key = credentials_key(
-            self.issuer, settings.access_key_id or "", settings.client_id or ""
+        self._binding = CacheBinding(
+            issuer=self.issuer,
+            access_key_id=settings.access_key_id or "",
+            client_id=settings.client_id or "",
         )
         if self._cache is not None:
-            cached = self._cache.load(self._key)
+            cached = self._cache.load(self._binding)
             if cached is not None and cached.fresh(clock.time(), settings.token_refresh_margin):
                 self._adopt(cached)
 
     # --- state ------------------------------------------------------------------------
     @property
     def api_endpoint(self) -> str | None:
-        """The tenant API host (the override, else discovered)."""
+        """The tenant API host (the override, else discovered in this process)."""
         if self.settings.api_endpoint:
             return self.settings.api_endpoint.rstrip("/")
         return self.current.api_endpoint if self.current else None
@@ -80,60 +90,62 @@ class AuthCore:
             return token.access_token
         return None
 
+    def ready(self) -> str | None:
+        """The access token when it is usable *and* the API endpoint is known, else None."""
+        return self.usable() if self.api_endpoint is not None else None
+
     def _adopt(self, token: Token) -> None:
         self.current = token
         self.claims = _claims(token.id_token)
 
-    def retry_delay(self, attempt: int, response: httpx.Response | None) -> float:
-        """How long to wait before resending a discovery or grant request."""
-        hint = None
-        if response is not None:
-            hint = parse_retry_after(response.headers.get("retry-after"), now=self.clock.time())
-        if hint is not None:
-            return min(hint, self.settings.retry_after_cap)
-        s = self.settings
-        return backoff_delay(attempt, initial=s.backoff_initial, maximum=s.backoff_max)
-
     # --- the flow ---------------------------------------------------------------------
-    def flow(self) -> Flow:
-        """Discovery (once), a grant (refresh, else password) and tenant routing (once)."""
-        if self.token_endpoint is None:
-            doc = yield from self._get_json(f"{self.issuer}/.well-known/openid-configuration")
-            endpoint = doc.get("token_endpoint") if isinstance(doc, dict) else None
-            if not isinstance(endpoint, str):
-                raise ConfigurationError(
-                    f"{self.issuer} publishes no token_endpoint",
-                    field="issuer",
-                    fix="set CXDIAL_ISSUER to https://cxone.niceincontact.com (or your issuer)",
-                )
-            self.token_endpoint = endpoint
-        previous = self.current
-        body: Any = None
-        if previous is not None and previous.refresh_token:
-            try:
-                body = yield from self._grant(
-                    {"grant_type": "refresh_token", "refresh_token": previous.refresh_token}
-                )
-            except APIError as exc:
-                if isinstance(exc, APIConnectionError):
+    def flow(self, *, renew: bool = False, password: bool = False) -> Flow:
+        """Get a token when none is usable (or ``renew``), and route to the API endpoint.
+
+        The grant is the refresh grant when a refresh token is at hand, else (or when it
+        is refused, or ``password`` is set) the password grant with the access key.
+        """
+        token = self.current
+        if renew or self.usable() is None or token is None:
+            if self.token_endpoint is None:
+                self.token_endpoint = yield from self._discover()
+            body: Any = None
+            if not password and token is not None and token.refresh_token:
+                try:
+                    body = yield from self._grant(
+                        {"grant_type": "refresh_token", "refresh_token": token.refresh_token}
+                    )
+                except APIConnectionError:
                     raise
-                body = None
-        if body is None:
-            s = self.settings
-            body = yield from self._grant(
-                {
-                    "grant_type": "password",
-                    "username": s.access_key_id,
-                    "password": _reveal(s.access_key_secret),
-                }
-            )
-        token = self._token_from(body, previous)
-        if self.api_endpoint is None and token.api_endpoint is None:
+                except APIError:
+                    body = None
+            if body is None:
+                s = self.settings
+                body = yield from self._grant(
+                    {
+                        "grant_type": "password",
+                        "username": s.access_key_id or "",
+                        "password": _reveal(s.access_key_secret),
+                    }
+                )
+            token = self._token_from(body, token)
+        if self.settings.api_endpoint is None and token.api_endpoint is None:
             token = yield from self._route(token)
         self._adopt(token)
         if self._cache is not None:
-            self._cache.save(self._key, token)
+            self._cache.save(self._binding, token)
         return token
+
+    def _discover(self) -> Step:
+        doc = yield from self._get_json(f"{self.issuer}/.well-known/openid-configuration")
+        endpoint = doc.get("token_endpoint") if isinstance(doc, dict) else None
+        if not isinstance(endpoint, str):
+            raise ConfigurationError(
+                f"{self.issuer} publishes no token_endpoint",
+                field="issuer",
+                fix="set CXDIAL_ISSUER to https://cxone.niceincontact.com (or your issuer)",
+            )
+        return endpoint
 
     def _token_from(self, body: Any, previous: Token | None) -> Token:
         if not isinstance(body, dict) or not isinstance(body.get("access_token"), str):
@@ -141,7 +153,10 @@ class AuthCore:
                 "the token endpoint answered without an access_token",
                 fix="check CXDIAL_ISSUER points at a CXone issuer",
             )
-        lifetime = float(body.get("expires_in") or 3600)
+        try:
+            lifetime = float(body.get("expires_in") or 3600)
+        except (TypeError, ValueError):
+            lifetime = 3600.0
         self.grants += 1
         return Token(
             access_token=body["access_token"],
@@ -154,7 +169,7 @@ class AuthCore:
             api_endpoint=previous.api_endpoint if previous else None,
         )
 
-    def _route(self, token: Token) -> Generator[httpx.Request, httpx.Response, Token]:
+    def _route(self, token: Token) -> Generator[APIRequest[Any], APIResponse[Any], Token]:
         claims = _claims(token.id_token)
         issuer = str(claims.get("iss") or self.issuer).rstrip("/")
         tenant = claims.get("tenantId")
@@ -164,8 +179,9 @@ class AuthCore:
                 field="api_endpoint",
                 fix="set CXDIAL_API_ENDPOINT to your tenant's API host",
             )
-        url = f"{issuer}/.well-known/cxone-configuration?tenantId={tenant}"
-        doc = yield from self._get_json(url)
+        doc = yield from self._get_json(
+            f"{issuer}/.well-known/cxone-configuration", params={"tenantId": str(tenant)}
+        )
         endpoint = doc.get("api_endpoint") if isinstance(doc, dict) else None
         if not isinstance(endpoint, str):
             raise ConfigurationError(
@@ -175,46 +191,63 @@ class AuthCore:
             )
         return Token(**{**token.__dict__, "api_endpoint": endpoint.rstrip("/")})
 
-    def _get_json(self, url: str) -> Generator[httpx.Request, httpx.Response, Any]:
-        response = yield httpx.Request("GET", url, headers={"Accept": "application/json"})
-        return self._check(response)
-
-    def _grant(self, form: dict[str, Any]) -> Generator[httpx.Request, httpx.Response, Any]:
-        s = self.settings
-        headers = {"Accept": "application/json"}
-        auth: httpx.BasicAuth | None = None
-        if s.client_auth == "basic":
-            auth = httpx.BasicAuth(s.client_id or "", _reveal(s.client_secret))
-        else:
-            form = {
-                **form,
-                "client_id": s.client_id,
-                "client_secret": _reveal(s.client_secret),
-            }
-        if form["grant_type"] == "refresh_token":
-            form.setdefault("client_id", s.client_id)
-        request = httpx.Request("POST", self.token_endpoint or "", data=form, headers=headers)
-        if auth is not None:
-            request = next(auth.auth_flow(request))
+    def _get_json(self, url: str, params: dict[str, str] | None = None) -> Step:
+        request = APIRequest(
+            "GET",
+            url,
+            parse=identity,
+            params=params,
+            authenticated=False,
+            refine_error=_unreachable,
+        )
         response = yield request
-        return self._check(response)
+        return response.parsed
 
-    def _check(self, response: httpx.Response) -> Any:
-        body = json_body(response)
-        if response.status_code >= 300:
-            error = error_for_response(response, body, attempts=1)
-            if response.status_code in (400, 401):
-                raise AuthenticationError(
-                    f"token request refused: {error.message}",
-                    status_code=response.status_code,
-                    request_id=error.request_id,
-                    method=response.request.method,
-                    url=str(response.request.url),
-                    fix="check CXDIAL_ACCESS_KEY_ID/SECRET, CXDIAL_CLIENT_ID/SECRET and "
-                    "CXDIAL_CLIENT_AUTH (basic or post) for this application",
-                )
-            raise error
-        return body
+    def _grant(self, form: dict[str, str]) -> Step:
+        s = self.settings
+        headers: dict[str, str] = {}
+        if s.client_auth == "basic":
+            pair = f"{s.client_id or ''}:{_reveal(s.client_secret)}".encode()
+            headers["Authorization"] = "Basic " + base64.b64encode(pair).decode()
+        else:
+            secret = _reveal(s.client_secret)
+            form = {**form, "client_id": s.client_id or "", "client_secret": secret}
+        if form["grant_type"] == "refresh_token":
+            form.setdefault("client_id", s.client_id or "")
+        request = APIRequest(
+            "POST",
+            self.token_endpoint or "",
+            parse=identity,
+            form=form,
+            headers=headers,
+            idempotent=True,  # a repeated grant only mints another token
+            authenticated=False,
+            refine_error=_refused,
+        )
+        response = yield request
+        return response.parsed
+
+
+def _unreachable(error: APIError) -> APIError:
+    """Discovery failed: point at the issuer setting."""
+    if isinstance(error, APIConnectionError):
+        error.fix = "check CXDIAL_ISSUER and network access to it"
+    return error
+
+
+def _refused(error: APIError) -> APIError:
+    """A grant answered 400/401: name the credential settings to check."""
+    if isinstance(error, APIStatusError) and error.status_code in (400, 401):
+        return AuthenticationError(
+            f"token request refused: {error.message}",
+            status_code=error.status_code,
+            request_id=error.request_id,
+            method=error.method,
+            url=error.url,
+            fix="check CXDIAL_ACCESS_KEY_ID/SECRET, CXDIAL_CLIENT_ID/SECRET and "
+            "CXDIAL_CLIENT_AUTH (basic or post) for this application",
+        )
+    return _unreachable(error)
 
 
 def _reveal(secret: SecretStr | None) -> str:

@@ -77,9 +77,13 @@ class SystemClock(Clock):
 
 @dataclass
 class FakeClock(Clock):
-    """A clock that only moves when slept on or :meth:`advance`-d; records every sleep."""
+    """A clock that only moves when slept on or :meth:`advance`-d; records every sleep.
 
-    now: float = 1_700_000_000.0
+    Wall time starts at the real time of construction (so dates it produces are ones a
+    server accepts, e.g. inside CXone's 30-day report window); monotonic time starts at 0.
+    """
+
+    now: float = field(default_factory=time.time)
     mono: float = 0.0
     sleeps: list[float] = field(default_factory=list)
 

@@ -49,7 +49,6 @@ from cxdial.cxone.resources import (
     Scripts,
     Skills,
 )
-from cxdial.cxone.token_source import AsyncAuth, SyncAuth
 
 __all__ = ["AsyncClient", "AuthInfo", "Client"]
 
@@ -101,12 +100,12 @@ class Client:
         self.settings = settings
         self.clock = clock or SystemClock()
         auth_core = AuthCore(settings, self.clock)  # raises ConfigurationError before any I/O
-        core = PolicyCore(settings, self.clock, rng=rng, verify_settle=settings.verify_settle)
+        core = PolicyCore(settings, self.clock, rng=rng)
         self._httpx = httpx.Client(transport=transport, timeout=core.timeout)
-        self._auth = SyncAuth(auth_core, self._httpx)
         self.http = SyncHTTP(
-            self._httpx, self._auth, core, make_limiter(settings, self.clock, enabled=rate_limited)
+            self._httpx, auth_core, core, make_limiter(settings, self.clock, enabled=rate_limited)
         )
+        self._auth = self.http.auth
         self.business_unit = BusinessUnitResource(self.http)
         self.skills = Skills(self.http)
         self.lists = Lists(self.http)
@@ -134,8 +133,14 @@ class Client:
         """Issuer, API endpoint, token expiry and id_token claims (as of the last grant)."""
         return _info(self._auth.core)
 
-    def authenticate(self) -> AuthInfo:
-        """Discover, get a token (if none is fresh) and route; return :attr:`auth`."""
+    def authenticate(self, *, fresh: bool = False) -> AuthInfo:
+        """Discover, get a token (if none is fresh) and route; return :attr:`auth`.
+
+        ``fresh=True`` performs a password grant even when a token is cached, so a wrong
+        access key secret fails now (what ``cxdial auth check`` needs).
+        """
+        if fresh:
+            self._auth.fresh_grant()
         self._auth.token()
         self._auth.api_endpoint()
         return self.auth
@@ -175,12 +180,12 @@ class AsyncClient:
         self.settings = settings
         self.clock = clock or SystemClock()
         auth_core = AuthCore(settings, self.clock)  # raises ConfigurationError before any I/O
-        core = PolicyCore(settings, self.clock, rng=rng, verify_settle=settings.verify_settle)
+        core = PolicyCore(settings, self.clock, rng=rng)
         self._httpx = httpx.AsyncClient(transport=transport, timeout=core.timeout)
-        self._auth = AsyncAuth(auth_core, self._httpx)
         self.http = AsyncHTTP(
-            self._httpx, self._auth, core, make_limiter(settings, self.clock, enabled=rate_limited)
+            self._httpx, auth_core, core, make_limiter(settings, self.clock, enabled=rate_limited)
         )
+        self._auth = self.http.auth
         self.business_unit = AsyncBusinessUnitResource(self.http)
         self.skills = AsyncSkills(self.http)
         self.lists = AsyncLists(self.http)
@@ -208,8 +213,13 @@ class AsyncClient:
         """Issuer, API endpoint, token expiry and id_token claims (as of the last grant)."""
         return _info(self._auth.core)
 
-    async def authenticate(self) -> AuthInfo:
-        """Discover, get a token (if none is fresh) and route; return :attr:`auth`."""
+    async def authenticate(self, *, fresh: bool = False) -> AuthInfo:
+        """Discover, get a token (if none is fresh) and route; return :attr:`auth`.
+
+        ``fresh=True`` performs a password grant even when a token is cached.
+        """
+        if fresh:
+            await self._auth.fresh_grant()
         await self._auth.token()
         await self._auth.api_endpoint()
         return self.auth

@@ -14,7 +14,6 @@ from typing import Any
 import httpx
 
 from cxdial.errors import (
-    AmbiguousWrite,
     APIError,
     AuthenticationError,
     BadRequest,
@@ -29,7 +28,6 @@ from cxdial.errors import (
 )
 
 __all__ = [
-    "AmbiguousWrite",
     "error_for_response",
     "error_text",
     "json_body",
@@ -183,6 +181,8 @@ def error_for_response(
     }
     if cls is RateLimited:
         return RateLimited(message, retry_after=retry_after, **kwargs)
+    if cls is ServerError:
+        return ServerError(message, retry_after=retry_after, **kwargs)
     return cls(message, **kwargs)
 
 

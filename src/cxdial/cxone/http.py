@@ -1,28 +1,31 @@
-"""THE HTTP policy: the only module that sends requests to the CXone API.
+"""THE HTTP policy: the only module that sends requests to CXone (API and issuer alike).
 
 :class:`SyncHTTP` and :class:`AsyncHTTP` are twins over :class:`~.policy.PolicyCore`, which
 holds every decision (retries, backoff, ``Retry-After``, idempotency keys, error mapping,
-verification of ambiguous writes). The drivers only send, sleep, rate-limit and
-re-authenticate. See :mod:`.policy` for the retry rules and ``docs/client.md`` for the
-reasoning.
+whether and when to verify an ambiguous write). The drivers only pace, send, sleep, run
+verify hooks and fetch tokens, doing what the core's :data:`~.policy.Step` says. Token
+requests are :class:`~.request.APIRequest` s too (``authenticated=False``), sent by the
+same loop, so they share the caps, the jitter and the log lines. See :mod:`.policy` for
+the rules and ``docs/client.md`` for the table of which rule applies to which request.
 """
 
 from __future__ import annotations
 
 import math
-from typing import Any, TypeVar
+from typing import Any, TypeVar, assert_never
 
 import httpx
 
 from cxdial.config import Settings
+from cxdial.cxone.auth import AuthCore
 from cxdial.cxone.backoff import Clock
-from cxdial.cxone.policy import AmbiguousWrite, CallState, PolicyCore, Step
+from cxdial.cxone.policy import CallState, Done, Fail, PolicyCore, Reauth, Retry, Step, Verify
 from cxdial.cxone.ratelimit import TokenBucket
-from cxdial.cxone.request import NOT_APPLIED, APIRequest, APIResponse, VerifyFactory
+from cxdial.cxone.request import APIRequest, APIResponse
 from cxdial.cxone.token_source import AsyncAuth, SyncAuth
 from cxdial.errors import APIError
 
-__all__ = ["AmbiguousWrite", "AsyncHTTP", "SyncHTTP", "make_limiter"]
+__all__ = ["AsyncHTTP", "SyncHTTP", "make_limiter"]
 
 T = TypeVar("T")
 
@@ -40,72 +43,64 @@ class SyncHTTP:
     def __init__(
         self,
         client: httpx.Client,
-        auth: SyncAuth,
+        auth: AuthCore,
         core: PolicyCore,
         limiter: TokenBucket | None,
     ) -> None:
         self.client = client
-        self.auth = auth
         self.core = core
         self.limiter = limiter
+        self.auth = SyncAuth(auth, self.send)
 
     def send(self, request: APIRequest[T], *, verifying: bool = False) -> APIResponse[T]:
         """Perform ``request`` under the policy; raise a :mod:`cxdial.errors` type on failure."""
         core = self.core
-        state = core.start(request)
-        token = self.auth.token()
+        state = core.start(request, verifying=verifying)
+        token = self.auth.token() if request.authenticated else ""
         while True:
-            if self.limiter is not None:
+            if self.limiter is not None and request.authenticated:  # the API's budget
                 wait = self.limiter.reserve(core.clock.monotonic())
                 if wait > 0:
                     core.clock.sleep(wait)
-            outgoing = core.build(request, state, base_url=self.auth.api_endpoint(), token=token)
+            base = self.auth.api_endpoint() if request.authenticated else ""
+            outgoing = core.build(request, state, base_url=base, token=token)
+            step: Step
             try:
                 answer = self.client.send(outgoing)
             except httpx.TransportError as exc:
                 step = core.after_exception(request, state, exc)
             else:
                 step = core.after_response(request, state, answer)
-            if step.kind == "verify" and not verifying:
+            while isinstance(step, Verify):
                 step = self._verify(request, state, step)
-            elif step.kind == "verify":
-                step = Step("fail", error=core.ambiguous(request, state, _error(step)))
-            if step.kind == "reauth":
-                token = self.auth.reauth(token)
-                continue
-            if step.kind == "retry":
-                core.log_retry(request, state, step)
-                core.clock.sleep(step.delay)
-                token = self.auth.token()
-                continue
-            core.log(request, state, step)
-            if step.kind == "done" and step.response is not None:
-                return step.response
-            raise _error(step)
+            if isinstance(step, Done | Fail):
+                core.log(request, state, step)
+            match step:
+                case Done(response):
+                    return response
+                case Fail(error):
+                    raise error
+                case Reauth():
+                    token = self.auth.reauth(token)
+                case Retry(delay):
+                    core.log_retry(request, state, step)
+                    core.clock.sleep(delay)
+                    token = self.auth.token() if request.authenticated else ""
+                case _:
+                    assert_never(step)
 
-    def _verify(self, request: APIRequest[Any], state: CallState, step: Step) -> Step:
-        cause = _error(step)
-        if request.verify is None:
-            return Step("fail", error=self.core.ambiguous(request, state, cause))
-        try:
-            outcome = self._run_hook(request.verify)
-            if outcome is NOT_APPLIED and self.core.verify_settle > 0:
-                self.core.clock.sleep(self.core.verify_settle)  # let a slow write surface
-                outcome = self._run_hook(request.verify)
-            return self.core.after_verify(request, state, cause, outcome)
-        except APIError as exc:
-            failed = self.core.ambiguous(request, state, cause)
-            failed.__cause__ = exc
-            return Step("fail", error=failed)
-
-    def _run_hook(self, factory: VerifyFactory) -> Any:
-        hook = factory()
+    def _verify(self, request: APIRequest[Any], state: CallState, step: Verify) -> Step:
+        if step.delay > 0:
+            self.core.clock.sleep(step.delay)
+        hook = step.hook()
         try:
             check = next(hook)
             while True:
                 check = hook.send(self.send(check, verifying=True))
         except StopIteration as stop:
-            return stop.value
+            return self.core.after_verify(request, state, step, stop.value)
+        except APIError as exc:
+            return self.core.verify_failed(request, state, step, exc)
 
 
 class AsyncHTTP:
@@ -114,76 +109,61 @@ class AsyncHTTP:
     def __init__(
         self,
         client: httpx.AsyncClient,
-        auth: AsyncAuth,
+        auth: AuthCore,
         core: PolicyCore,
         limiter: TokenBucket | None,
     ) -> None:
         self.client = client
-        self.auth = auth
         self.core = core
         self.limiter = limiter
+        self.auth = AsyncAuth(auth, self.send)
 
     async def send(self, request: APIRequest[T], *, verifying: bool = False) -> APIResponse[T]:
         """Perform ``request`` under the policy; raise a :mod:`cxdial.errors` type on failure."""
         core = self.core
-        state = core.start(request)
-        token = await self.auth.token()
+        state = core.start(request, verifying=verifying)
+        token = await self.auth.token() if request.authenticated else ""
         while True:
-            if self.limiter is not None:
+            if self.limiter is not None and request.authenticated:  # the API's budget
                 wait = self.limiter.reserve(core.clock.monotonic())
                 if wait > 0:
                     await core.clock.asleep(wait)
-            base_url = await self.auth.api_endpoint()
-            outgoing = core.build(request, state, base_url=base_url, token=token)
+            base = await self.auth.api_endpoint() if request.authenticated else ""
+            outgoing = core.build(request, state, base_url=base, token=token)
+            step: Step
             try:
                 answer = await self.client.send(outgoing)
             except httpx.TransportError as exc:
                 step = core.after_exception(request, state, exc)
             else:
                 step = core.after_response(request, state, answer)
-            if step.kind == "verify" and not verifying:
+            while isinstance(step, Verify):
                 step = await self._verify(request, state, step)
-            elif step.kind == "verify":
-                step = Step("fail", error=core.ambiguous(request, state, _error(step)))
-            if step.kind == "reauth":
-                token = await self.auth.reauth(token)
-                continue
-            if step.kind == "retry":
-                core.log_retry(request, state, step)
-                await core.clock.asleep(step.delay)
-                token = await self.auth.token()
-                continue
-            core.log(request, state, step)
-            if step.kind == "done" and step.response is not None:
-                return step.response
-            raise _error(step)
+            if isinstance(step, Done | Fail):
+                core.log(request, state, step)
+            match step:
+                case Done(response):
+                    return response
+                case Fail(error):
+                    raise error
+                case Reauth():
+                    token = await self.auth.reauth(token)
+                case Retry(delay):
+                    core.log_retry(request, state, step)
+                    await core.clock.asleep(delay)
+                    token = await self.auth.token() if request.authenticated else ""
+                case _:
+                    assert_never(step)
 
-    async def _verify(self, request: APIRequest[Any], state: CallState, step: Step) -> Step:
-        cause = _error(step)
-        if request.verify is None:
-            return Step("fail", error=self.core.ambiguous(request, state, cause))
-        try:
-            outcome = await self._run_hook(request.verify)
-            if outcome is NOT_APPLIED and self.core.verify_settle > 0:
-                await self.core.clock.asleep(self.core.verify_settle)
-                outcome = await self._run_hook(request.verify)
-            return self.core.after_verify(request, state, cause, outcome)
-        except APIError as exc:
-            failed = self.core.ambiguous(request, state, cause)
-            failed.__cause__ = exc
-            return Step("fail", error=failed)
-
-    async def _run_hook(self, factory: VerifyFactory) -> Any:
-        hook = factory()
+    async def _verify(self, request: APIRequest[Any], state: CallState, step: Verify) -> Step:
+        if step.delay > 0:
+            await self.core.clock.asleep(step.delay)
+        hook = step.hook()
         try:
             check = next(hook)
             while True:
                 check = hook.send(await self.send(check, verifying=True))
         except StopIteration as stop:
-            return stop.value
-
-
-def _error(step: Step) -> APIError:
-    if step.error is None:
-        return APIError("the HTTP policy stopped without a response or an error")
-    return step.error
+            return self.core.after_verify(request, state, step, stop.value)
+        except APIError as exc:
+            return self.core.verify_failed(request, state, step, exc)

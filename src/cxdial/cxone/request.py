@@ -15,6 +15,8 @@ from typing import Any, Generic, TypeVar
 
 import httpx
 
+from cxdial.errors import APIError
+
 __all__ = [
     "NOT_APPLIED",
     "APIRequest",
@@ -58,7 +60,9 @@ def identity(body: Any) -> Any:
 class APIRequest(Generic[T]):
     """One logical call to CXone, independent of sync/async and of the attempt count.
 
-    ``path`` is absolute on the API host (see :func:`cxdial.cxone.versions.acd_path`).
+    ``path`` is absolute on the API host (see :func:`cxdial.cxone.versions.acd_path`), or
+    a full URL when ``authenticated`` is False (discovery and token requests, which go to
+    the issuer without a bearer token; a 401 to them is final).
     ``idempotent`` marks writes safe to repeat blindly (PUT of a full block, DELETE).
     ``verify`` checks whether an ambiguous write took effect. ``batch`` names a batch
     endpoint whose 200 answer may carry per-item failures. ``retry_on_conflict`` marks the
@@ -77,6 +81,13 @@ class APIRequest(Generic[T]):
     idempotency_key: str | None = None
     timeout: float | None = None
     ok_statuses: frozenset[int] = field(default_factory=frozenset)
+    authenticated: bool = True
+    form: Mapping[str, str] | None = field(default=None, repr=False)
+    """An ``application/x-www-form-urlencoded`` body (token grants); never logged."""
+    headers: Mapping[str, str] | None = field(default=None, repr=False)
+    """Extra headers (client Basic auth on token grants); never logged."""
+    refine_error: Callable[[APIError], APIError] | None = field(default=None, repr=False)
+    """Turns the policy's error into a more telling one (e.g. a refused grant)."""
 
     @property
     def is_write(self) -> bool:

@@ -3,77 +3,63 @@
 However many threads (:class:`SyncAuth`, a ``threading.Lock``) or tasks (:class:`AsyncAuth`,
 an ``asyncio.Lock``) need a token at once, one grant is in flight and the rest reuse its
 result. After a 401, :meth:`reauth` replaces the refused token once for everyone refused
-alike. Discovery and grant requests are resent (with backoff, ``Retry-After`` honoured)
-after connect errors, 429 and 5xx: a repeated password grant only mints another token.
+alike. The discovery and grant requests the flow yields are sent by ``send``, the one HTTP
+policy's driver, so they are retried, capped and logged like every other request.
 """
 
 from __future__ import annotations
 
 import asyncio
 import threading
+from collections.abc import Awaitable, Callable
+from typing import Any
 
-import httpx
-
-from cxdial.cxone.auth import AuthCore
-from cxdial.cxone.token_cache import Token
-from cxdial.errors import APIConnectionError
+from cxdial.cxone.auth import AuthCore, Flow
+from cxdial.cxone.request import APIRequest, APIResponse
+from cxdial.errors import APIError, ConfigurationError
 
 __all__ = ["AsyncAuth", "SyncAuth"]
 
-_RESEND = frozenset({408, 429, 500, 502, 503, 504})
+Send = Callable[[APIRequest[Any]], APIResponse[Any]]
+AsyncSend = Callable[[APIRequest[Any]], Awaitable[APIResponse[Any]]]
 
 
-def _connection_error(exc: httpx.TransportError, request: httpx.Request) -> APIConnectionError:
-    return APIConnectionError(
-        f"cannot reach {request.url.host}: {type(exc).__name__}",
-        method=request.method,
-        url=str(request.url.copy_with(query=None)),
-        fix="check CXDIAL_ISSUER and network access to it",
+def _unrouted() -> ConfigurationError:
+    return ConfigurationError(
+        "the tenant's API endpoint could not be discovered",
+        field="api_endpoint",
+        fix="set CXDIAL_API_ENDPOINT to your tenant's API host",
     )
 
 
 class SyncAuth:
     """Thread-safe, single-flight token source for :class:`~cxdial.cxone.client.Client`."""
 
-    def __init__(self, core: AuthCore, client: httpx.Client) -> None:
+    def __init__(self, core: AuthCore, send: Send) -> None:
         self.core = core
-        self._client = client
+        self._send = send
         self._lock = threading.Lock()
 
-    def _send(self, request: httpx.Request) -> httpx.Response:
-        attempt = 0
-        while True:
-            attempt += 1
-            last = attempt > self.core.settings.max_retries
-            response: httpx.Response | None = None
-            try:
-                response = self._client.send(request)
-            except httpx.TransportError as exc:
-                if last:
-                    raise _connection_error(exc, request) from exc
-            if response is not None and (last or response.status_code not in _RESEND):
-                return response
-            self.core.clock.sleep(self.core.retry_delay(attempt, response))
-
-    def _run(self) -> Token:
-        flow = self.core.flow()
-        request = next(flow)
-        while True:
-            response = self._send(request)
-            try:
-                request = flow.send(response)
-            except StopIteration as stop:
-                token: Token = stop.value
-                return token
+    def _drive(self, flow: Flow) -> str:
+        try:
+            request = next(flow)
+            while True:
+                try:
+                    response = self._send(request)
+                except APIError as exc:
+                    request = flow.throw(exc)
+                else:
+                    request = flow.send(response)
+        except StopIteration as stop:
+            return str(stop.value.access_token)
 
     def token(self) -> str:
         """A fresh access token, fetching one (once, for all threads) when needed."""
-        usable = self.core.usable()
-        if usable:
-            return usable
+        ready = self.core.ready()
+        if ready:
+            return ready
         with self._lock:
-            usable = self.core.usable()
-            return usable or self._run().access_token
+            return self.core.ready() or self._drive(self.core.flow())
 
     def reauth(self, refused: str) -> str:
         """After a 401 with ``refused``: one new grant, shared by everyone refused alike."""
@@ -81,57 +67,51 @@ class SyncAuth:
             current = self.core.current
             if current is not None and current.access_token != refused:
                 return current.access_token
-            return self._run().access_token
+            return self._drive(self.core.flow(renew=True))
+
+    def fresh_grant(self) -> str:
+        """A password grant now, whatever is cached: proves the access key works."""
+        with self._lock:
+            return self._drive(self.core.flow(renew=True, password=True))
 
     def api_endpoint(self) -> str:
-        """The tenant API host (authenticating first when needed)."""
+        """The tenant API host (authenticating and routing first when needed)."""
         if self.core.api_endpoint is None:
             self.token()
-        return self.core.api_endpoint or self.core.issuer
+        endpoint = self.core.api_endpoint
+        if endpoint is None:
+            raise _unrouted()
+        return endpoint
 
 
 class AsyncAuth:
     """Task-safe, single-flight token source for :class:`~cxdial.cxone.client.AsyncClient`."""
 
-    def __init__(self, core: AuthCore, client: httpx.AsyncClient) -> None:
+    def __init__(self, core: AuthCore, send: AsyncSend) -> None:
         self.core = core
-        self._client = client
+        self._send = send
         self._lock = asyncio.Lock()
 
-    async def _send(self, request: httpx.Request) -> httpx.Response:
-        attempt = 0
-        while True:
-            attempt += 1
-            last = attempt > self.core.settings.max_retries
-            response: httpx.Response | None = None
-            try:
-                response = await self._client.send(request)
-            except httpx.TransportError as exc:
-                if last:
-                    raise _connection_error(exc, request) from exc
-            if response is not None and (last or response.status_code not in _RESEND):
-                return response
-            await self.core.clock.asleep(self.core.retry_delay(attempt, response))
-
-    async def _run(self) -> Token:
-        flow = self.core.flow()
-        request = next(flow)
-        while True:
-            response = await self._send(request)
-            try:
-                request = flow.send(response)
-            except StopIteration as stop:
-                token: Token = stop.value
-                return token
+    async def _drive(self, flow: Flow) -> str:
+        try:
+            request = next(flow)
+            while True:
+                try:
+                    response = await self._send(request)
+                except APIError as exc:
+                    request = flow.throw(exc)
+                else:
+                    request = flow.send(response)
+        except StopIteration as stop:
+            return str(stop.value.access_token)
 
     async def token(self) -> str:
         """A fresh access token, fetching one (once, for all tasks) when needed."""
-        usable = self.core.usable()
-        if usable:
-            return usable
+        ready = self.core.ready()
+        if ready:
+            return ready
         async with self._lock:
-            usable = self.core.usable()
-            return usable or (await self._run()).access_token
+            return self.core.ready() or await self._drive(self.core.flow())
 
     async def reauth(self, refused: str) -> str:
         """After a 401 with ``refused``: one new grant, shared by everyone refused alike."""
@@ -139,10 +119,18 @@ class AsyncAuth:
             current = self.core.current
             if current is not None and current.access_token != refused:
                 return current.access_token
-            return (await self._run()).access_token
+            return await self._drive(self.core.flow(renew=True))
+
+    async def fresh_grant(self) -> str:
+        """A password grant now, whatever is cached: proves the access key works."""
+        async with self._lock:
+            return await self._drive(self.core.flow(renew=True, password=True))
 
     async def api_endpoint(self) -> str:
-        """The tenant API host (authenticating first when needed)."""
+        """The tenant API host (authenticating and routing first when needed)."""
         if self.core.api_endpoint is None:
             await self.token()
-        return self.core.api_endpoint or self.core.issuer
+        endpoint = self.core.api_endpoint
+        if endpoint is None:
+            raise _unrouted()
+        return endpoint

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
@@ -10,7 +9,7 @@ import pydantic
 from pydantic import BaseModel, ConfigDict
 from pydantic.alias_generators import to_camel
 
-from cxdial.errors import ValidationError
+from cxdial.validation_errors import FieldProblem, validation_error
 
 __all__ = ["RequestModel", "ResponseModel", "parse_model", "to_wire", "validate_request"]
 
@@ -43,6 +42,13 @@ def _known_names(model: type[BaseModel]) -> list[str]:
     return names
 
 
+def _number_fix(problem: FieldProblem) -> str | None:
+    number = any(word in problem.leaf.lower() for word in ("phone", "caller"))
+    if problem.kind == "string_pattern_mismatch" and number:
+        return f"write {problem.field!r} in E.164, e.g. +15551234567"
+    return None
+
+
 def validate_request(model: type[R], data: R | Mapping[str, Any]) -> R:
     """``data`` as ``model``; a :class:`cxdial.errors.ValidationError` names the field and fix."""
     if isinstance(data, model):
@@ -50,30 +56,9 @@ def validate_request(model: type[R], data: R | Mapping[str, Any]) -> R:
     try:
         return model.model_validate(dict(data))
     except pydantic.ValidationError as exc:
-        errors = exc.errors()
-        first = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
-        where = ".".join(str(p) for p in first["loc"]) or model.__name__
-        leaf = str(first["loc"][-1]) if first["loc"] else where
-        if first["type"] == "extra_forbidden":
-            guess = difflib.get_close_matches(leaf, _known_names(model), n=1, cutoff=0.4)
-            fix = (
-                f"use {guess[0]!r} instead"
-                if guess
-                else (
-                    f"remove it; {model.__name__} accepts: {', '.join(sorted(model.model_fields))}"
-                )
-            )
-            message = f"unknown field {where!r} in {model.__name__}"
-        elif first["type"] == "missing":
-            message = f"missing required field {where!r} in {model.__name__}"
-            fix = f"pass {where!r}"
-        else:
-            message = f"invalid {where!r} in {model.__name__}: {first['msg']}"
-            fix = f"give {where!r} a valid value"
-            number = any(word in leaf.lower() for word in ("phone", "caller"))
-            if first["type"] == "string_pattern_mismatch" and number:
-                fix = f"write {where!r} in E.164, e.g. +15551234567"
-        raise ValidationError(message, field=where, fix=fix) from None
+        raise validation_error(
+            exc, subject=model.__name__, known=_known_names(model), fix=_number_fix
+        ) from None
 
 
 def to_wire(model: BaseModel) -> dict[str, Any]:

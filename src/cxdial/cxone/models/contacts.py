@@ -1,10 +1,17 @@
-"""Contacts, agents, DNC and the business unit: what reporting and real-time endpoints return."""
+"""Contacts, agents, DNC and the business unit: what reporting and real-time endpoints return.
+
+Reporting field names depend on the API version (``emulator-fidelity.md`` §1.2): up to
+v23 ``fromAddr``, ``toAddr``, ``contactStart``, ``mediaType``, ``confSeconds``; from v33
+``fromAddress``, ``toAddress``, ``contactStartDate``, ``mediaTypeId``,
+``conferenceSeconds`` (and the emulator's ``startDate`` on active contacts). Each model
+reads every spelling into one field.
+"""
 
 from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import AliasChoices, Field
 
 from cxdial.cxone.models.base import RequestModel, ResponseModel
 
@@ -39,6 +46,11 @@ AgentStateName = Literal[
 ]
 
 
+def _either(*names: str) -> Any:
+    """A field read from any of ``names`` (the wire spellings of several API versions)."""
+    return Field(default=None, validation_alias=AliasChoices(*names))
+
+
 class Links(ResponseModel):
     """``_links`` of a page."""
 
@@ -54,8 +66,12 @@ class ActiveContact(ResponseModel):
     skill_id: int | None = None
     state_name: str | None = None
     is_outbound: bool | None = None
-    from_address: str | None = None
-    to_address: str | None = None
+    from_address: str | None = _either("fromAddress", "fromAddr", "from_address")
+    to_address: str | None = _either("toAddress", "toAddr", "to_address")
+    contact_start_date: str | None = _either(
+        "contactStartDate", "contactStart", "startDate", "contact_start_date"
+    )
+    media_type_id: int | None = _either("mediaTypeId", "mediaType", "media_type_id")
     agent_id: int | None = None
     last_update_time: str | None = None
 
@@ -77,9 +93,16 @@ class CompletedContact(ResponseModel):
     skill_id: int | None = None
     agent_id: int | None = None
     is_outbound: bool | None = None
-    from_address: str | None = None
-    to_address: str | None = None
-    contact_start_date: str | None = None
+    from_address: str | None = _either("fromAddress", "fromAddr", "from_address")
+    to_address: str | None = _either("toAddress", "toAddr", "to_address")
+    contact_start_date: str | None = _either(
+        "contactStartDate", "contactStart", "startDate", "contact_start_date"
+    )
+    media_type_id: int | None = _either("mediaTypeId", "mediaType", "media_type_id")
+    conference_seconds: float | None = _either(
+        "conferenceSeconds", "confSeconds", "conference_seconds"
+    )
+    agent_seconds: float | None = None
     total_duration_seconds: float | None = None
     abandoned: bool | None = None
     end_reason: str | None = None
@@ -103,8 +126,11 @@ class ContactDetail(ResponseModel):
     contact_id: int
     skill_id: int | None = None
     state_name: str | None = None
-    to_address: str | None = None
-    from_address: str | None = None
+    to_address: str | None = _either("toAddress", "toAddr", "to_address")
+    from_address: str | None = _either("fromAddress", "fromAddr", "from_address")
+    contact_start_date: str | None = _either(
+        "contactStartDate", "contactStart", "startDate", "contact_start_date"
+    )
     end_reason: str | None = None
     primary_disposition_id: int | None = None
     is_active: bool | None = None

@@ -45,9 +45,11 @@ class ScriptStart(RequestModel):
 
 
 class StartedContact(ResponseModel):
-    """What ``POST /scripts/start`` returns."""
+    """What ``POST /scripts/start`` returns, with the context id cxdial sent."""
 
     contact_id: int
+    context_id: str | None = None
+    """The exact ``cxdialContextId`` stored in the contact's custom data."""
 
 
 class CallbackRequest(RequestModel):

@@ -73,7 +73,13 @@ class Pager(Generic[I]):
         return APIRequest("GET", self.path, parse=self.extract, params=params)
 
     def after(self, request: APIRequest[Page[I]], page: Page[I]) -> APIRequest[Page[I]] | None:
-        """The request for the page after ``page``, or None at the end."""
+        """The request for the page after ``page``, or None at the end.
+
+        An empty page (CXone's 204, or a 200 with no items) always ends the paging, even
+        when it carries a ``_links.next``.
+        """
+        if not page.items:
+            return None
         if page.next_link:
             link = urlsplit(page.next_link)
             linked: dict[str, Any] = dict(parse_qsl(link.query))

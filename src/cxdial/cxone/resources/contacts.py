@@ -1,8 +1,16 @@
-"""Contacts: active, completed (``updatedSince`` paging), one contact, history, custom data."""
+"""Contacts: active, completed (``updatedSince`` paging), one contact, history, custom data.
+
+Envelopes are read in the spec's shape and the emulator's older one alike
+(``emulator-fidelity.md`` §1.6, §1.7): ``GET /contacts/{id}`` nests the record under a key
+named ``contactId`` (or answers it flat); ``custom-data`` is ``{contactCustomData: [...]}``
+(or a bare list). ``/contacts/completed`` needs a date (the real API answers 400 without
+one) and ``updatedSince`` at most 30 days back, so older values are clamped to the limit.
+"""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pydantic import TypeAdapter
@@ -28,8 +36,69 @@ from cxdial.cxone.resources._base import (
     parse_none,
 )
 from cxdial.cxone.versions import acd_path
+from cxdial.errors import ValidationError
 
-__all__ = ["AsyncContacts", "ContactRequests", "Contacts"]
+__all__ = ["REPORT_WINDOW", "AsyncContacts", "ContactRequests", "Contacts", "iso_utc"]
+
+REPORT_WINDOW = timedelta(days=30)
+"""How far back ``/contacts/completed`` reaches (real API: 400 beyond it; TAP clamps too)."""
+_CLAMP_SLACK = timedelta(minutes=1)
+"""Kept inside the window, so a clamped value is still inside it when CXone reads it."""
+
+
+def iso_utc(moment: datetime) -> str:
+    """``2026-11-23T09:00:00Z``: the date-time form CXone's query parameters take."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _moment(value: str | datetime, name: str) -> datetime:
+    if isinstance(value, datetime):
+        moment = value
+    else:
+        try:
+            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            raise ValidationError(
+                f"{name} {value!r} is not an ISO-8601 date-time",
+                field=name,
+                fix="write it like 2026-11-23T09:00:00Z",
+            ) from None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def _report_dates(
+    updated_since: str | datetime | None,
+    start_date: str | datetime | None,
+    end_date: str | datetime | None,
+    now: datetime,
+) -> dict[str, str | None]:
+    """The date parameters of ``/contacts/completed``, checked and clamped like CXone's."""
+    if updated_since is None and start_date is None:
+        raise ValidationError(
+            "completed contacts need a date: CXone answers 400 without one",
+            field="updated_since",
+            fix="pass updated_since (at most 30 days back) or start_date",
+        )
+    if end_date is not None and start_date is None:
+        raise ValidationError(
+            "end_date needs a start_date", field="start_date", fix="pass start_date too"
+        )
+    dates: dict[str, str | None] = {"updatedSince": None, "startDate": None, "endDate": None}
+    if updated_since is not None:
+        since = max(_moment(updated_since, "updated_since"), now - REPORT_WINDOW + _CLAMP_SLACK)
+        dates["updatedSince"] = iso_utc(since)
+    if start_date is not None:
+        start = _moment(start_date, "start_date")
+        end = _moment(end_date, "end_date") if end_date is not None else now
+        if end - start > REPORT_WINDOW:
+            raise ValidationError(
+                "start_date to end_date spans more than 30 days, which CXone refuses",
+                field="start_date",
+                fix="split the range into windows of 30 days or less",
+            )
+        dates["startDate"] = iso_utc(start)
+        dates["endDate"] = iso_utc(end) if end_date is not None else None
+    return dates
 
 _CUSTOM = TypeAdapter(list[CustomDatum])
 _HISTORY = TypeAdapter(list[ContactState])
@@ -47,7 +116,12 @@ def _completed(body: Any) -> Page[CompletedContact]:
 
 def _custom(body: Any) -> list[CustomDatum]:
     if isinstance(body, dict):
-        body = body.get("customData", body.get("customDataValues", []))
+        for key in ("contactCustomData", "customData", "customDataValues"):
+            if key in body:
+                body = body[key]
+                break
+        else:
+            body = []
     return _CUSTOM.validate_python(body or [])
 
 
@@ -58,7 +132,9 @@ def _history(body: Any) -> list[ContactState]:
 
 
 def _contact(body: Any) -> ContactDetail:
-    if isinstance(body, dict) and isinstance(body.get("contacts"), list) and body["contacts"]:
+    if isinstance(body, dict) and isinstance(body.get("contactId"), dict):
+        body = body["contactId"]  # the spec: {businessUnitId, lastPollTime, contactId: {...}}
+    elif isinstance(body, dict) and isinstance(body.get("contacts"), list) and body["contacts"]:
         body = body["contacts"][0]
     return ContactDetail.model_validate(body or {})
 
@@ -81,19 +157,24 @@ class ContactRequests:
     def completed(
         self,
         *,
-        updated_since: str | None = None,
+        updated_since: str | datetime | None = None,
         skill_id: int | None = None,
-        start_date: str | None = None,
-        end_date: str | None = None,
+        start_date: str | datetime | None = None,
+        end_date: str | datetime | None = None,
         page_size: int = 1000,
+        newest_first: bool = False,
+        now: datetime | None = None,
     ) -> Pager[CompletedContact]:
-        """Pages of ``GET /contacts/completed`` ordered by ``lastUpdateTime`` (TAP's pattern)."""
+        """Pages of ``GET /contacts/completed`` ordered by ``lastUpdateTime`` (TAP's pattern).
+
+        A date is required (``updated_since`` or ``start_date``); ``updated_since`` older
+        than 30 days before ``now`` is clamped to the limit; a range over 30 days is refused.
+        """
+        dates = _report_dates(updated_since, start_date, end_date, now or datetime.now(UTC))
         params = {
-            "updatedSince": updated_since,
+            **dates,
             "skillId": skill_id,
-            "startDate": start_date,
-            "endDate": end_date,
-            "orderBy": "lastUpdateTime asc",
+            "orderBy": "lastUpdateTime desc" if newest_first else "lastUpdateTime asc",
         }
         return Pager(
             acd_path("/contacts/completed"),
@@ -140,13 +221,16 @@ class Contacts(SyncResource):
     def iter_completed(
         self,
         *,
-        updated_since: str | None = None,
+        updated_since: str | datetime | None = None,
         skill_id: int | None = None,
         page_size: int = 1000,
     ) -> Iterator[CompletedContact]:
-        """Every completed contact updated since ``updated_since`` (ISO-8601), page by page."""
+        """Every completed contact updated since ``updated_since`` (≤ 30 days), page by page."""
         pager = self.requests.completed(
-            updated_since=updated_since, skill_id=skill_id, page_size=page_size
+            updated_since=updated_since,
+            skill_id=skill_id,
+            page_size=page_size,
+            now=datetime.fromtimestamp(self._http.core.clock.time(), UTC),
         )
         return iterate(self._http, pager)
 
@@ -182,13 +266,16 @@ class AsyncContacts(AsyncResource):
     def iter_completed(
         self,
         *,
-        updated_since: str | None = None,
+        updated_since: str | datetime | None = None,
         skill_id: int | None = None,
         page_size: int = 1000,
     ) -> AsyncIterator[CompletedContact]:
-        """Every completed contact updated since ``updated_since`` (ISO-8601), page by page."""
+        """Every completed contact updated since ``updated_since`` (≤ 30 days), page by page."""
         pager = self.requests.completed(
-            updated_since=updated_since, skill_id=skill_id, page_size=page_size
+            updated_since=updated_since,
+            skill_id=skill_id,
+            page_size=page_size,
+            now=datetime.fromtimestamp(self._http.core.clock.time(), UTC),
         )
         return iterate_async(self._http, pager)
 

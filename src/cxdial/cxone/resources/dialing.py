@@ -1,66 +1,130 @@
 """Placing calls: ``scripts/start`` (ad-hoc dial) and ``queuecallback`` (``cxone-api.md`` §3.4).
 
 ``scripts.start`` spawns the configured Studio script with ``number|callerId|contextId``.
-After an ambiguous failure its verify hook looks for the contact whose custom data
-``cxdialContextId`` equals the context id — among active contacts, then completed contacts
-of the skill updated since just before the first attempt — so a lost answer is recovered
-instead of dialing twice. ``queuecallback`` cannot be verified and is never retried blindly.
+The context id is unique to the logical call: the caller's label plus a nonce derived
+from the call's idempotency key (:func:`dial_context_id`), so an earlier call with the
+same label can never be taken for this one. After an ambiguous failure the verify hook
+(:func:`find_context`) looks for the contact whose custom data ``cxdialContextId`` is
+exactly that id: among all active contacts of the skill and all its completed contacts
+updated since just before the first attempt (paging to the end), narrowed to the dialed
+number and to contacts started inside that window, newest first — so a lost answer is
+recovered instead of dialing twice, however many contacts the skill has. A client
+refuses to start two dials with the same idempotency key. ``queuecallback`` carries no
+correlation id, cannot be verified and is never retried blindly.
 """
 
 from __future__ import annotations
 
+import hashlib
 import uuid
+from collections import OrderedDict
+from collections.abc import Generator
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
+from cxdial.config import DEFAULT_DIAL_SCRIPT
 from cxdial.cxone.models.base import parse_model, validate_request
+from cxdial.cxone.models.contacts import ActiveContact, CompletedContact
 from cxdial.cxone.models.dialing import CallbackRequest, ScriptStart, StartedContact
-from cxdial.cxone.request import NOT_APPLIED, APIRequest, Verify
-from cxdial.cxone.resources._base import AsyncResource, SyncResource, parse_none
+from cxdial.cxone.numbers import same_number
+from cxdial.cxone.request import NOT_APPLIED, APIRequest, APIResponse, Verify
+from cxdial.cxone.resources._base import AsyncResource, Pager, SyncResource, parse_none
 from cxdial.cxone.resources.contacts import ContactRequests
 from cxdial.cxone.versions import acd_path
+from cxdial.errors import BadRequest, ValidationError
 
 __all__ = [
     "CONTEXT_FIELD",
+    "VERIFY_WINDOW",
     "AsyncCallbacks",
     "AsyncScripts",
     "CallbackRequests",
     "Callbacks",
     "ScriptRequests",
     "Scripts",
-    "national_digits",
+    "dial_context_id",
+    "find_context",
 ]
 
 CONTEXT_FIELD = "cxdialContextId"
 """Custom-data name under which the dialing script stores the context id."""
-DEFAULT_SCRIPT = "Personal\\cxdial\\AdhocDial"
+VERIFY_WINDOW = timedelta(minutes=2)
+"""How far before the first attempt the verify hook looks (clock skew between client and CXone)."""
+_NONCE_LENGTH = 16
+_LABEL_MAX = 64 - _NONCE_LENGTH - 1
 _contacts = ContactRequests()
+I = TypeVar("I")  # noqa: E741 - the conventional name of an item type
 
 
-def national_digits(number: str | None) -> str:
-    """The last ten digits of a number in any format: how CXone addresses are compared."""
-    return "".join(ch for ch in number or "" if ch.isdigit())[-10:]
+def dial_context_id(label: str | None, idempotency_key: str) -> str:
+    """The context id of one logical call: ``label.<nonce>`` (or the bare nonce).
+
+    The nonce is derived from the call's idempotency key, so every attempt of one call
+    carries the same id and two calls never do, whatever label they share.
+    """
+    nonce = hashlib.sha256(idempotency_key.encode()).hexdigest()[:_NONCE_LENGTH]
+    if not label:
+        return nonce
+    if len(label) > _LABEL_MAX:
+        raise ValidationError(
+            f"context id {label[:20]!r}… is longer than {_LABEL_MAX} characters",
+            field="contextId",
+            fix=f"use a label of at most {_LABEL_MAX} characters (cxdial adds a nonce)",
+        )
+    return f"{label}.{nonce}"
 
 
-def find_context(skill_id: int, phone_number: str, context_id: str, since: str) -> Verify:
-    """Verify hook: the ``{contactId}`` whose custom data holds ``context_id``, else NOT_APPLIED."""
-    candidates: list[int] = []
-    active = yield _contacts.active(skill_id=skill_id, page_size=1000).first()
-    candidates += [
-        c.contact_id
-        for c in active.parsed.items
-        if national_digits(c.to_address) in ("", national_digits(phone_number))
-    ]
-    completed = yield _contacts.completed(skill_id=skill_id, updated_since=since).first()
-    candidates += [
-        c.contact_id
-        for c in completed.parsed.items
-        if national_digits(c.to_address) in ("", national_digits(phone_number))
-    ]
-    for contact_id in dict.fromkeys(candidates):
+def _all_pages(pager: Pager[I]) -> Generator[APIRequest[Any], APIResponse[Any], list[I]]:
+    """Every item of every page (a verify hook's paging, I/O-free)."""
+    items: list[I] = []
+    request: APIRequest[Any] | None = pager.first()
+    while request is not None:
+        page = (yield request).parsed
+        items += page.items
+        request = pager.after(request, page)
+    return items
+
+
+def _started_at(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def find_context(skill_id: int, phone_number: str, context_id: str, since: datetime) -> Verify:
+    """Verify hook: ``{contactId}`` of the contact whose custom data is ``context_id``.
+
+    Candidates are every active and every completed contact of ``skill_id`` (all pages),
+    to ``phone_number``, started (or, lacking a start date, updated) after ``since``; their
+    custom data is read newest first. NOT_APPLIED when none carries the id.
+    """
+    active = yield from _all_pages(_contacts.active(skill_id=skill_id, page_size=1000))
+    completed = yield from _all_pages(
+        _contacts.completed(
+            skill_id=skill_id, updated_since=since, page_size=1000, newest_first=True, now=since
+        )
+    )
+    candidates: dict[int, datetime] = {}
+    floor = datetime.min.replace(tzinfo=UTC)
+    everyone: list[ActiveContact | CompletedContact] = [*active, *completed]
+    for contact in everyone:
+        if contact.skill_id not in (None, skill_id):
+            continue
+        if contact.to_address and not same_number(contact.to_address, phone_number):
+            continue
+        started = _started_at(contact.contact_start_date)
+        if started is not None and started < since:
+            continue
+        candidates.setdefault(contact.contact_id, started or floor)
+    newest_first = sorted(candidates, key=lambda c: (candidates[c], c), reverse=True)
+    for contact_id in newest_first:
         data = yield _contacts.custom_data(contact_id)
         if any(d.name == CONTEXT_FIELD and str(d.value) == context_id for d in data.parsed):
-            return {"contactId": contact_id}
+            return {"contactId": contact_id, "contextId": context_id}
     return NOT_APPLIED
 
 
@@ -74,29 +138,44 @@ class ScriptRequests:
         phone_number: str,
         caller_id: str,
         context_id: str | None = None,
-        script_path: str = DEFAULT_SCRIPT,
+        script_path: str = DEFAULT_DIAL_SCRIPT,
         idempotency_key: str | None = None,
         now: datetime | None = None,
     ) -> APIRequest[StartedContact]:
-        """The ad-hoc dial request; ``context_id`` defaults to a fresh UUID."""
+        """The ad-hoc dial request; ``context_id`` is your label (a nonce is added to it)."""
+        key = idempotency_key or str(uuid.uuid4())
         dial = validate_request(
             ScriptStart,
             {
                 "phoneNumber": phone_number,
                 "callerId": caller_id,
-                "contextId": context_id or uuid.uuid4().hex,
+                "contextId": dial_context_id(context_id, key),
             },
         )
-        since = ((now or datetime.now(UTC)) - timedelta(minutes=2)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        since = (now or datetime.now(UTC)) - VERIFY_WINDOW
         params = {"skillId": skill_id, "scriptPath": script_path, "parameters": dial.parameters()}
+        wire_id = dial.context_id
+
+        def parse(body: Any) -> StartedContact:
+            return parse_model(StartedContact, {**(body or {}), "contextId": wire_id})
+
         return APIRequest(
             "POST",
             acd_path("/scripts/start"),
             params=params,
-            parse=lambda b: parse_model(StartedContact, b),
-            idempotency_key=idempotency_key,
-            verify=lambda: find_context(skill_id, dial.phone_number, dial.context_id, since),
+            parse=parse,
+            idempotency_key=key,
+            verify=lambda: find_context(skill_id, dial.phone_number, wire_id, since),
         )
+
+    def probe(self) -> APIRequest[None]:
+        """A ``POST /scripts/start`` without parameters: it cannot start anything.
+
+        CXone checks the security profile before the parameters, so a 403 says the key
+        may not start scripts and a 400 (the missing skillId) says it may. Marked
+        idempotent: repeating a request that starts nothing is harmless.
+        """
+        return APIRequest("POST", acd_path("/scripts/start"), parse=parse_none, idempotent=True)
 
 
 class CallbackRequests:
@@ -117,10 +196,36 @@ class CallbackRequests:
         )
 
 
+class _KeysUsed:
+    """Idempotency keys this client has dialed with (bounded), so none is used twice."""
+
+    def __init__(self, limit: int = 10_000) -> None:
+        self._keys: OrderedDict[str, None] = OrderedDict()
+        self._limit = limit
+
+    def claim(self, key: str | None) -> str:
+        """``key`` (or a new one), refusing a key this client already dialed with."""
+        key = key or str(uuid.uuid4())
+        if key in self._keys:
+            raise ValidationError(
+                f"idempotency key {key!r} was already used for a dial by this client",
+                field="idempotency_key",
+                fix="give each logical call its own key (or pass none and let cxdial make one)",
+            )
+        self._keys[key] = None
+        if len(self._keys) > self._limit:
+            self._keys.popitem(last=False)
+        return key
+
+
 class Scripts(SyncResource):
     """``client.scripts``: spawn Studio scripts (the ad-hoc dial)."""
 
     requests = ScriptRequests()
+
+    def __init__(self, http: Any) -> None:
+        super().__init__(http)
+        self._used = _KeysUsed()
 
     def start(
         self,
@@ -129,10 +234,10 @@ class Scripts(SyncResource):
         phone_number: str,
         caller_id: str,
         context_id: str | None = None,
-        script_path: str = DEFAULT_SCRIPT,
+        script_path: str = DEFAULT_DIAL_SCRIPT,
         idempotency_key: str | None = None,
     ) -> StartedContact:
-        """Spawn the dialing script; returns the new contact (dialed exactly once)."""
+        """Spawn the dialing script; the new contact and its context id (dialed once)."""
         return self._call(
             self.requests.start(
                 skill_id=skill_id,
@@ -140,16 +245,27 @@ class Scripts(SyncResource):
                 caller_id=caller_id,
                 context_id=context_id,
                 script_path=script_path,
-                idempotency_key=idempotency_key,
+                idempotency_key=self._used.claim(idempotency_key),
                 now=datetime.fromtimestamp(self._http.core.clock.time(), UTC),
             )
         )
+
+    def probe(self) -> None:
+        """Raise :class:`~cxdial.errors.PermissionDenied` if the key may not start scripts."""
+        try:
+            self._call(self.requests.probe())
+        except BadRequest:
+            return
 
 
 class AsyncScripts(AsyncResource):
     """``client.scripts`` on the async client."""
 
     requests = ScriptRequests()
+
+    def __init__(self, http: Any) -> None:
+        super().__init__(http)
+        self._used = _KeysUsed()
 
     async def start(
         self,
@@ -158,10 +274,10 @@ class AsyncScripts(AsyncResource):
         phone_number: str,
         caller_id: str,
         context_id: str | None = None,
-        script_path: str = DEFAULT_SCRIPT,
+        script_path: str = DEFAULT_DIAL_SCRIPT,
         idempotency_key: str | None = None,
     ) -> StartedContact:
-        """Spawn the dialing script; returns the new contact (dialed exactly once)."""
+        """Spawn the dialing script; the new contact and its context id (dialed once)."""
         return await self._call(
             self.requests.start(
                 skill_id=skill_id,
@@ -169,10 +285,17 @@ class AsyncScripts(AsyncResource):
                 caller_id=caller_id,
                 context_id=context_id,
                 script_path=script_path,
-                idempotency_key=idempotency_key,
+                idempotency_key=self._used.claim(idempotency_key),
                 now=datetime.fromtimestamp(self._http.core.clock.time(), UTC),
             )
         )
+
+    async def probe(self) -> None:
+        """Raise :class:`~cxdial.errors.PermissionDenied` if the key may not start scripts."""
+        try:
+            await self._call(self.requests.probe())
+        except BadRequest:
+            return
 
 
 class Callbacks(SyncResource):
