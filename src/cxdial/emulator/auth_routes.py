@@ -23,9 +23,9 @@ from cxdial.emulator.credentials import (
     DEMO_CLIENT_SECRET,
     DEMO_TENANT_ID,
 )
+from cxdial.emulator.deps import world_of
 from cxdial.emulator.errors import ApiError, OAuthError
 from cxdial.emulator.tokens import ID_TOKEN_KEY, ID_TOKEN_KID
-from cxdial.emulator.world import world_of
 
 __all__ = ["base_url", "router"]
 
