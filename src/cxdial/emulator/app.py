@@ -1,8 +1,8 @@
 """``create_app``: the emulated CXone tenant as one FastAPI application.
 
 Routers are plain lists (:data:`ROUTERS` of the ACD API, plus the auth and control
-routers); after they are included the routes are ordered so that fixed paths come before
-path parameters (:func:`~cxdial.emulator.routing.order_routes`).
+routers); their routes are installed as one list ordered so that fixed paths come before
+path parameters (:func:`~cxdial.emulator.routing.install_routes`).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from cxdial.emulator.errors import install_error_handlers
 from cxdial.emulator.middleware import EmulatorMiddleware
 from cxdial.emulator.openapi import openapi_document
 from cxdial.emulator.routes import ROUTERS
-from cxdial.emulator.routing import order_routes
+from cxdial.emulator.routing import install_routes
 from cxdial.emulator.webhooks import WebhookSender
 from cxdial.emulator.world import World
 from cxdial.pacing.policy import PacingPolicy
@@ -66,9 +66,7 @@ def create_app(
     app.state.world = world
     app.state.webhooks = sender
     install_error_handlers(app)
-    for router in (*_OWN_ROUTERS, *ROUTERS):
-        app.include_router(router)
-    order_routes(app.router.routes)
+    install_routes(app, (*_OWN_ROUTERS, *ROUTERS))
     _complete_openapi(app)
     app.add_middleware(EmulatorMiddleware, world=world, after=sender.kick)
     return app

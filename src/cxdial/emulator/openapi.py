@@ -10,6 +10,8 @@ ACD route can give.
 
 from __future__ import annotations
 
+import warnings
+from collections import Counter
 from typing import Any
 
 from fastapi import FastAPI
@@ -51,6 +53,20 @@ def request_body(
     return {"requestBody": body}
 
 
+def _unique_ids(doc: dict[str, Any]) -> None:
+    """Suffix the method to every operationId two operations share."""
+    operations = [
+        (method, op)
+        for item in doc.get("paths", {}).values()
+        for method, op in item.items()
+        if method in _METHODS
+    ]
+    counts = Counter(op.get("operationId") for _, op in operations)
+    for method, op in operations:
+        if counts[op.get("operationId")] > 1:
+            op["operationId"] = f"{op['operationId']}_{method}"
+
+
 def _hoist(schema: dict[str, Any], components: dict[str, Any]) -> None:
     for name, sub in schema.pop("$defs", {}).items():
         components.setdefault(name, sub)
@@ -58,9 +74,13 @@ def _hoist(schema: dict[str, Any], components: dict[str, Any]) -> None:
 
 def openapi_document(app: FastAPI, prefix: str) -> dict[str, Any]:
     """The complete document of ``app``; ACD operations are those under ``prefix``."""
-    doc = get_openapi(
-        title=app.title, version=app.version, routes=app.routes, description=app.description
-    )
+    with warnings.catch_warnings():
+        # one function serving two methods has one id; _unique_ids gives each its own
+        warnings.filterwarnings("ignore", message="Duplicate Operation ID")
+        doc = get_openapi(
+            title=app.title, version=app.version, routes=app.routes, description=app.description
+        )
+    _unique_ids(doc)
     components: dict[str, Any] = doc.setdefault("components", {}).setdefault("schemas", {})
     components.setdefault("ApiError", ERROR_SCHEMA)
     for path, item in doc.get("paths", {}).items():

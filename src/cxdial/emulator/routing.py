@@ -3,22 +3,25 @@
 CXone routes ``/inContactAPI``, ``/incontactapi`` and ``/InContactAPI`` alike, tolerates
 ``//`` (NICE's SDK and nicepy send it) and upper-case ``V23.0`` (the SDK's voicemail and
 feedback calls); :func:`canonical_path` rewrites each to the one spelling the routes
-declare. :func:`order_routes` sorts an app's routes so that a fixed segment is tried before
-a path parameter in the same place (``/skills/summary`` before ``/skills/{skillId}``),
-whatever order the route modules were registered in; :func:`shadowed` lists violations.
+declare. :func:`install_routes` adds routers' routes to an app as one flat list (FastAPI's
+``include_router`` keeps each router a separate branch, matched in inclusion order) and
+:func:`order_routes` sorts it so that a fixed segment is tried before a path parameter in
+the same place (``/skills/summary`` before ``/skills/{skillId}``), whatever order the route
+modules were registered in; :func:`shadowed` lists violations.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
+from fastapi import APIRouter, FastAPI
 from starlette.routing import BaseRoute
 
 from cxdial.emulator.versions import canonical_version
 
-__all__ = ["ACD_ROOT", "canonical_path", "order_routes", "shadowed"]
+__all__ = ["ACD_ROOT", "canonical_path", "install_routes", "order_routes", "shadowed"]
 
 ACD_ROOT = "/inContactAPI/services/"
 _ACD = re.compile(r"^/incontactapi/services/([^/]*)(/.*)?$", re.IGNORECASE)
@@ -59,6 +62,15 @@ def _rank(route: BaseRoute) -> tuple[Any, ...]:
 def order_routes(routes: list[BaseRoute]) -> None:
     """Sort ``routes`` in place so no fixed path is captured by a parameter route."""
     routes.sort(key=_rank)
+
+
+def install_routes(app: FastAPI, routers: Iterable[APIRouter]) -> None:
+    """Add every route of ``routers`` to ``app`` directly, then order all of them.
+
+    Routes declared on a router already carry its prefix, tags and dependencies."""
+    for router in routers:
+        app.router.routes.extend(router.routes)
+    order_routes(app.router.routes)
 
 
 def _covers(general: Sequence[str], fixed: Sequence[str]) -> bool:

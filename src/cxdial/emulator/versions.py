@@ -72,7 +72,7 @@ VERSION_RANGES: Mapping[str, VersionRange] = MappingProxyType(_RANGES)
 """The table itself (read-only); add a row here for an endpoint with its own range."""
 
 _PARAM = re.compile(r"\{[^}]*\}")
-_VERSION = re.compile(r"^[vV](\d{1,3})\.0$")
+_VERSION = re.compile(r"^[vV]([0-9]{1,3})\.0$")
 
 
 def _shape(template: str) -> str:
