@@ -32,6 +32,7 @@ from cxdial.emulator.entities import (
     UploadJob,
 )
 from cxdial.emulator.faults import FaultInjector, FaultSpec
+from cxdial.emulator.signing import SigningKey
 from cxdial.emulator.stats import Stats
 from cxdial.emulator.tokens import TokenStore
 from cxdial.pacing.factory import make_policy
@@ -96,6 +97,8 @@ class World:
     ) -> None:
         self.config = config
         self.dialer: Dialer = dialer or _NoDialer()
+        self.signer = SigningKey()
+        """The id_token key: made once per emulator, kept across :meth:`reset`."""
         self._shared_policy = policy
         self.policies: dict[int, PacingPolicy] = {}
         self.reset()
@@ -117,7 +120,7 @@ class World:
         self.policies = {}
         self.clock = Clock(speed=cfg.speed, manual=cfg.manual_clock)
         self.rng = random.Random(cfg.seed)
-        self.tokens = TokenStore(cfg.token_lifetime)
+        self.tokens = TokenStore(cfg.token_lifetime, self.signer)
         self.faults = FaultInjector(FaultSpec.parse(cfg.faults), cfg.seed)
         self.stats = Stats()
         self.outbox: list[dict[str, Any]] = []
