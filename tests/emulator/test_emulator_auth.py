@@ -17,7 +17,6 @@ from cxdial.emulator.credentials import (
     READONLY_ACCESS_KEY_ID,
     READONLY_ACCESS_KEY_SECRET,
 )
-from cxdial.emulator.tokens import ID_TOKEN_KEY
 
 pytestmark = pytest.mark.anyio
 
@@ -50,8 +49,10 @@ async def test_password_grant_with_basic_auth_issues_id_token_claims(
     body = (await grant(client)).json()
     assert body["token_type"] == "Bearer"
     assert body["expires_in"] == 3600
+    keys = jwt.PyJWKSet.from_dict((await client.get("/auth/jwks")).json())
+    kid = jwt.get_unverified_header(body["id_token"])["kid"]
     claims = jwt.decode(
-        body["id_token"], ID_TOKEN_KEY, algorithms=["HS256"], audience=DEMO_CLIENT_ID
+        body["id_token"], keys[kid].key, algorithms=["RS256"], audience=DEMO_CLIENT_ID
     )
     assert claims["iss"] == "http://emulator"
     assert claims["tenantId"] == DEMO_TENANT_ID

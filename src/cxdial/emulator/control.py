@@ -11,10 +11,10 @@ from typing import Any, Literal
 from fastapi import APIRouter, Request
 from pydantic import Field
 
+from cxdial.emulator.deps import world_of
 from cxdial.emulator.errors import ApiError
 from cxdial.emulator.faults import FaultSpec, FaultSpecError, OneShot
 from cxdial.emulator.validation import StrictModel, parse_body
-from cxdial.emulator.world import world_of
 
 __all__ = ["router"]
 

@@ -84,6 +84,9 @@ class AccessKey:
     agent_id: int
     user_name: str
     permissions: frozenset[str]
+    role: str = "Administrator"
+    """The security profile's name (the id_token's ``role.legacyId``)."""
+    role_id: str = "11eeeeee-0000-4000-8000-0000000b0001"
 
 
 ACCESS_KEYS: dict[str, AccessKey] = {
@@ -102,6 +105,8 @@ ACCESS_KEYS: dict[str, AccessKey] = {
         agent_id=900002,
         user_name="cxdial.readonly@emulator.local",
         permissions=READONLY_PERMISSIONS,
+        role="Reporting",
+        role_id="11eeeeee-0000-4000-8000-0000000b0002",
     ),
     DIALER_ACCESS_KEY_ID: AccessKey(
         key_id=DIALER_ACCESS_KEY_ID,
@@ -110,6 +115,8 @@ ACCESS_KEYS: dict[str, AccessKey] = {
         agent_id=900003,
         user_name="cxdial.dialer@emulator.local",
         permissions=DIALER_PERMISSIONS,
+        role="Dialer Service",
+        role_id="11eeeeee-0000-4000-8000-0000000b0003",
     ),
 }
 """Access keys by id. The demo application (client id/secret) is the only registered app."""

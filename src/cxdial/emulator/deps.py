@@ -1,34 +1,31 @@
 """What every ACD API route checks: version, bearer token, rate limit, Accept, permission.
 
 Routes declare ``ctx: Ctx = Depends(acd("Skills Edit"))``; the checks run in that order,
-so a request without a token gets 401 before anything else is said.
+so a request without a token gets 401 before anything else is said. The versions an
+endpoint answers come from the one table in :mod:`cxdial.emulator.versions`; the
+dependency declares ``{version}`` as a path parameter, so every ACD operation documents it.
 """
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from fastapi import Request
+from fastapi import Path, Request
 
 from cxdial.emulator.credentials import AccessKey
 from cxdial.emulator.errors import ApiError
-from cxdial.emulator.world import World, world_of
+from cxdial.emulator.versions import parse_version, versions_for
+from cxdial.emulator.world import World
 
-__all__ = ["ACD_PREFIX", "DEFAULT_VERSIONS", "VERSION_TABLE", "Ctx", "acd"]
+__all__ = ["ACD_PREFIX", "Ctx", "acd", "world_of"]
 
 ACD_PREFIX = "/inContactAPI/services/{version}"
-DEFAULT_VERSIONS = (12, 34)
-"""Versions an endpoint accepts unless the table says otherwise (v12.0 through v34.0)."""
-VERSION_TABLE: dict[str, tuple[int, int]] = {
-    "/agent-sessions/{session_id}/dial-phone": (23, 34),
-    "/skills/{skill_id}/parameters/delivery-preferences": (23, 34),
-    "/skills/{skill_id}/parameters/cpa-management": (23, 34),
-}
-"""Per-endpoint version ranges (emulator design, after the versions NICE's SDK calls)."""
-_VERSION = re.compile(r"^v(\d+)\.0$")
+_VERSION_PARAM = Path(
+    description="API version, e.g. v30.0; each endpoint answers its own range",
+    examples=["v30.0"],
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,23 +68,27 @@ def _accepts_json(accept: str | None) -> bool:
     return bool(kinds & {"application/json", "*/*", "application/*"})
 
 
-def acd(
-    permission: str, versions: tuple[int, int] = DEFAULT_VERSIONS
-) -> Callable[[Request], Awaitable[Ctx]]:
+def world_of(request: Request) -> World:
+    """The :class:`World` behind the app serving ``request``."""
+    world = request.app.state.world
+    assert isinstance(world, World)
+    return world
+
+
+def acd(permission: str) -> Callable[..., Awaitable[Ctx]]:
     """A dependency that runs the ACD checks and yields a :class:`Ctx`."""
 
-    async def check(request: Request) -> Ctx:
+    async def check(request: Request, version: str = _VERSION_PARAM) -> Ctx:
         world = world_of(request)
         route = getattr(request.scope.get("route"), "path", "")
-        low, high = VERSION_TABLE.get(route.removeprefix(ACD_PREFIX), versions)
-        text = str(request.path_params.get("version", ""))
-        match = _VERSION.match(text)
-        if match is None or not low <= int(match.group(1)) <= high:
+        supported = versions_for(request.method, route.removeprefix(ACD_PREFIX))
+        number = parse_version(version)
+        if number is None or number not in supported:
             raise ApiError(
                 404,
                 "UnsupportedVersion",
-                f"API version '{text}' is not available for this endpoint; supported: "
-                f"v{low}.0 through v{high}.0",
+                f"API version '{version}' is not available for this endpoint; supported: "
+                f"{supported}",
             )
         header = request.headers.get("authorization", "")
         if not header.lower().startswith("bearer ") or not header[7:].strip():
@@ -119,7 +120,7 @@ def acd(
                 f"The access key's user lacks the '{permission}' permission; add it to the "
                 "user's security profile",
             )
-        return Ctx(world, key, int(match.group(1)), request)
+        return Ctx(world, key, number, request)
 
     return check
 

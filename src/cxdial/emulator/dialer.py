@@ -4,21 +4,20 @@ How many calls to launch is decided by the same :class:`~cxdial.pacing.policy.Pa
 the simulator uses (``EmulatorConfig.pacing``, one instance per skill; progressive by
 default); which record to dial next, DNC
 scrubbing and ``maximumAttempts`` / ``minimumRetryMinutes`` are handled here.
+:class:`PersonalConnectionDialer` is the :class:`~cxdial.emulator.world.Dialer` the app
+gives its world; the telephony reaches it only through ``world.dialer``.
 """
 
 from __future__ import annotations
 
 import heapq
-from typing import TYPE_CHECKING
 
 from cxdial.emulator.entities import CallRecord, Contact, Skill
 from cxdial.emulator.telephony import place_call, scrubbed_by
+from cxdial.emulator.world import World
 from cxdial.pacing.policy import DialerState
 
-if TYPE_CHECKING:
-    from cxdial.emulator.world import World
-
-__all__ = ["connect_agent", "dialer_state", "record_result", "step"]
+__all__ = ["PersonalConnectionDialer", "connect_agent", "dialer_state", "record_result", "step"]
 
 DEFAULT_CALLER_ID = "+18005550100"
 
@@ -153,3 +152,19 @@ def record_result(world: World, contact: Contact, result: str) -> None:
     elif not record.removed:
         record.next_ok_at = world.now + rest
         world.enqueue(record)
+
+
+class PersonalConnectionDialer:
+    """The emulator's dialer collaborator: the functions above, bound as a :class:`Dialer`."""
+
+    def step(self, world: World) -> None:
+        """Launch what every running PC skill's pacing asks for."""
+        step(world)
+
+    def connect_agent(self, world: World, contact: Contact) -> bool:
+        """Connect a live answer to a free agent, or report it abandoned."""
+        return connect_agent(world, contact)
+
+    def record_result(self, world: World, contact: Contact, result: str) -> None:
+        """Finalize or requeue the attempt's calling-list record."""
+        record_result(world, contact, result)

@@ -1,6 +1,8 @@
 """CXone-shaped errors: ``{"error", "errorDescription"}`` plus the ``icStatusDescription`` header.
 
-The OAuth endpoint answers in OAuth's own shape, ``{"error", "error_description"}``.
+The OAuth endpoint answers in OAuth's own shape, ``{"error", "error_description"}``. A 401
+carries no ``icStatusDescription`` (QA's v7 lab tests expect none). Header values are made
+of printable ASCII only (:func:`header_text`), whatever text a request put into them.
 """
 
 from __future__ import annotations
@@ -11,8 +13,16 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
-__all__ = ["ApiError", "OAuthError", "api_error_response", "install_error_handlers"]
+__all__ = [
+    "ApiError",
+    "OAuthError",
+    "allowed_methods",
+    "api_error_response",
+    "header_text",
+    "install_error_handlers",
+]
 
 
 class ApiError(Exception):
@@ -43,16 +53,17 @@ class OAuthError(Exception):
         self.description = description
 
 
-def _header_text(text: str) -> str:
-    """Header values must be latin-1 and single-line."""
-    return text.replace("\n", " ").encode("latin-1", "replace").decode("latin-1")[:500]
+def header_text(text: str) -> str:
+    """``text`` fit for a header value: printable ASCII, one line, at most 500 characters."""
+    return "".join(ch if " " <= ch <= "~" else "?" for ch in text[:500])
 
 
 def api_error_response(
     status: int, error: str, description: str, headers: Mapping[str, str] | None = None
 ) -> JSONResponse:
-    """The JSON error body and the ``icStatusDescription`` header CXone sends."""
-    all_headers = {"icStatusDescription": _header_text(description), **(headers or {})}
+    """The JSON error body and the ``icStatusDescription`` header CXone sends (not on 401)."""
+    status_header = {} if status == 401 else {"icStatusDescription": header_text(description)}
+    all_headers = {**status_header, **{k: header_text(v) for k, v in (headers or {}).items()}}
     return JSONResponse(
         {"error": error, "errorDescription": description}, status_code=status, headers=all_headers
     )
@@ -66,6 +77,17 @@ def _validation_message(exc: RequestValidationError) -> str:
     if first.get("type") == "missing":
         return f"Missing required {where} parameter '{name}'"
     return f"Invalid {where} parameter '{name}': {first.get('msg', 'invalid value')}"
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route serves at the request's path (for ``Allow``)."""
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        match, _ = route.matches({**request.scope, "method": "GET"})
+        route_methods = getattr(route, "methods", None)
+        if match is not Match.NONE and route_methods:
+            methods |= set(route_methods)
+    return sorted(methods)
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -87,13 +109,15 @@ def install_error_handlers(app: FastAPI) -> None:
         assert isinstance(exc, RequestValidationError)
         return api_error_response(400, "InvalidParameter", _validation_message(exc))
 
-    async def on_http(_: Request, exc: Exception) -> JSONResponse:
+    async def on_http(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, StarletteHTTPException)
         if exc.status_code == 404:
             text = "No such resource: check the path against the CXone API reference"
             return api_error_response(404, "NotFound", text)
         if exc.status_code == 405:
-            return api_error_response(405, "MethodNotAllowed", "This method is not allowed here")
+            allow = ", ".join(allowed_methods(request)) or str((exc.headers or {}).get("Allow"))
+            text = f"Method {request.method} is not allowed here; allowed: {allow}"
+            return api_error_response(405, "MethodNotAllowed", text, {"Allow": allow})
         return api_error_response(exc.status_code, "Error", str(exc.detail))
 
     app.add_exception_handler(ApiError, on_api_error)

@@ -1,5 +1,13 @@
 """The emulator's outer layer: request ids, path canonicalisation, stats, faults, lazy time.
 
+Before a request reaches a route: the path is rewritten to its canonical spelling
+(:func:`~cxdial.emulator.routing.canonical_path`) and a JSON body is decoded once by
+:func:`~cxdial.emulator.jsonbody.decode_json` (a bad one is answered 400 here, so no
+route ever stores text a response cannot carry). On the way out every header value is
+made printable ASCII and a 2xx ACD answer carries ``icStatusDescription`` as CXone's does
+("Success", "Accepted") unless the route set its own. With ``-v`` each request is logged
+as method, path (digits of phone-like runs masked), status and milliseconds.
+
 A dropped response (fault ``drop``/``timeout``) is applied first, then lost: the
 middleware starts a response and raises :class:`DroppedResponse`. Over a socket uvicorn
 then closes the connection mid-response; under ``httpx.ASGITransport`` the exception
@@ -21,15 +29,24 @@ import httpx
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from cxdial.emulator.errors import api_error_response
+from cxdial.emulator.errors import ApiError, api_error_response, header_text
 from cxdial.emulator.faults import Fault
+from cxdial.emulator.jsonbody import SCOPE_KEY, decode_json
+from cxdial.emulator.routing import ACD_ROOT, canonical_path
 from cxdial.emulator.stats import WriteRecord
+from cxdial.emulator.telephony import mask_phone
 from cxdial.emulator.world import World
 
 __all__ = ["DroppedResponse", "EmulatorMiddleware", "SimulatedTimeout", "quiet_dropped_logs"]
 
-_ACD = re.compile(r"^/incontactapi/(.*)$", re.IGNORECASE)
+log = logging.getLogger("cxdial.emulator.requests")
 _WRITES = {"POST", "PUT", "PATCH", "DELETE"}
+_NOT_JSON = ("application/x-www-form-urlencoded", "multipart/form-data")
+_FORM_PATHS = ("/auth/token",)
+"""Token requests are form-encoded, even when labelled JSON (NICE's SDK does that)."""
+_SUCCESS_TEXT = {200: "Success", 201: "Created", 202: "Accepted"}
+_PHONE_LIKE = re.compile(r"\d{10,}")
+"""Digit runs as long as a phone number (ids of skills, contacts and lists are shorter)."""
 _STATUS_TEXT = {
     408: ("RequestTimeout", "The request timed out on the server (injected fault); retry"),
     429: ("TooManyRequests", "Too many requests (injected fault); retry after a pause"),
@@ -71,11 +88,10 @@ class EmulatorMiddleware:
             await self.app(scope, receive, send)
             return
         world = self.world
-        path: str = scope["path"]
-        match = _ACD.match(path)
-        if match:
-            path = "/inContactAPI/" + match.group(1)
+        path = canonical_path(scope["path"])
+        if path != scope["path"]:
             scope = {**scope, "path": path, "raw_path": path.encode()}
+        is_acd = path.startswith(ACD_ROOT)
         headers = Headers(scope=scope)
         request_id = headers.get("x-request-id") or uuid.uuid4().hex
         scope.setdefault("state", {})["request_id"] = request_id
@@ -84,20 +100,20 @@ class EmulatorMiddleware:
         fault: Fault | None = None
         if not path.startswith("/_emulator"):
             self._maybe_revoke()
-            fault = world.faults.pick(method, path, random_faults=match is not None)
-            if match and world.faults.spec.latency:
+            fault = world.faults.pick(method, path, random_faults=is_acd)
+            if is_acd and world.faults.spec.latency:
                 await asyncio.sleep(world.faults.spec.latency)
         status = [500]
+        started = time.monotonic()
 
         async def send_tagged(message: Message) -> None:
             if message["type"] == "http.response.start":
                 status[0] = message["status"]
                 message = {
                     **message,
-                    "headers": [
-                        *message.get("headers", []),
-                        (b"x-request-id", request_id.encode()),
-                    ],
+                    "headers": _out_headers(
+                        message.get("headers", []), request_id, message["status"], is_acd
+                    ),
                 }
             await send(message)
 
@@ -106,6 +122,11 @@ class EmulatorMiddleware:
                 status[0] = message["status"]
 
         try:
+            if method in _WRITES and not path.startswith(_FORM_PATHS):
+                problem, receive = await _check_json(scope, receive, headers)
+                if problem is not None:
+                    await problem(scope, receive, send_tagged)
+                    return
             if fault is not None and fault.kind == "status":
                 world.stats.faults[str(fault.status)] += 1
                 await self._fault_response(fault)(scope, receive, send_tagged)
@@ -132,6 +153,14 @@ class EmulatorMiddleware:
                 await self.app(scope, receive, send_tagged)
         finally:
             self._count(scope, method, path, status[0], headers.get("idempotency-key"), request_id)
+            if log.isEnabledFor(logging.INFO):
+                log.info(
+                    "%s %s -> %s (%.0f ms)",
+                    method,
+                    _PHONE_LIKE.sub(lambda m: mask_phone(m.group(0)), path),
+                    status[0],
+                    (time.monotonic() - started) * 1000,
+                )
             if self.after is not None:
                 self.after()
 
@@ -159,3 +188,51 @@ class EmulatorMiddleware:
         stats.statuses[status] += 1
         if method in _WRITES and not path.startswith("/_emulator"):
             stats.writes.append(WriteRecord(method, path, key, status, rid))
+
+
+def _out_headers(
+    headers: list[tuple[bytes, bytes]], request_id: str, status: int, is_acd: bool
+) -> list[tuple[bytes, bytes]]:
+    """Response headers with printable-ASCII values, the request id and, on a 2xx ACD
+    answer without one, CXone's ``icStatusDescription``."""
+    out = [(name, header_text(value.decode("latin-1")).encode()) for name, value in headers]
+    out.append((b"x-request-id", header_text(request_id).encode()))
+    text = _SUCCESS_TEXT.get(status)
+    if is_acd and text and not any(name.lower() == b"icstatusdescription" for name, _ in out):
+        out.append((b"icStatusDescription", text.encode()))
+    return out
+
+
+async def _check_json(
+    scope: Scope, receive: Receive, headers: Headers
+) -> tuple[ASGIApp | None, Receive]:
+    """Read the body, decode it if it is JSON, and give back a receive that replays it.
+
+    Returns a 400 response app when the body is not valid JSON."""
+    ctype = headers.get("content-type", "").lower()
+    if ctype.startswith(_NOT_JSON):
+        return None, receive
+    chunks: list[bytes] = []
+    more = True
+    while more:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunks.append(message.get("body", b""))
+        more = message.get("more_body", False)
+    raw = b"".join(chunks)
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": raw, "more_body": False}
+        return await receive()
+
+    if raw.strip():
+        try:
+            scope.setdefault("state", {})[SCOPE_KEY] = decode_json(raw)
+        except ApiError as exc:
+            return api_error_response(exc.status, exc.error, exc.description), replay
+    return None, replay

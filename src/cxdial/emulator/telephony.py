@@ -8,15 +8,16 @@ the seeded RNG. States: Dialing → Ringing → Active → completed.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import logging
+from typing import Any
 
 from cxdial.emulator.entities import Contact
 from cxdial.emulator.stats import DialEntry
+from cxdial.emulator.world import World
 
-if TYPE_CHECKING:
-    from cxdial.emulator.world import World
+__all__ = ["END_REASONS", "end_contact", "mask_phone", "place_call", "scrubbed_by"]
 
-__all__ = ["END_REASONS", "end_contact", "place_call", "scrubbed_by"]
+log = logging.getLogger("cxdial.emulator.calls")
 
 WRAP_SECONDS = 5.0
 _MAGIC = {
@@ -69,6 +70,19 @@ def _draw(world: World, skill_id: int, to: str) -> tuple[str, float, float]:
     ring = min(3.0 + ring_u * 17.0, limit)
     talk = 20.0 + talk_u * 220.0 if outcome == "answered" else 10.0 + talk_u * 10.0
     return outcome, ring, talk
+
+
+def mask_phone(number: str) -> str:
+    """A phone number fit for a log line: every digit but the last two hidden."""
+    digits = sum(ch.isdigit() for ch in number)
+    seen, out = 0, []
+    for ch in number:
+        if ch.isdigit():
+            seen += 1
+            out.append(ch if seen > digits - 2 else "*")
+        else:
+            out.append(ch)
+    return "".join(out)
 
 
 def scrubbed_by(world: World, skill_id: int, phone: str) -> int | None:
@@ -144,6 +158,9 @@ def place_call(
         )
     )
     world.emit("call.dialed", contact_event(world, contact))
+    log.info(
+        "call %s to %s placed (%s, skill %s)", contact.contact_id, mask_phone(to), via, skill_id
+    )
     if outcome == "failed":
         world.schedule(now + max(ring, 0.5), lambda: end_contact(world, contact, "failed"))
         return contact
@@ -171,14 +188,14 @@ def _answer(world: World, contact: Contact) -> None:
     if not contact.active:
         return
     contact.answered_at = world.now
-    if contact.outcome == "answered" and contact.via == "dialer" and contact.agent_id is None:
-        from cxdial.emulator.dialer import connect_agent
-
-        if not connect_agent(world, contact):
-            contact.abandoned = True
-            world.schedule(world.now + 2.0, lambda: end_contact(world, contact, "abandoned"))
-            _set_state(world, contact, "Active")
-            return
+    needs_agent = contact.via == "dialer" and contact.agent_id is None
+    if contact.outcome == "answered" and needs_agent and not world.dialer.connect_agent(
+        world, contact
+    ):
+        contact.abandoned = True
+        world.schedule(world.now + 2.0, lambda: end_contact(world, contact, "abandoned"))
+        _set_state(world, contact, "Active")
+        return
     _set_state(world, contact, "Active")
     world.emit("call.answered", contact_event(world, contact))
     world.schedule(world.now + contact.talk_seconds, lambda: end_contact(world, contact, None))
@@ -188,8 +205,6 @@ def end_contact(world: World, contact: Contact, reason: str | None) -> None:
     """Complete ``contact`` now (reason None = its drawn outcome ran its course)."""
     if not contact.active:
         return
-    from cxdial.emulator.dialer import record_result
-
     result = reason or contact.outcome
     world.active.pop(contact.contact_id, None)
     contact.ended_at = world.now
@@ -206,7 +221,10 @@ def end_contact(world: World, contact: Contact, reason: str | None) -> None:
             agent.set_state("Unavailable" if wrap else "Available", world.now)
             if wrap:
                 world.schedule(agent.busy_until, lambda: _wrapped(world, agent.agent_id))
-    record_result(world, contact, result)
+    world.dialer.record_result(world, contact, result)
+    log.info(
+        "call %s to %s ended: %s", contact.contact_id, mask_phone(contact.to), contact.end_reason
+    )
     world.emit(
         "call.completed",
         {

@@ -1,7 +1,10 @@
 """Issued access and refresh tokens, their lifetimes, revocation, and the grant counter.
 
 Token lifetimes run on real (wall) time, whatever the simulation speed, because the
-client computes expiry from ``expires_in`` on its own clock.
+client computes expiry from ``expires_in`` on its own clock. Refresh tokens are single use
+(rotated on every refresh; whether CXone rotates them is unverified) and live
+:data:`REFRESH_LIFETIME` seconds (emulator design). id_tokens are RS256, signed by the
+world's :class:`~cxdial.emulator.signing.SigningKey`.
 """
 
 from __future__ import annotations
@@ -11,8 +14,6 @@ import time
 from collections import Counter
 from dataclasses import dataclass
 
-import jwt
-
 from cxdial.emulator.credentials import (
     AREA,
     CLUSTER_ID,
@@ -21,12 +22,12 @@ from cxdial.emulator.credentials import (
     TENANT_NAME,
     AccessKey,
 )
+from cxdial.emulator.signing import SigningKey
 
-__all__ = ["ID_TOKEN_KEY", "ID_TOKEN_KID", "IssuedToken", "TokenStore"]
+__all__ = ["REFRESH_LIFETIME", "Grant", "IssuedToken", "TokenStore"]
 
-ID_TOKEN_KEY = "cxdial-emulator-id-token-signing-key-not-a-secret"
-"""HS256 key of the emulator's id_tokens (published in its JWKS; real CXone uses RS256)."""
-ID_TOKEN_KID = "emulator-hs256"
+REFRESH_LIFETIME = 86_400
+"""Seconds a refresh token stays redeemable (emulator design)."""
 
 
 @dataclass(slots=True)
@@ -39,25 +40,46 @@ class IssuedToken:
     revoked: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class Grant:
+    """What one successful grant issued."""
+
+    access_token: str
+    refresh_token: str
+    id_token: str
+    expires_in: int
+    refresh_expires_in: int
+
+    def oauth_body(self) -> dict[str, object]:
+        """The OAuth token response (``/auth/token`` and the access-key login)."""
+        return {
+            "access_token": self.access_token,
+            "token_type": "Bearer",
+            "expires_in": self.expires_in,
+            "refresh_token": self.refresh_token,
+            "id_token": self.id_token,
+            "issued_token_type": "urn:ietf:params:oauth:token-type:access_token",
+        }
+
+
 class TokenStore:
     """Issues, checks and revokes tokens; counts grants by grant type."""
 
-    def __init__(self, lifetime: int) -> None:
+    def __init__(self, lifetime: int, signer: SigningKey) -> None:
         self.lifetime = lifetime
+        self.signer = signer
         self.grants: Counter[str] = Counter()
         self._access: dict[str, IssuedToken] = {}
-        self._refresh: dict[str, tuple[AccessKey, str]] = {}
+        self._refresh: dict[str, tuple[AccessKey, str, float]] = {}
 
-    def issue(
-        self, key: AccessKey, client_id: str, grant_type: str, issuer: str
-    ) -> dict[str, object]:
-        """A token response body for ``key`` acting through ``client_id``."""
+    def issue(self, key: AccessKey, client_id: str, grant_type: str, issuer: str) -> Grant:
+        """New tokens for ``key`` acting through ``client_id``."""
         self.grants[grant_type] += 1
         now = time.time()
         access = "emu-at-" + secrets.token_urlsafe(24)
         refresh = "emu-rt-" + secrets.token_urlsafe(24)
         self._access[access] = IssuedToken(key, client_id, now + self.lifetime)
-        self._refresh[refresh] = (key, client_id)
+        self._refresh[refresh] = (key, client_id, now + REFRESH_LIFETIME)
         claims = {
             "iss": issuer,
             "aud": client_id,
@@ -73,22 +95,16 @@ class TokenStore:
             "userId": key.user_id,
             "icDomain": "emulator.local",
             "name": key.user_name,
+            "role": {"id": key.role_id, "legacyId": key.role, "secondaryRoles": []},
         }
-        id_token = jwt.encode(
-            claims, ID_TOKEN_KEY, algorithm="HS256", headers={"kid": ID_TOKEN_KID}
-        )
-        return {
-            "access_token": access,
-            "token_type": "Bearer",
-            "expires_in": self.lifetime,
-            "refresh_token": refresh,
-            "id_token": id_token,
-            "issued_token_type": "urn:ietf:params:oauth:token-type:access_token",
-        }
+        return Grant(access, refresh, self.signer.sign(claims), self.lifetime, REFRESH_LIFETIME)
 
     def redeem_refresh(self, refresh_token: str) -> tuple[AccessKey, str] | None:
         """The key and client a refresh token was issued to (single use), or None."""
-        return self._refresh.pop(refresh_token, None)
+        entry = self._refresh.pop(refresh_token, None)
+        if entry is None or time.time() >= entry[2]:
+            return None
+        return entry[0], entry[1]
 
     def check(self, access_token: str) -> tuple[AccessKey | None, str]:
         """The key behind a bearer token, or None and why it is refused."""

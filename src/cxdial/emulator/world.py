@@ -4,6 +4,10 @@ Simulation is lazy: each request first calls :meth:`World.advance` ("advance the
 now"), which runs every scheduled event up to the clock's time in order, letting the
 dialer act after each one. Under a server a background tick does the same, so calls
 progress even when nobody asks.
+
+The world holds state only: the dialer that acts on it is a collaborator passed in
+(:class:`Dialer`), so this module knows neither the dialer nor the telephony, and nothing
+here depends on the web framework serving the API.
 """
 
 from __future__ import annotations
@@ -12,9 +16,7 @@ import heapq
 import itertools
 import random
 from collections.abc import Callable
-from typing import Any
-
-from fastapi import Request
+from typing import Any, Protocol
 
 from cxdial.emulator.clock import Clock
 from cxdial.emulator.config import EmulatorConfig
@@ -30,12 +32,13 @@ from cxdial.emulator.entities import (
     UploadJob,
 )
 from cxdial.emulator.faults import FaultInjector, FaultSpec
+from cxdial.emulator.signing import SigningKey
 from cxdial.emulator.stats import Stats
 from cxdial.emulator.tokens import TokenStore
 from cxdial.pacing.factory import make_policy
 from cxdial.pacing.policy import PacingPolicy
 
-__all__ = ["CALLER_IDS", "DISPOSITIONS", "World", "world_of"]
+__all__ = ["CALLER_IDS", "DISPOSITIONS", "Dialer", "World"]
 
 CALLER_IDS = (DEMO_CALLER_ID, "+18005550101", "+12125550142")
 """Caller-ID numbers the demo business unit owns (emulator design)."""
@@ -56,11 +59,46 @@ _FIRST = ("Ada", "Grace", "Alan", "Edsger", "Barbara", "Ken", "Frances", "Dennis
 _LAST = ("Lovelace", "Hopper", "Turing", "Dijkstra", "Liskov", "Thompson", "Allen", "Ritchie")
 
 
+class Dialer(Protocol):
+    """What drives outbound calls in a :class:`World` (the PC dialer, :mod:`.dialer`)."""
+
+    def step(self, world: World) -> None:
+        """Launch the calls the running skills' pacing asks for now."""
+
+    def connect_agent(self, world: World, contact: Contact) -> bool:
+        """Give a live answer a free agent; False means it is abandoned."""
+
+    def record_result(self, world: World, contact: Contact, result: str) -> None:
+        """Log a finished attempt on its calling-list record."""
+
+
+class _NoDialer:
+    """A world without a dialer: no skill dials, answers are never connected by it."""
+
+    def step(self, world: World) -> None:
+        return None
+
+    def connect_agent(self, world: World, contact: Contact) -> bool:
+        return False
+
+    def record_result(self, world: World, contact: Contact, result: str) -> None:
+        return None
+
+
 class World:
     """All state of one emulated tenant; see the module docstring."""
 
-    def __init__(self, config: EmulatorConfig, policy: PacingPolicy | None = None) -> None:
+    def __init__(
+        self,
+        config: EmulatorConfig,
+        policy: PacingPolicy | None = None,
+        *,
+        dialer: Dialer | None = None,
+    ) -> None:
         self.config = config
+        self.dialer: Dialer = dialer or _NoDialer()
+        self.signer = SigningKey()
+        """The id_token key: made once per emulator, kept across :meth:`reset`."""
         self._shared_policy = policy
         self.policies: dict[int, PacingPolicy] = {}
         self.reset()
@@ -82,7 +120,7 @@ class World:
         self.policies = {}
         self.clock = Clock(speed=cfg.speed, manual=cfg.manual_clock)
         self.rng = random.Random(cfg.seed)
-        self.tokens = TokenStore(cfg.token_lifetime)
+        self.tokens = TokenStore(cfg.token_lifetime, self.signer)
         self.faults = FaultInjector(FaultSpec.parse(cfg.faults), cfg.seed)
         self.stats = Stats()
         self.outbox: list[dict[str, Any]] = []
@@ -135,16 +173,14 @@ class World:
 
     def advance(self) -> None:
         """Advance the world to the clock's now, in event order."""
-        from cxdial.emulator.dialer import step
-
         target = max(self.clock.now(), self.now)
         while self._heap and self._heap[0][0] <= target:
             at, _, action = heapq.heappop(self._heap)
             self.now = max(self.now, at)
             action()
-            step(self)
+            self.dialer.step(self)
         self.now = target
-        step(self)
+        self.dialer.step(self)
 
     def emit(self, event_type: str, data: dict[str, Any]) -> None:
         """Queue a call event for the webhook sender (dropped when no URL is set)."""
@@ -157,9 +193,3 @@ class World:
         """ISO text of simulated time ``t`` (None stays None)."""
         return None if t is None else self.clock.iso(t)
 
-
-def world_of(request: Request) -> World:
-    """The :class:`World` behind the app serving ``request``."""
-    world = request.app.state.world
-    assert isinstance(world, World)
-    return world
