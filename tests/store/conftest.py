@@ -25,14 +25,17 @@ def pg_url() -> Iterator[str]:
     """A URL on a fresh schema of the machine's PostgreSQL, dropped afterwards (never skips)."""
     schema = f"cxdial_test_{uuid.uuid4().hex[:12]}"
     admin = create_engine(PG_ADMIN_URL, poolclass=NullPool, connect_args={"connect_timeout": 3})
+    unreachable = ""
     try:
         with admin.begin() as conn:
             conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     except OperationalError as exc:
         admin.dispose()
+        unreachable = str(exc.orig).strip()
+    if unreachable:
         pytest.fail(
-            f"PostgreSQL is required at 127.0.0.1:5432 (user postgres, database test) but is "
-            f"not reachable: {exc.orig}. Start it with: {PG_START}",
+            f"PostgreSQL is required at {PG_ADMIN_URL} but is not reachable ({unreachable}). "
+            f"Start it with: {PG_START}",
             pytrace=False,
         )
     try:

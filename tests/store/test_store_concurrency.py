@@ -9,10 +9,11 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
-from store_support import Backend
+from sqlalchemy import create_engine, event, select, text
+from sqlalchemy.pool import NullPool
+from store_support import Backend, record
 
-from cxdial.store import Ledger, LedgerEntry, LedgerKey, create_schema
+from cxdial.store import Ledger, LedgerEntry, LedgerKey, Problem, create_schema
 
 WRITERS = 4
 APPENDS = 200
@@ -89,3 +90,46 @@ def test_four_writers_build_one_unbroken_chain(
             assert seen.ok, seen.reason
             counts.append(seen.checkpoint_count)
     assert max(c or 0 for c in counts) == total
+
+
+@pytest.mark.services
+def test_a_writer_that_skips_the_lock_cannot_fork_the_chain(
+    pg_url: str, key: LedgerKey, tmp_path: Path
+) -> None:
+    """An entry slipped in after our head was read makes our insert retry and link after it."""
+    engine = create_engine(pg_url)
+    interloper = create_engine(pg_url, poolclass=NullPool)
+    fired: list[int] = []
+
+    def slip_in(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        if statement.startswith("INSERT INTO compliance_ledger") and not fired:
+            fired.append(1)
+            with interloper.begin() as conn:
+                head = conn.execute(text("SELECT entry_hash FROM compliance_ledger")).scalar_one()
+                conn.execute(text(INTERLOPER_ROW), {"prev": head})
+
+    try:
+        with Ledger(engine, key=key, checkpoint=tmp_path / "cp.json") as ledger:
+            ledger.append(record(0))
+            event.listen(engine, "before_cursor_execute", slip_in)
+            mine = ledger.describe(ledger.append(record(1)))
+            assert mine.seq == 3
+            report = ledger.verify()
+            assert (report.problem, report.first_bad_seq) == (Problem.HASH_MISMATCH, 2)
+        with engine.connect() as conn:
+            links = conn.execute(
+                text("SELECT seq, prev_hash, entry_hash FROM compliance_ledger ORDER BY seq")
+            ).all()
+        assert [row.seq for row in links] == [1, 2, 3]
+        assert links[2].prev_hash == links[1].entry_hash  # linked after the interloper: no fork
+    finally:
+        engine.dispose()
+        interloper.dispose()
+
+
+INTERLOPER_ROW = """
+INSERT INTO compliance_ledger (ledger, seq, recorded_at, contact_id, purpose, allowed, reasons,
+  rule_set_version, zones, details, inputs, prev_hash, entry_hash, key_id, mac)
+VALUES ('default', 2, now(), 'x', 'informational', true, '', 't', '', '{}', '{}', :prev,
+  repeat('a', 64), 'nokey', repeat('b', 64))
+"""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -149,3 +151,15 @@ def test_an_old_ledger_table_is_refused_with_a_fix(tmp_path: Path) -> None:
     with pytest.raises(CxdialError, match="predates") as info:
         AttemptLog(url)
     assert info.value.field == "database_url"
+
+
+def test_the_default_locations_load_no_sqlalchemy() -> None:
+    """``default_database_url`` and ``DecisionRecord`` are importable without SQLAlchemy."""
+    code = (
+        "import sys, cxdial.store as s; s.default_database_url(); s.DecisionRecord;"
+        "print('sqlalchemy' in sys.modules)"
+    )
+    out = subprocess.run(  # noqa: S603 - our own interpreter running our own code
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "False"

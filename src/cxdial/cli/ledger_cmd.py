@@ -42,6 +42,10 @@ def _open(
     )
 
 
+def _entries(n: int) -> str:
+    return f"{n} entry" if n == 1 else f"{n} entries"
+
+
 def _report_text(report: VerifyReport, checkpoint: Path) -> str:
     vouched = (
         f"the checkpoint of {report.checkpoint_at.isoformat()} vouches for "
@@ -51,7 +55,7 @@ def _report_text(report: VerifyReport, checkpoint: Path) -> str:
     )
     if report.ok:
         return (
-            f"ledger {report.ledger}: OK, {report.entries_checked} entries verified; "
+            f"ledger {report.ledger}: OK, {_entries(report.entries_checked)} verified; "
             f"{vouched}, {report.unconfirmed} written after it ({checkpoint})"
         )
     where = f" at entry #{report.first_bad_seq}" if report.first_bad_seq else ""
@@ -60,7 +64,7 @@ def _report_text(report: VerifyReport, checkpoint: Path) -> str:
     return (
         f"ledger {report.ledger}: FAILED verification: {report.problem}{where}\n"
         f"{report.reason}\n"
-        f"{report.entries_checked} entries verified before it; {vouched} ({checkpoint})"
+        f"{_entries(report.entries_checked)} verified before it; {vouched} ({checkpoint})"
     )
 
 

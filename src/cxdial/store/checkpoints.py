@@ -130,8 +130,6 @@ class CheckpointFile:
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise
-        dir_fd = os.open(self.path.parent, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
+        # The folder is not fsynced: a crash may then keep the previous checkpoint, which
+        # only lags (entries after it still verify); the file's own fsync above guarantees
+        # it is never seen half-written, which would read as tampering.

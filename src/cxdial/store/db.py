@@ -40,13 +40,14 @@ _PG_TRIGGERS = (
 def make_engine(url: str, **options: Any) -> Engine:
     """A new engine for ``url`` (``options`` go to ``create_engine``); no schema is created.
 
-    SQLite files get their folder created, WAL journaling and foreign keys (a listener on
+    SQLite files get their folder created (0700), WAL journaling and foreign keys (a listener on
     this engine only).
     """
     parsed = make_url(url)
     sqlite = parsed.get_backend_name() == "sqlite"
     if sqlite and parsed.database and parsed.database != ":memory:":
-        Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        # a new folder is private: the ledger holds phone numbers and contact inputs
+        Path(parsed.database).expanduser().parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     options.setdefault("pool_pre_ping", not sqlite)
     engine = create_engine(url, **options)
     if sqlite:

@@ -328,10 +328,9 @@ def _json(value: Mapping[str, Any], field: str) -> Any:
 
 
 def _retryable(exc: IntegrityError | OperationalError) -> bool:
-    if isinstance(exc, IntegrityError):
-        return True  # a unique (ledger, seq) / (ledger, prev_hash) clash: another writer won
-    code = getattr(exc.orig, "sqlstate", None)
-    if code in {"40001", "40P01", "55P03"}:
-        return True
     text = str(exc.orig).lower()
-    return "locked" in text or "busy" in text
+    if isinstance(exc, IntegrityError):  # another writer took this seq / this head first
+        return "compliance_ledger" in text and ("unique" in text or "duplicate" in text)
+    if getattr(exc.orig, "sqlstate", None) in {"40001", "40P01", "55P03"}:
+        return True  # PostgreSQL serialization failure, deadlock, lock not available
+    return "locked" in text or "busy" in text  # SQLite: busy beyond its timeout
