@@ -145,9 +145,7 @@ class PolicyCore:
         key = request.idempotency_key
         if key is None and request.authenticated and request.method.upper() != "GET":
             key = str(uuid.uuid4())
-        return CallState(
-            idempotency_key=key, started=self.clock.monotonic(), verifying=verifying
-        )
+        return CallState(idempotency_key=key, started=self.clock.monotonic(), verifying=verifying)
 
     def build(
         self, request: APIRequest[Any], state: CallState, *, base_url: str, token: str
