@@ -31,7 +31,7 @@ from cxdial.cxone.request import NOT_APPLIED, APIRequest, APIResponse, Verify
 from cxdial.cxone.resources._base import AsyncResource, Pager, SyncResource, parse_none
 from cxdial.cxone.resources.contacts import ContactRequests
 from cxdial.cxone.versions import acd_path
-from cxdial.errors import BadRequest, ValidationError
+from cxdial.errors import ValidationError
 
 __all__ = [
     "CONTEXT_FIELD",
@@ -168,15 +168,6 @@ class ScriptRequests:
             verify=lambda: find_context(skill_id, dial.phone_number, wire_id, since),
         )
 
-    def probe(self) -> APIRequest[None]:
-        """A ``POST /scripts/start`` without parameters: it cannot start anything.
-
-        CXone checks the security profile before the parameters, so a 403 says the key
-        may not start scripts and a 400 (the missing skillId) says it may. Marked
-        idempotent: repeating a request that starts nothing is harmless.
-        """
-        return APIRequest("POST", acd_path("/scripts/start"), parse=parse_none, idempotent=True)
-
 
 class CallbackRequests:
     """I/O-free builder for ``POST /queuecallback`` (all inputs are query parameters)."""
@@ -250,13 +241,6 @@ class Scripts(SyncResource):
             )
         )
 
-    def probe(self) -> None:
-        """Raise :class:`~cxdial.errors.PermissionDenied` if the key may not start scripts."""
-        try:
-            self._call(self.requests.probe())
-        except BadRequest:
-            return
-
 
 class AsyncScripts(AsyncResource):
     """``client.scripts`` on the async client."""
@@ -289,13 +273,6 @@ class AsyncScripts(AsyncResource):
                 now=datetime.fromtimestamp(self._http.core.clock.time(), UTC),
             )
         )
-
-    async def probe(self) -> None:
-        """Raise :class:`~cxdial.errors.PermissionDenied` if the key may not start scripts."""
-        try:
-            await self._call(self.requests.probe())
-        except BadRequest:
-            return
 
 
 class Callbacks(SyncResource):
