@@ -23,6 +23,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 from cxdial.config import DEFAULT_DIAL_SCRIPT
+from cxdial.cxone.http import AsyncHTTP, SyncHTTP
 from cxdial.cxone.models.base import parse_model, validate_request
 from cxdial.cxone.models.contacts import ActiveContact, CompletedContact
 from cxdial.cxone.models.dialing import CallbackRequest, ScriptStart, StartedContact
@@ -214,7 +215,7 @@ class Scripts(SyncResource):
 
     requests = ScriptRequests()
 
-    def __init__(self, http: Any) -> None:
+    def __init__(self, http: SyncHTTP) -> None:
         super().__init__(http)
         self._used = _KeysUsed()
 
@@ -247,7 +248,7 @@ class AsyncScripts(AsyncResource):
 
     requests = ScriptRequests()
 
-    def __init__(self, http: Any) -> None:
+    def __init__(self, http: AsyncHTTP) -> None:
         super().__init__(http)
         self._used = _KeysUsed()
 
