@@ -227,3 +227,14 @@ def test_importing_cxdial_is_light() -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == "[]"
+
+
+def test_library_logs_go_nowhere_unless_the_application_says_so() -> None:
+    """The package logger carries a NullHandler, so warnings never print on their own."""
+    import logging
+
+    import cxdial
+
+    assert cxdial.__version__
+    handlers = logging.getLogger("cxdial").handlers
+    assert any(isinstance(h, logging.NullHandler) for h in handlers)
