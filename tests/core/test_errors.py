@@ -190,13 +190,20 @@ def test_unexpected_response_and_partial_failure_are_api_errors() -> None:
 
 @pytest.mark.parametrize(
     ("cls", "exit_code"),
-    [(ConfigurationError, 2), (ValidationError, 2), (ComplianceBlocked, 3)],
+    [(ConfigurationError, 2), (ValidationError, 2), (ComplianceBlocked, 3), (CxdialError, 1)],
 )
 def test_input_errors_are_cxdial_errors_with_their_exit_code(
     cls: type[CxdialError], exit_code: int
 ) -> None:
     """Configuration, validation and compliance errors are CxdialErrors, not APIErrors."""
-    err = cls("bad input")
+    err = cls("bad input", fix="do this")
     assert isinstance(err, CxdialError)
     assert not isinstance(err, APIError)
     assert exit_code_for(err) == exit_code
+    assert str(err) == "bad input | fix: do this"
+
+
+def test_field_errors_name_the_field_once() -> None:
+    """A ValidationError reads message, field, fix: each once."""
+    err = ValidationError("to is empty", field="to", fix="give a number in E.164 form")
+    assert str(err) == "to is empty | field: to | fix: give a number in E.164 form"
