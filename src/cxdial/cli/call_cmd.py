@@ -18,6 +18,7 @@ from cxdial.store import AttemptLog, Ledger
 
 __all__ = ["register"]
 
+
 def _now() -> datetime:
     """The dial instant the gate evaluates: always the real clock (no back-dating)."""
     return datetime.now(UTC)
