@@ -107,8 +107,7 @@ class Settings(BaseModel):
             raise ConfigurationError(
                 f"missing setting(s): {', '.join(missing)}",
                 field=missing[0],
-                fix=f"pass them, export {envs}, or add them to a profile in "
-                f"{DEFAULT_PROFILE_PATH}",
+                fix=f"pass them, export {envs}, or add them to a profile in {DEFAULT_PROFILE_PATH}",
             )
 
 
@@ -189,6 +188,8 @@ def load_settings(
             exc,
             subject="settings",
             error=ConfigurationError,
-            fix=lambda p: f"set {ENV_PREFIX}{p.field.upper()} (or the profile key {p.field!r}) "
-            "to a valid value",
+            fix=lambda p: (
+                f"set {ENV_PREFIX}{p.field.upper()} (or the profile key {p.field!r}) "
+                "to a valid value"
+            ),
         ) from exc

@@ -27,9 +27,7 @@ def _skill(client: Client) -> int:
 
 def _dials(control: Control, label: str) -> list[dict[str, Any]]:
     """The dials whose context id is ``label`` plus cxdial's per-call nonce."""
-    return [
-        d for d in control.get("dials")["dials"] if str(d["contextId"]).startswith(label + ".")
-    ]
+    return [d for d in control.get("dials")["dials"] if str(d["contextId"]).startswith(label + ".")]
 
 
 def _script_writes(control: Control) -> list[dict[str, Any]]:

@@ -11,10 +11,13 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+import pydantic
+
 from cxdial.calls.models import CallOutcome, CallResult, DialIntent, PlacedCall, Via
 from cxdial.calls.placer import PreDialCheck
 from cxdial.compliance import AttemptHistory, Contact, Decision, Gate, Purpose
 from cxdial.errors import ValidationError
+from cxdial.validation_errors import validation_error
 
 __all__ = ["gate_check", "record_attempt"]
 
@@ -47,11 +50,17 @@ def gate_check(
     def check(intent: DialIntent) -> None:
         try:
             contact = Contact.model_validate({**extra, "id": intent.context_id, "phone": intent.to})
-        except ValueError as exc:
-            raise ValidationError(
-                f"invalid contact attribute for the compliance check: {exc}",
-                fix="see `cxdial screen --help` for the accepted values",
-            ) from exc
+        except pydantic.ValidationError as exc:
+            raise validation_error(
+                exc,
+                subject="the contact for the compliance check",
+                known=Contact.model_fields,
+                fix=lambda p: (
+                    None
+                    if p.kind == "extra_forbidden"
+                    else (f"give {p.field!r} a valid value; see `cxdial screen --help`")
+                ),
+            ) from None
         decision = gate.require_clear(
             contact,
             at(),

@@ -35,7 +35,11 @@ class CallOutcome(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class DialIntent:
-    """A validated request to dial one number now: what the compliance hook sees."""
+    """A validated request to dial one number now: what the compliance hook sees.
+
+    ``context_id`` is the caller's correlation label (or a generated one); the id CXone
+    stores adds a per-call nonce (:attr:`PlacedCall.context_id`).
+    """
 
     to: str
     caller_id: str

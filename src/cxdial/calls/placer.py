@@ -142,9 +142,7 @@ class CallPlacer:
                 script_path=self._script_path,
                 idempotency_key=intent.idempotency_key,
             )
-            return PlacedCall(
-                intent, started.contact_id, placed_at, context_id=started.context_id
-            )
+            return PlacedCall(intent, started.contact_id, placed_at, context_id=started.context_id)
         if intent.via is Via.CALLBACK:
             contacts = self._client.contacts
             since = placed_at - timedelta(minutes=2)

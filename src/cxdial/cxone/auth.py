@@ -106,7 +106,8 @@ class AuthCore:
         is refused, or ``password`` is set) the password grant with the access key.
         """
         token = self.current
-        if renew or self.usable() is None or token is None:
+        granted = renew or self.usable() is None or token is None
+        if granted or token is None:
             if self.token_endpoint is None:
                 self.token_endpoint = yield from self._discover()
             body: Any = None
@@ -132,7 +133,7 @@ class AuthCore:
         if self.settings.api_endpoint is None and token.api_endpoint is None:
             token = yield from self._route(token)
         self._adopt(token)
-        if self._cache is not None:
+        if granted and self._cache is not None:
             self._cache.save(self._binding, token)
         return token
 

@@ -51,6 +51,7 @@ from cxdial.errors import (
     AmbiguousWrite,
     APIConnectionError,
     APIError,
+    APIStatusError,
     APITimeout,
     UnexpectedResponse,
 )
@@ -145,9 +146,7 @@ class PolicyCore:
         key = request.idempotency_key
         if key is None and request.authenticated and request.method.upper() != "GET":
             key = str(uuid.uuid4())
-        return CallState(
-            idempotency_key=key, started=self.clock.monotonic(), verifying=verifying
-        )
+        return CallState(idempotency_key=key, started=self.clock.monotonic(), verifying=verifying)
 
     def build(
         self, request: APIRequest[Any], state: CallState, *, base_url: str, token: str
@@ -366,7 +365,11 @@ class PolicyCore:
         return self.fail(request, state, failed)
 
     def log(self, request: APIRequest[Any], state: CallState, step: Done | Fail) -> None:
-        """One structured line per logical call (no headers, no secrets, no query string)."""
+        """One structured line per logical call (no headers, no secrets, no query string).
+
+        DEBUG on success, INFO for a 4xx answer (raised to the caller, who decides), WARNING
+        for everything else (5xx, no answer, ambiguous writes).
+        """
         status: int | None
         if isinstance(step, Done):
             status, request_id = step.response.status_code, step.response.request_id
@@ -383,7 +386,11 @@ class PolicyCore:
             "elapsed_ms": round(self.elapsed(state) * 1000, 1),
             "recovered": recovered,
         }
-        level = logging.DEBUG if isinstance(step, Done) else logging.WARNING
+        level = logging.WARNING
+        if isinstance(step, Done):
+            level = logging.DEBUG
+        elif isinstance(step.error, APIStatusError) and (status or 500) < 500:
+            level = logging.INFO  # the caller's error, raised to the caller: not a fault
         text = " ".join(f"{k}={v}" for k, v in fields.items())
         logger.log(level, "cxone %s", text, extra={"cxone": fields})
 

@@ -100,6 +100,7 @@ def _report_dates(
         dates["endDate"] = iso_utc(end) if end_date is not None else None
     return dates
 
+
 _CUSTOM = TypeAdapter(list[CustomDatum])
 _HISTORY = TypeAdapter(list[ContactState])
 

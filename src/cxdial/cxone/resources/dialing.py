@@ -23,6 +23,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 from cxdial.config import DEFAULT_DIAL_SCRIPT
+from cxdial.cxone.http import AsyncHTTP, SyncHTTP
 from cxdial.cxone.models.base import parse_model, validate_request
 from cxdial.cxone.models.contacts import ActiveContact, CompletedContact
 from cxdial.cxone.models.dialing import CallbackRequest, ScriptStart, StartedContact
@@ -31,7 +32,7 @@ from cxdial.cxone.request import NOT_APPLIED, APIRequest, APIResponse, Verify
 from cxdial.cxone.resources._base import AsyncResource, Pager, SyncResource, parse_none
 from cxdial.cxone.resources.contacts import ContactRequests
 from cxdial.cxone.versions import acd_path
-from cxdial.errors import BadRequest, ValidationError
+from cxdial.errors import ValidationError
 
 __all__ = [
     "CONTEXT_FIELD",
@@ -168,15 +169,6 @@ class ScriptRequests:
             verify=lambda: find_context(skill_id, dial.phone_number, wire_id, since),
         )
 
-    def probe(self) -> APIRequest[None]:
-        """A ``POST /scripts/start`` without parameters: it cannot start anything.
-
-        CXone checks the security profile before the parameters, so a 403 says the key
-        may not start scripts and a 400 (the missing skillId) says it may. Marked
-        idempotent: repeating a request that starts nothing is harmless.
-        """
-        return APIRequest("POST", acd_path("/scripts/start"), parse=parse_none, idempotent=True)
-
 
 class CallbackRequests:
     """I/O-free builder for ``POST /queuecallback`` (all inputs are query parameters)."""
@@ -223,7 +215,7 @@ class Scripts(SyncResource):
 
     requests = ScriptRequests()
 
-    def __init__(self, http: Any) -> None:
+    def __init__(self, http: SyncHTTP) -> None:
         super().__init__(http)
         self._used = _KeysUsed()
 
@@ -250,20 +242,13 @@ class Scripts(SyncResource):
             )
         )
 
-    def probe(self) -> None:
-        """Raise :class:`~cxdial.errors.PermissionDenied` if the key may not start scripts."""
-        try:
-            self._call(self.requests.probe())
-        except BadRequest:
-            return
-
 
 class AsyncScripts(AsyncResource):
     """``client.scripts`` on the async client."""
 
     requests = ScriptRequests()
 
-    def __init__(self, http: Any) -> None:
+    def __init__(self, http: AsyncHTTP) -> None:
         super().__init__(http)
         self._used = _KeysUsed()
 
@@ -289,13 +274,6 @@ class AsyncScripts(AsyncResource):
                 now=datetime.fromtimestamp(self._http.core.clock.time(), UTC),
             )
         )
-
-    async def probe(self) -> None:
-        """Raise :class:`~cxdial.errors.PermissionDenied` if the key may not start scripts."""
-        try:
-            await self._call(self.requests.probe())
-        except BadRequest:
-            return
 
 
 class Callbacks(SyncResource):
