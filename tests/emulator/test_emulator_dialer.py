@@ -48,7 +48,7 @@ async def test_started_skill_dials_records_to_completion(api: Api) -> None:
     await api.upload(skill, ROWS, startSkill=True)
     for _ in range(40):
         await api.advance(30)
-    completed = (await api.call("GET", "/contacts/completed", params={"skillId": skill})).json()
+    completed = (await api.completed(skillId=skill)).json()
     dialed = {c["toAddress"] for c in completed["completedContacts"]}
     assert dialed == {phone for _, phone in ROWS}
     assert all(c["endReason"] for c in completed["completedContacts"])
@@ -175,7 +175,7 @@ async def _outcomes(seed: int) -> list[Any]:
         await api.upload(skill, ROWS, startSkill=True)
         for _ in range(30):
             await api.advance(30)
-        body = (await api.call("GET", "/contacts/completed")).json()
+        body = (await api.completed()).json()
         return [
             (c["toAddress"], c["endReason"], c["totalDurationSeconds"])
             for c in body["completedContacts"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pydantic import TypeAdapter
@@ -47,7 +48,12 @@ def _completed(body: Any) -> Page[CompletedContact]:
 
 def _custom(body: Any) -> list[CustomDatum]:
     if isinstance(body, dict):
-        body = body.get("customData", body.get("customDataValues", []))
+        for key in ("contactCustomData", "customData", "customDataValues"):
+            if key in body:
+                body = body[key]
+                break
+        else:
+            body = []
     return _CUSTOM.validate_python(body or [])
 
 
@@ -60,7 +66,28 @@ def _history(body: Any) -> list[ContactState]:
 def _contact(body: Any) -> ContactDetail:
     if isinstance(body, dict) and isinstance(body.get("contacts"), list) and body["contacts"]:
         body = body["contacts"][0]
+    if isinstance(body, dict) and isinstance(body.get("contactId"), dict):
+        body = body["contactId"]  # the spec nests the record under ``contactId``
     return ContactDetail.model_validate(body or {})
+
+
+_MAX_LOOKBACK = timedelta(days=29)
+"""CXone's limit is 30 days; a day of margin covers clock skew (and a simulated clock ahead)."""
+
+
+def _clamp_since(value: str | None) -> str:
+    """``value``, or 29 days ago when it is older or absent (CXone allows 30 at most)."""
+    floor = datetime.now(UTC) - _MAX_LOOKBACK
+    if value is not None:
+        try:
+            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return value  # the server names the bad value
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        if moment >= floor:
+            return value
+    return floor.isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 class ContactRequests:
@@ -87,7 +114,13 @@ class ContactRequests:
         end_date: str | None = None,
         page_size: int = 1000,
     ) -> Pager[CompletedContact]:
-        """Pages of ``GET /contacts/completed`` ordered by ``lastUpdateTime`` (TAP's pattern)."""
+        """Pages of ``GET /contacts/completed`` ordered by ``lastUpdateTime`` (TAP's pattern).
+
+        CXone refuses ``updatedSince`` older than 30 days (and a request with no date at
+        all), so it is clamped into that window, as TAP does.
+        """
+        if start_date is None and end_date is None:
+            updated_since = _clamp_since(updated_since)
         params = {
             "updatedSince": updated_since,
             "skillId": skill_id,
