@@ -53,8 +53,8 @@ async def test_parameters_round_trip(api: Api) -> None:
         await api.call("PUT", f"/skills/{skill}/parameters/retry-settings", json=body)
     ).status_code == 200
     got = (await api.call("GET", f"/skills/{skill}/parameters/retry-settings")).json()
-    assert got["retrySettings"]["maximumAttempts"] == 5
-    assert got["retrySettings"]["finalizeWhenExhausted"] is True
+    assert got["maximumAttempts"] == 5
+    assert got["finalizeWhenExhausted"] is True
     everything = (await api.call("GET", f"/skills/{skill}/parameters")).json()
     assert set(everything) >= {
         "generalSettings",
