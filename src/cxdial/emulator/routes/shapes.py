@@ -206,6 +206,7 @@ DISPOSITION_FIELDS = [
     "notes",
     "lastUpdated",
     "classificationId",
+    "classificationName",
     "systemOutcome",
     "isActive",
     "isPreviewDisposition",
@@ -432,7 +433,8 @@ def agent_record(world: World, agent: Agent) -> dict[str, Any]:
 
 
 def disposition_record(world: World, entry: tuple[int, str, str, bool]) -> dict[str, Any]:
-    """A ``dispositions`` item; ``classification`` and ``isContactFinal`` are ours."""
+    """A ``dispositions`` item (CJ getDispositions) plus ``classificationName`` (CJ's
+    single-disposition GET; MCP reads it); ``classification`` and ``isContactFinal`` are ours."""
     disposition_id, name, classification, final = entry
     return {
         "dispositionId": disposition_id,
@@ -440,6 +442,7 @@ def disposition_record(world: World, entry: tuple[int, str, str, bool]) -> dict[
         "notes": None,
         "lastUpdated": world.clock.iso(0),
         "classificationId": CLASSIFICATIONS[classification],
+        "classificationName": classification,
         "systemOutcome": name if classification == "System" else None,
         "isActive": True,
         "isPreviewDisposition": False,
