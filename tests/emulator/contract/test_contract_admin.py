@@ -247,3 +247,17 @@ async def test_remove_prospects_takes_numeric_external_ids(api: Api) -> None:
     body = {"prospectsToRemove": [{"externalId": 7}]}
     response = await api.call("DELETE", f"/lists/call-lists/{name}/removeProspects", json=body)
     assert response.json()["successfulRecords"] == [{"externalId": "7", "resultCode": "Removed"}]
+
+
+async def test_skill_summary_requires_its_dates(api: Api) -> None:
+    """``startDate`` and ``endDate`` are required and times are strings (CJ
+    getSkillsSkillIdSummary; TAP schemas/skills_summary.json parses ISO durations)."""
+    skill = await api.pc_skill()
+    missing = await api.call("GET", f"/skills/{skill}/summary")
+    assert missing.status_code == 400
+    assert "'startDate'" in missing.json()["errorDescription"]
+    window = {"startDate": "2026-01-01T00:00:00Z", "endDate": "2026-01-02T00:00:00Z"}
+    body = (await api.call("GET", f"/skills/{skill}/summary", params=window)).json()
+    summary = body["skillSummaries"][0]
+    assert isinstance(summary["connectsAHT"], str)
+    assert {"businessUnitId", "skillName", "contactsOffered", "averageHandleTime"} <= set(summary)

@@ -27,6 +27,7 @@ __all__ = [
     "filter_items",
     "find_list",
     "find_skill",
+    "iso_duration",
     "listing",
     "no_content",
     "normalize_phone",
@@ -200,6 +201,21 @@ def listing(
     if not chunk:
         return no_content()
     return {**meta, **(extra or {}), key: project(chunk, fields, known, key)}
+
+
+def iso_duration(seconds: float) -> str:
+    """ISO-8601 duration text, the form CXone sends durations in (``PT1M5.5S``)."""
+    whole = round(max(seconds, 0.0), 3)
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    text = "PT"
+    if hours:
+        text += f"{int(hours)}H"
+    if minutes:
+        text += f"{int(minutes)}M"
+    if secs or text == "PT":
+        text += f"{round(secs, 3):g}S"
+    return text
 
 
 def business_unit_meta(ctx: Ctx) -> dict[str, Any]:

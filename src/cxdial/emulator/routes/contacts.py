@@ -25,6 +25,7 @@ from cxdial.emulator.routes.common import (
     api_version,
     business_unit_meta,
     filter_items,
+    iso_duration,
     listing,
     project,
     since,
@@ -261,21 +262,6 @@ async def contact(contact_id: int, ctx: Ctx = _CONTACTS, fields: str | None = No
     return {**business_unit_meta(ctx), "contactId": shown}
 
 
-def _iso_duration(seconds: float) -> str:
-    """ISO-8601 duration text, the form CXone sends durations in (``PT1M5.5S``)."""
-    whole = round(seconds, 3)
-    hours, rest = divmod(whole, 3600)
-    minutes, secs = divmod(rest, 60)
-    text = "PT"
-    if hours:
-        text += f"{int(hours)}H"
-    if minutes:
-        text += f"{int(minutes)}M"
-    if secs or text == "PT":
-        text += f"{secs:g}S"
-    return text
-
-
 @router.get("/contacts/{contact_id}/state-history")
 @router.get("/contacts/{contact_id}/statehistory")
 async def state_history(contact_id: int, ctx: Ctx = _CONTACTS) -> dict[str, Any]:
@@ -296,7 +282,7 @@ async def state_history(contact_id: int, ctx: Ctx = _CONTACTS) -> dict[str, Any]
                 "agentId": c.agent_id,
                 "skillId": c.skill_id,
                 "skillName": skill.name if skill else None,
-                "duration": _iso_duration(nxt - at if nxt is not None else 0.0),
+                "duration": iso_duration(nxt - at if nxt is not None else 0.0),
             }
         )
     return {"contactStateHistory": rows}

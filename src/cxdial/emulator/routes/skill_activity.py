@@ -15,12 +15,15 @@ from fastapi import APIRouter, Depends
 from cxdial.emulator.credentials import DEMO_BUSINESS_UNIT
 from cxdial.emulator.deps import ACD_PREFIX, Ctx, acd
 from cxdial.emulator.entities import Skill
+from cxdial.emulator.errors import ApiError
 from cxdial.emulator.routes.common import (
     CxoneRoute,
     business_unit_meta,
     filter_items,
     find_skill,
+    iso_duration,
     listing,
+    project,
     since,
 )
 from cxdial.emulator.routes.shapes import TEAM
@@ -280,9 +283,15 @@ async def skill_summary(
     ctx: Ctx = _REPORT,
     startDate: str | None = None,
     endDate: str | None = None,
+    fields: str | None = None,
 ) -> dict[str, Any]:
-    """Dials, connects, abandons and handle time over a date range (default: everything)."""
-    find_skill(ctx, skill_id)
+    """Dials, connects, abandons and handle time over [startDate, endDate) (both required,
+    CJ getSkillsSkillIdSummary). Times are ISO-8601 duration strings (the spec types them
+    strings; TAP parses them as ISO durations), counts are numbers."""
+    skill = find_skill(ctx, skill_id)
+    for name, value in (("startDate", startDate), ("endDate", endDate)):
+        if not value:
+            raise ApiError(400, "InvalidParameter", f"Missing required query parameter '{name}'")
     start, end = since(ctx, startDate, "startDate"), since(ctx, endDate, "endDate")
     done = [
         c
@@ -297,17 +306,27 @@ async def skill_summary(
     handled = [c for c in connects if c.agent_id is not None or c.via == "script"]
     abandons = sum(1 for c in done if c.abandoned)
     aht = sum((c.ended_at or 0) - (c.answered_at or 0) for c in handled) / max(len(handled), 1)
-    return {
-        "skillSummaries": [
-            {
-                "skillId": skill_id,
-                "dials": len(done),
-                "connects": len(connects),
-                "contactsHandled": len(handled),
-                "rightPartyConnects": len(handled),
-                "abandonCount": abandons,
-                "abandonRate": round(100.0 * abandons / len(connects), 2) if connects else 0.0,
-                "connectsAHT": round(aht, 1),
-            }
-        ]
+    summary = {
+        "businessUnitId": DEMO_BUSINESS_UNIT,
+        "businessUnitName": "cxdial emulator",
+        "skillId": skill_id,
+        "skillName": skill.name,
+        "campaignId": skill.campaign_id,
+        "campaignName": None,
+        "mediaTypeId": skill.media_type_id,
+        "mediaTypeName": "Phone Call",
+        "isOutbound": skill.is_outbound,
+        "contactsOffered": len(done),
+        "contactsHandled": len(handled),
+        "contactsActive": sum(1 for c in ctx.world.active.values() if c.skill_id == skill_id),
+        "abandonCount": abandons,
+        "abandonRate": round(100.0 * abandons / len(connects), 2) if connects else 0.0,
+        "averageHandleTime": iso_duration(aht),
+        "dials": len(done),
+        "connects": len(connects),
+        "connectsAHT": iso_duration(aht),
+        "rightPartyConnects": len(handled),
+        "rightPartyConnectsAHT": iso_duration(aht),
     }
+    [shown] = project([summary], fields, list(summary), "skillSummaries")
+    return {"skillSummaries": [shown]}
