@@ -21,6 +21,7 @@ from cxdial.emulator.entities import Contact
 from cxdial.emulator.errors import ApiError
 from cxdial.emulator.routes.common import (
     LEGACY_NAMES_MAX,
+    MAX_TOP,
     CxoneRoute,
     api_version,
     business_unit_meta,
@@ -234,7 +235,7 @@ async def completed(
         skip=skip,
         fields=fields,
         order_by=_order(ctx, orderBy),
-        default_top=1000,
+        default_top=MAX_TOP,  # TAP sees about 10k records per response
         extra=business_unit_meta(ctx),
     )
 
