@@ -34,24 +34,13 @@ NPY = "PyPI nicepy 1.0.0"
 
 @dataclass(frozen=True)
 class Fixture:
-    """One transcribed shape: a request a client sends and/or the fields it reads back."""
+    """One transcribed exchange: the query a client sends and the answer the source shows."""
 
     source: str
-    method: str = "GET"
-    path: str = ""
-    version: str = "v30.0"
     params: dict[str, Any] = field(default_factory=dict)
-    body: Any = None
     status: int = 200
-    reads: tuple[str, ...] = ()
-    """Fields (dotted: ``businessUnits.0.tenantId``) the client reads from the answer."""
     text: str | None = None
-    """The expected ``errorDescription`` / ``icStatusDescription`` (prefix)."""
-
-    @property
-    def id(self) -> str:
-        """A test id naming the source."""
-        return f"{self.method} {self.path or '/'} [{self.source}]"
+    """The expected ``errorDescription`` / ``icStatusDescription`` (its real prefix)."""
 
 
 TAP_COMPLETED_V21 = [
