@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -14,7 +15,7 @@ from cxdial.emulator.credentials import (
     DEMO_CLIENT_SECRET,
 )
 
-__all__ = ["ACD", "Api", "grant"]
+__all__ = ["ACD", "Api", "day_ago", "grant"]
 
 ACD = "/inContactAPI/services/v30.0"
 
@@ -30,6 +31,18 @@ class Api:
         """One ACD API request under v30.0."""
         headers = {**self.headers, **kw.pop("headers", {})}
         return await self.client.request(method, ACD + path, headers=headers, **kw)
+
+    async def contact(self, contact_id: int) -> dict[str, Any]:
+        """``GET /contacts/{id}``: the record the spec nests under ``contactId``."""
+        response = await self.call("GET", f"/contacts/{contact_id}")
+        record: dict[str, Any] = response.json()["contactId"]
+        return record
+
+    async def completed(self, **params: Any) -> httpx.Response:
+        """``GET /contacts/completed`` updated within the last day (CXone needs a date)."""
+        return await self.call(
+            "GET", "/contacts/completed", params={"updatedSince": day_ago(), **params}
+        )
 
     async def advance(self, seconds: float) -> None:
         """Move the manual clock."""
@@ -67,8 +80,13 @@ class Api:
             **extra,
         }
         response = await self.call("POST", f"/lists/call-lists/{list_id}/upload", json=body)
-        assert response.status_code == 200, response.text
+        assert response.status_code == 202, response.text
         return int(response.json()["jobId"])
+
+
+def day_ago() -> str:
+    """An ``updatedSince`` a day back: inside CXone's 30-day window on a fresh emulator."""
+    return (datetime.now(UTC) - timedelta(days=1)).isoformat(timespec="seconds")
 
 
 async def grant(

@@ -35,10 +35,10 @@ async def test_magic_numbers_reach_each_outcome(
     """Each magic destination completes with its outcome once the clock passes."""
     skill = await api.pc_skill()
     contact_id = (await start(api, skill, to)).json()["contactId"]
-    active = (await api.call("GET", f"/contacts/{contact_id}")).json()
+    active = await api.contact(contact_id)
     assert active["isActive"] is True
     await api.advance(120)
-    done = (await api.call("GET", f"/contacts/{contact_id}")).json()
+    done = await api.contact(contact_id)
     assert done["isActive"] is False
     assert done["endReason"] == end_reason
     states = [
@@ -57,11 +57,11 @@ async def test_long_call_stays_active_until_clock_passes(api: Api) -> None:
     skill = await api.pc_skill()
     contact_id = (await start(api, skill, "+12125550005")).json()["contactId"]
     await api.advance(300)
-    assert (await api.call("GET", f"/contacts/{contact_id}")).json()["stateName"] == "Active"
+    assert (await api.contact(contact_id))["stateName"] == "Active"
     active = (await api.call("GET", "/contacts/active")).json()
     assert [c["contactId"] for c in active["activeContacts"]] == [contact_id]
     await api.advance(900)
-    done = (await api.call("GET", f"/contacts/{contact_id}")).json()
+    done = await api.contact(contact_id)
     assert done["endReason"] == "Contact Hung Up"
     assert done["totalDurationSeconds"] > 900
 
@@ -74,7 +74,9 @@ async def test_script_records_context_and_caller_id(client_api: tuple[Any, Api])
         api, skill, "+12125550000", "order-42", headers={"Idempotency-Key": "k1"}
     )
     contact_id = response.json()["contactId"]
-    data = (await api.call("GET", f"/contacts/{contact_id}/custom-data")).json()
+    data = (await api.call("GET", f"/contacts/{contact_id}/custom-data")).json()[
+        "contactCustomData"
+    ]
     assert {"name": "cxdialContextId", "value": "order-42"} in data
     assert {"name": "callerId", "value": CALLER} in data
     ledger = (await client.get("/_emulator/dials")).json()["dials"]
@@ -136,16 +138,14 @@ async def test_completed_contacts_incremental_poll(api: Api) -> None:
     skill = await api.pc_skill()
     first = (await start(api, skill, "+12125550002")).json()["contactId"]
     await api.advance(30)
-    page1 = (await api.call("GET", "/contacts/completed")).json()
+    page1 = (await api.completed()).json()
     assert [c["contactId"] for c in page1["completedContacts"]] == [first]
     await api.advance(1)
     second = (await start(api, skill, "+12125550004")).json()["contactId"]
     await api.advance(30)
-    page2 = await api.call(
-        "GET", "/contacts/completed", params={"updatedSince": page1["lastPollTime"]}
-    )
+    page2 = await api.completed(updatedSince=page1["lastPollTime"])
     assert [c["contactId"] for c in page2.json()["completedContacts"]] == [second]
-    by_number = await api.call("GET", "/contacts/completed", params={"toAddress": "+12125550002"})
+    by_number = await api.completed(toAddress="+12125550002")
     assert [c["contactId"] for c in by_number.json()["completedContacts"]] == [first]
 
 
@@ -155,7 +155,7 @@ async def test_end_contact(api: Api) -> None:
     contact_id = (await start(api, skill, "+12125550005")).json()["contactId"]
     await api.advance(10)
     assert (await api.call("POST", f"/contacts/{contact_id}/end")).status_code == 202
-    assert (await api.call("GET", f"/contacts/{contact_id}")).json()["endReason"] == "Ended by API"
+    assert (await api.contact(contact_id))["endReason"] == "Ended by API"
     assert (await api.call("POST", f"/contacts/{contact_id}/end")).status_code == 409
 
 
@@ -189,7 +189,7 @@ async def test_agent_session_dial_phone_events_and_disposition(api: Api) -> None
     disposition = {"primaryDispositionId": 1, "primaryDispositionNotes": "sold"}
     url = f"/agent-sessions/{sid}/interactions/{contact_id}/disposition"
     assert (await api.call("POST", url, json=disposition)).status_code == 202
-    done = (await api.call("GET", f"/contacts/{contact_id}")).json()
+    done = await api.contact(contact_id)
     assert done["primaryDispositionId"] == 1
     bad = await api.call("POST", url, json={"primaryDispositionId": 99})
     assert "primaryDispositionId" in bad.json()["errorDescription"]
@@ -209,6 +209,6 @@ async def test_ad_hoc_dial_to_scrubbed_number_is_not_placed(
     await api.call("POST", f"/dnc-groups/{group_id}/records", json=body)
     await api.call("POST", f"/dnc-groups/{group_id}/scrubbed-skills/{skill}")
     contact_id = (await start(api, skill, "+12125550000")).json()["contactId"]
-    done = (await api.call("GET", f"/contacts/{contact_id}")).json()
+    done = await api.contact(contact_id)
     assert done["endReason"] == "DNC Scrubbed"
     assert (await client.get("/_emulator/dials")).json()["totalRecords"] == 0

@@ -53,8 +53,8 @@ async def test_parameters_round_trip(api: Api) -> None:
         await api.call("PUT", f"/skills/{skill}/parameters/retry-settings", json=body)
     ).status_code == 200
     got = (await api.call("GET", f"/skills/{skill}/parameters/retry-settings")).json()
-    assert got["retrySettings"]["maximumAttempts"] == 5
-    assert got["retrySettings"]["finalizeWhenExhausted"] is True
+    assert got["maximumAttempts"] == 5
+    assert got["finalizeWhenExhausted"] is True
     everything = (await api.call("GET", f"/skills/{skill}/parameters")).json()
     assert set(everything) >= {
         "generalSettings",
@@ -138,7 +138,7 @@ async def test_pagination_top_skip_total_and_next_link(api: Api) -> None:
 
 async def test_empty_reports_answer_204(api: Api) -> None:
     """Completed and active contacts answer 204 when there is nothing to report."""
-    assert (await api.call("GET", "/contacts/completed")).status_code == 204
+    assert (await api.completed()).status_code == 204
     assert (await api.call("GET", "/contacts/active")).status_code == 204
 
 
@@ -156,3 +156,31 @@ async def test_unknown_skill_is_404(api: Api) -> None:
     response = await api.call("GET", "/skills/1")
     assert response.status_code == 404
     assert response.json()["error"] == "SkillNotFound"
+
+
+async def test_bad_order_by_and_filter_values_are_named(api: Api) -> None:
+    """A bad orderBy direction or a non-integer id filter is a 400 naming it."""
+    direction = await api.completed(orderBy="contactId sideways")
+    assert direction.status_code == 400
+    assert "orderBy" in direction.json()["errorDescription"]
+    unknown = await api.completed(orderBy="nope asc")
+    assert "'nope'" in unknown.json()["errorDescription"]
+    number = await api.completed(skillId="abc")
+    assert number.status_code == 400
+    assert "'skillId'" in number.json()["errorDescription"]
+
+
+async def test_bare_array_only_where_clients_send_one(api: Api) -> None:
+    """A bare JSON array is read as the batch only on skill agents; elsewhere it is a 400."""
+    response = await api.call("POST", "/skills", json=[{"skillName": "x"}])
+    assert response.status_code == 400
+    assert response.json()["errorDescription"] == "Request body must be a JSON object"
+
+
+async def test_successes_carry_ic_status_description(api: Api) -> None:
+    """Successful answers carry icStatusDescription as CXone's do (QA v12 asserts it)."""
+    ok = await api.call("GET", "/skills")
+    assert ok.headers["icStatusDescription"] == "Success"
+    skill = await api.pc_skill()
+    started = await api.call("POST", f"/skills/{skill}/start")
+    assert started.headers["icStatusDescription"] == "Accepted"

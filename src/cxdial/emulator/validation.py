@@ -70,8 +70,12 @@ def describe(exc: PydanticValidationError, model: type[BaseModel]) -> str:
     return f"Invalid value for field '{path}': {first['msg']}"
 
 
-async def parse_body(request: Request, model: type[M]) -> M:
-    """Parse the JSON body into ``model`` or raise a 400 that names the field."""
+async def parse_body(request: Request, model: type[M], *, list_key: str | None = None) -> M:
+    """Parse the JSON body into ``model`` or raise a 400 that names the field.
+
+    With ``list_key``, a bare JSON array is read as ``{list_key: [...]}`` (real clients send
+    both forms to some batch endpoints, e.g. MCP's bare agent array).
+    """
     raw = await request.body()
     if not raw.strip():
         raw = b"{}"
@@ -79,6 +83,8 @@ async def parse_body(request: Request, model: type[M]) -> M:
         data = json.loads(raw)
     except json.JSONDecodeError as exc:
         raise ApiError(400, "InvalidRequest", f"Request body is not valid JSON: {exc}") from exc
+    if list_key is not None and isinstance(data, list):
+        data = {list_key: data}
     if not isinstance(data, dict):
         raise ApiError(400, "InvalidRequest", "Request body must be a JSON object")
     try:

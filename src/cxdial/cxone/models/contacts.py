@@ -147,7 +147,8 @@ class ContactState(ResponseModel):
     contact_state_id: int | None = None
     contact_state_name: str | None = None
     start_date: str | None = None
-    duration: float | None = None
+    duration: float | str | None = None
+    """Seconds, or an ISO-8601 duration such as ``PT5.5S`` (the spec types it a string)."""
 
 
 class CustomDatum(ResponseModel):

@@ -1,31 +1,74 @@
-"""Shared route helpers: pagination, 204s, lookups that 404 with a useful message."""
+"""Shared route helpers: the API version, listings (paging, 204s, orderBy, fields, filters),
+the ``icStatusDescription`` header on successes, and lookups that 404 with a useful message.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Coroutine, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
-from fastapi import Response
+from fastapi import Request, Response
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
 
+from cxdial.emulator.credentials import DEMO_BUSINESS_UNIT
 from cxdial.emulator.deps import Ctx
 from cxdial.emulator.entities import CallList, Skill
 from cxdial.emulator.errors import ApiError
+from cxdial.emulator.validation import query_flag
 
 __all__ = [
+    "LEGACY_NAMES_MAX",
     "MAX_TOP",
+    "CxoneRoute",
     "accepted",
+    "api_version",
+    "business_unit_meta",
+    "filter_items",
     "find_list",
     "find_skill",
+    "iso_duration",
+    "listing",
     "no_content",
     "normalize_phone",
+    "order_items",
     "page",
+    "project",
     "since",
 ]
 
 T = TypeVar("T")
 MAX_TOP = 10_000
 """Largest page CXone serves on reporting endpoints (TAP saw about 10k)."""
+LEGACY_NAMES_MAX = 23
+"""The newest API version that still spells reporting fields the old way (``fromAddr``…).
+
+v21–v23 use the old names (TAP's v21 schema, the SDK's V23 model); v33 the new ones (the
+spec, the SDK's V33 model). No source shows v24–v32: the emulator gives them the new names.
+"""
+SUCCESS_TEXT = {202: "Accepted"}
+"""``icStatusDescription`` of successful answers (QA asserts "Success"; 202 is ours)."""
+
+
+def api_version(ctx: Ctx) -> int:
+    """The API version the request was made under (the one place routes read it)."""
+    return ctx.version
+
+
+class CxoneRoute(APIRoute):
+    """A route whose 2xx answers carry ``icStatusDescription`` as CXone's do (QA v12)."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def tagged(request: Request) -> Response:
+            response = await handler(request)
+            status = response.status_code
+            if 200 <= status < 300 and "icstatusdescription" not in response.headers:
+                response.headers["icStatusDescription"] = SUCCESS_TEXT.get(status, "Success")
+            return response
+
+        return tagged
 
 
 def page(
@@ -45,6 +88,139 @@ def page(
     if start > 0:
         links["previous"] = str(url.include_query_params(top=size, skip=max(start - size, 0)))
     return chunk, {"totalRecords": len(items), "_links": links}
+
+
+def _canonical(name: str, known: Sequence[str], what: str, parameter: str) -> str:
+    by_lower = {k.lower(): k for k in known}
+    found = by_lower.get(name.strip().lower())
+    if found is None:
+        raise ApiError(
+            400,
+            "InvalidParameter",
+            f"Invalid {parameter} - '{name.strip()}' is not a field of {what}; "
+            f"expected one of {', '.join(known)}",
+        )
+    return found
+
+
+def project(
+    items: list[dict[str, Any]], fields: str | None, known: Sequence[str], what: str
+) -> list[dict[str, Any]]:
+    """Keep only the comma-separated ``fields`` of each item (CXone's ``fields``)."""
+    if not fields or not fields.strip():
+        return items
+    wanted = [_canonical(f, known, what, "fields") for f in fields.split(",") if f.strip()]
+    return [{k: item.get(k) for k in wanted} for item in items]
+
+
+def _sort_key(value: Any) -> tuple[int, Any]:
+    if value is None:
+        return (0, 0)
+    if isinstance(value, bool | int | float):
+        return (1, float(value))
+    return (2, str(value).lower())
+
+
+def order_items(
+    items: list[dict[str, Any]], order_by: str | None, known: Sequence[str], what: str
+) -> list[dict[str, Any]]:
+    """Sort by ``orderBy`` (``"field [asc|desc], ..."``); unknown fields are a 400."""
+    if not order_by or not order_by.strip():
+        return items
+    keys: list[tuple[str, bool]] = []
+    for part in order_by.split(","):
+        words = part.split()
+        if not words:
+            continue
+        direction = words[1].lower() if len(words) > 1 else "asc"
+        if direction not in ("asc", "desc") or len(words) > 2:
+            raise ApiError(
+                400, "InvalidParameter", f"Invalid orderBy - '{part.strip()}'; use 'field asc|desc'"
+            )
+        keys.append((_canonical(words[0], known, what, "orderBy"), direction == "desc"))
+    ordered = list(items)
+    for name, descending in reversed(keys):
+        ordered.sort(key=lambda item: _sort_key(item.get(name)), reverse=descending)
+    return ordered
+
+
+def _digits(value: Any) -> str:
+    return "".join(ch for ch in str(value) if ch.isdigit())[-10:]
+
+
+def filter_items(
+    items: Iterable[dict[str, Any]], filters: Mapping[str, str | None]
+) -> list[dict[str, Any]]:
+    """Items whose fields equal every given query filter (numbers, booleans, addresses)."""
+    wanted = {k: v for k, v in filters.items() if v is not None and v.strip() != ""}
+    if not wanted:
+        return list(items)
+    checks: list[Callable[[dict[str, Any]], bool]] = []
+    for name, raw in wanted.items():
+        checks.append(_check(name, raw))
+    return [item for item in items if all(check(item) for check in checks)]
+
+
+def _check(name: str, raw: str) -> Callable[[dict[str, Any]], bool]:
+    if name.lower().endswith(("address", "addr")):
+        digits = _digits(raw)
+        return lambda item: item.get(name) is not None and _digits(item[name]) == digits
+    if name.startswith("is"):
+        flag = query_flag(raw, name)
+        return lambda item: bool(item.get(name)) == flag
+    if name.endswith("Id") or name == "mediaType":
+        try:
+            number = int(raw)
+        except ValueError:
+            raise ApiError(400, "InvalidParameter", f"'{name}' must be an integer") from None
+        return lambda item: item.get(name) == number
+    return lambda item: str(item.get(name)) == raw
+
+
+def listing(
+    ctx: Ctx,
+    items: list[dict[str, Any]],
+    *,
+    key: str,
+    known: Sequence[str],
+    top: int | None = None,
+    skip: int | None = None,
+    fields: str | None = None,
+    order_by: str | None = None,
+    default_top: int = 100,
+    extra: Mapping[str, Any] | None = None,
+) -> Any:
+    """A CXone listing: ordered, paged, projected; **204** when the page holds nothing.
+
+    A page past the end answers 204 too, so a client paging by ``skip`` until an empty
+    answer stops (TAP's ``ContactsCompleted`` does exactly that).
+    """
+    ordered = order_items(items, order_by, known, key)
+    project([], fields, known, key)  # a bad ``fields`` is a 400 even on an empty page
+    chunk, meta = page(ctx, ordered, top, skip, default_top=default_top)
+    if not chunk:
+        return no_content()
+    return {**meta, **(extra or {}), key: project(chunk, fields, known, key)}
+
+
+def iso_duration(seconds: float) -> str:
+    """ISO-8601 duration text, the form CXone sends durations in (``PT1M5.5S``)."""
+    whole = round(max(seconds, 0.0), 3)
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    text = "PT"
+    if hours:
+        text += f"{int(hours)}H"
+    if minutes:
+        text += f"{int(minutes)}M"
+    if secs or text == "PT":
+        text += f"{round(secs, 3):g}S"
+    return text
+
+
+def business_unit_meta(ctx: Ctx) -> dict[str, Any]:
+    """``businessUnitId`` and ``lastPollTime``, which reporting envelopes carry."""
+    return {"businessUnitId": DEMO_BUSINESS_UNIT, "lastPollTime": ctx.world.iso(ctx.world.now)}
 
 
 def no_content() -> Response:
@@ -92,6 +268,7 @@ def normalize_phone(text: str) -> str | None:
 
 
 def find_list(ctx: Ctx, list_id: int) -> CallList:
+    """The calling list or a 404 naming it."""
     found = ctx.world.lists.get(list_id)
     if found is None:
         raise ApiError(404, "ListNotFound", f"No calling list with listId {list_id}")

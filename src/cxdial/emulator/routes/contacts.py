@@ -1,8 +1,9 @@
 """Contacts (active, completed, detail, state history, custom data), agents, dispositions.
 
-Reporting follows CXone (cxone-api.md §3.6, §3.7): ``updatedSince`` + ``lastPollTime``
-for incremental pulls, ``top``/``skip`` with ``totalRecords`` and ``_links``, and 204
-when there is nothing to return.
+Reporting follows CXone (cxone-api.md §3.6, §3.7; emulator-fidelity.md §1, §2):
+``updatedSince`` + ``lastPollTime`` for incremental pulls, ``top``/``skip`` with
+``totalRecords`` and ``_links``, ``orderBy``, ``fields``, the spec's filters, and 204
+when a page holds nothing. ``completedContacts`` field names depend on the API version.
 """
 
 # Parameter and field names are CXone's camelCase wire names.
@@ -10,43 +11,53 @@ when there is nothing to return.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Depends, Query, Response
 
+from cxdial.emulator.credentials import DEMO_BUSINESS_UNIT
 from cxdial.emulator.deps import ACD_PREFIX, Ctx, acd
 from cxdial.emulator.entities import Contact
 from cxdial.emulator.errors import ApiError
-from cxdial.emulator.routes.common import no_content, page, since
-from cxdial.emulator.telephony import completed_json, end_contact
+from cxdial.emulator.routes.common import (
+    LEGACY_NAMES_MAX,
+    MAX_TOP,
+    CxoneRoute,
+    api_version,
+    business_unit_meta,
+    filter_items,
+    iso_duration,
+    listing,
+    project,
+    since,
+)
+from cxdial.emulator.routes.shapes import (
+    ACTIVE_FIELDS,
+    AGENT_FIELDS,
+    AGENT_STATE_FIELDS,
+    DISPOSITION_FIELDS,
+    STATE_IDS,
+    active_record,
+    agent_record,
+    agent_state_record,
+    completed_fields,
+    completed_record,
+    disposition_record,
+)
+from cxdial.emulator.telephony import end_contact
 from cxdial.emulator.world import DISPOSITIONS
 
 __all__ = ["router"]
 
-router = APIRouter(prefix=ACD_PREFIX)
+router = APIRouter(prefix=ACD_PREFIX, route_class=CxoneRoute)
 _CONTACTS = Depends(acd("Contacts View"))
 _REPORT = Depends(acd("Reporting View"))
 _AGENTS = Depends(acd("Agents View"))
 _END = Depends(acd("Contacts Edit"))
 _DISPOSITIONS = Depends(acd("Dispositions View"))
-_STATE_IDS = {"Dialing": 3, "Ringing": 4, "Active": 5, "Disconnected": 11}
-
-
-def _active_json(ctx: Ctx, c: Contact) -> dict[str, Any]:
-    return {
-        "contactId": c.contact_id,
-        "masterContactId": c.contact_id,
-        "skillId": c.skill_id,
-        "stateId": _STATE_IDS.get(c.state, 0),
-        "stateName": c.state,
-        "isOutbound": True,
-        "mediaTypeId": 4,
-        "fromAddress": c.caller_id,
-        "toAddress": c.to,
-        "agentId": c.agent_id,
-        "startDate": ctx.world.iso(c.created),
-        "lastUpdateTime": ctx.world.iso(c.updated),
-    }
+_DAY = 86_400.0
+_MAX_RANGE_DAYS = 30
+OrderBy = Annotated[str | None, Query(alias="orderBy")]
 
 
 def _find(ctx: Ctx, contact_id: int) -> Contact:
@@ -60,34 +71,105 @@ def _ordered(items: list[Contact]) -> list[Contact]:
     return sorted(items, key=lambda c: (c.updated, c.contact_id))
 
 
+def _order(ctx: Ctx, given: str | None) -> str | None:
+    """``orderBy``, also spelled ``orderby`` (QA's lab test data)."""
+    return given if given is not None else ctx.request.query_params.get("orderby")
+
+
 @router.get("/contacts/active")
 async def active(
     ctx: Ctx = _CONTACTS,
     updatedSince: str | None = None,
-    skillId: int | None = None,
-    agentId: int | None = None,
+    skillId: str | None = None,
+    agentId: str | None = None,
+    campaignId: str | None = None,
+    teamId: str | None = None,
+    mediaTypeId: str | None = None,
+    stateId: str | None = None,
+    contactId: str | None = None,
+    toAddress: str | None = None,
+    fromAddress: str | None = None,
+    fields: str | None = None,
+    orderBy: OrderBy = None,
     top: int | None = None,
     skip: int | None = None,
 ) -> Any:
-    """Contacts in progress; 204 when none match."""
+    """Contacts in progress; 204 when the page holds nothing."""
     after = since(ctx, updatedSince, "updatedSince")
-    items = _ordered(
-        [
-            c
-            for c in ctx.world.active.values()
-            if (after is None or c.updated >= after)
-            and (skillId is None or c.skill_id == skillId)
-            and (agentId is None or c.agent_id == agentId)
-        ]
-    )
-    if not items:
-        return no_content()
-    chunk, meta = page(ctx, items, top, skip)
-    return {
-        "activeContacts": [_active_json(ctx, c) for c in chunk],
-        "lastPollTime": ctx.world.iso(ctx.world.now),
-        **meta,
+    contacts = [c for c in ctx.world.active.values() if after is None or c.updated >= after]
+    filters = {
+        "skillId": skillId,
+        "agentId": agentId,
+        "campaignId": campaignId,
+        "teamId": teamId,
+        "mediaTypeId": mediaTypeId,
+        "stateId": stateId,
+        "contactId": contactId,
+        "toAddress": toAddress,
+        "fromAddress": fromAddress,
     }
+    items = filter_items((active_record(ctx.world, c) for c in _ordered(contacts)), filters)
+    return listing(
+        ctx,
+        items,
+        key="activeContacts",
+        known=ACTIVE_FIELDS,
+        top=top,
+        skip=skip,
+        fields=fields,
+        order_by=_order(ctx, orderBy),
+        extra=business_unit_meta(ctx),
+    )
+
+
+def _window(
+    ctx: Ctx, start_text: str | None, end_text: str | None, since_text: str | None
+) -> tuple[float | None, float | None, float | None]:
+    """CXone's date rules on completed contacts (QA v7 lab data, RPV70067–RPV70075)."""
+    start_text, end_text, since_text = (
+        v if v and v.strip() else None for v in (start_text, end_text, since_text)
+    )
+    if start_text is None and end_text is None and since_text is None:
+        raise ApiError(
+            400,
+            "InvalidParameter",
+            "Invalid DateRange - No dates fields provided; pass updatedSince, or startDate "
+            "(and endDate)",
+        )
+    now = ctx.world.now
+    after = None
+    if since_text is not None:
+        after = _parse(ctx, since_text, "Invalid updatedSince")
+        if after < now - _MAX_RANGE_DAYS * _DAY:
+            raise ApiError(
+                400,
+                "InvalidParameter",
+                f"Invalid updatedSince - '{since_text}', must be 30 days or less",
+            )
+    if start_text is None:
+        if end_text is not None:
+            raise ApiError(400, "InvalidParameter", "Invalid startDate - endDate needs a startDate")
+        return None, None, after
+    start = _parse(ctx, start_text, "Invalid startDate")
+    end = _parse(ctx, end_text, "Invalid endDate") if end_text is not None else now
+    if end < start:
+        raise ApiError(400, "InvalidParameter", "Invalid DateRange - endDate is before startDate")
+    if end - start > _MAX_RANGE_DAYS * _DAY:
+        raise ApiError(
+            400, "InvalidParameter", "Invalid DateRange - Date Range must be 30 days or less"
+        )
+    return start, end, after
+
+
+def _parse(ctx: Ctx, text: str, prefix: str) -> float:
+    try:
+        return ctx.world.clock.from_iso(text)
+    except ValueError:
+        raise ApiError(
+            400,
+            "InvalidParameter",
+            f"{prefix} - '{text}' is not an ISO-8601 date-time, e.g. 2026-01-31T09:00:00Z",
+        ) from None
 
 
 @router.get("/contacts/completed")
@@ -96,15 +178,32 @@ async def completed(
     updatedSince: str | None = None,
     startDate: str | None = None,
     endDate: str | None = None,
-    skillId: int | None = None,
+    skillId: str | None = None,
+    campaignId: str | None = None,
+    agentId: str | None = None,
+    teamId: str | None = None,
+    mediaTypeId: str | None = None,
     toAddress: str | None = None,
+    fromAddress: str | None = None,
+    toAddr: str | None = None,
+    fromAddr: str | None = None,
+    isLogged: str | None = None,
+    isRefused: str | None = None,
+    isTakeover: str | None = None,
+    fields: str | None = None,
+    orderBy: OrderBy = None,
     top: int | None = None,
     skip: int | None = None,
 ) -> Any:
-    """Completed contacts ordered by lastUpdateTime; 204 when none match."""
-    after = since(ctx, updatedSince, "updatedSince")
-    start, end = since(ctx, startDate, "startDate"), since(ctx, endDate, "endDate")
-    items = _ordered(
+    """Completed contacts, ordered by lastUpdateTime unless ``orderBy`` says otherwise.
+
+    v≤23 answers (and filters) with the old names ``fromAddr``, ``toAddr``, ``contactStart``,
+    ``mediaType``, ``confSeconds``, ``ACWSeconds``; later versions with the v33 names.
+    """
+    start, end, after = _window(ctx, startDate, endDate, updatedSince)
+    version = api_version(ctx)
+    legacy = version <= LEGACY_NAMES_MAX
+    contacts = _ordered(
         [
             c
             for c in ctx.world.contacts.values()
@@ -112,55 +211,89 @@ async def completed(
             and (after is None or c.updated >= after)
             and (start is None or c.created >= start)
             and (end is None or c.created < end)
-            and (skillId is None or c.skill_id == skillId)
-            and (toAddress is None or c.to == toAddress)
         ]
     )
-    if not items:
-        return no_content()
-    chunk, meta = page(ctx, items, top, skip, default_top=1000)
-    return {
-        "completedContacts": [completed_json(ctx.world, c) for c in chunk],
-        "lastPollTime": ctx.world.iso(ctx.world.now),
-        **meta,
+    filters = {
+        "skillId": skillId,
+        "campaignId": campaignId,
+        "agentId": agentId,
+        "teamId": teamId,
+        "mediaType" if legacy else "mediaTypeId": mediaTypeId,
+        "toAddr" if legacy else "toAddress": toAddr if legacy else toAddress,
+        "fromAddr" if legacy else "fromAddress": fromAddr if legacy else fromAddress,
+        "isLogged": isLogged,
+        "isRefused": isRefused,
+        "isTakeover": isTakeover,
     }
+    items = filter_items((completed_record(ctx.world, c, version) for c in contacts), filters)
+    return listing(
+        ctx,
+        items,
+        key="completedContacts",
+        known=completed_fields(version),
+        top=top,
+        skip=skip,
+        fields=fields,
+        order_by=_order(ctx, orderBy),
+        default_top=MAX_TOP,  # TAP sees about 10k records per response
+        extra=business_unit_meta(ctx),
+    )
 
 
 @router.get("/contacts/{contact_id}")
-async def contact(contact_id: int, ctx: Ctx = _CONTACTS) -> dict[str, Any]:
-    """One contact, active or completed."""
+async def contact(contact_id: int, ctx: Ctx = _CONTACTS, fields: str | None = None) -> Any:
+    """One contact, active or completed, nested under ``contactId`` as the spec has it.
+
+    ``isActive`` is in the spec's completed record; on an active one it is the emulator's.
+    """
     c = _find(ctx, contact_id)
     if c.active:
-        return {**_active_json(ctx, c), "isActive": True}
-    return {**completed_json(ctx.world, c), "stateName": c.state, "isActive": False}
+        record = {**active_record(ctx.world, c), "isActive": True}
+        known = [*ACTIVE_FIELDS, "isActive"]
+    else:
+        version = api_version(ctx)
+        record = {
+            **completed_record(ctx.world, c, version),
+            "stateId": STATE_IDS.get(c.state, 0),
+            "stateName": c.state,
+            "isActive": False,
+        }
+        known = [*completed_fields(version), "stateId", "stateName", "isActive"]
+    [shown] = project([record], fields, known, "contact")
+    return {**business_unit_meta(ctx), "contactId": shown}
 
 
 @router.get("/contacts/{contact_id}/state-history")
+@router.get("/contacts/{contact_id}/statehistory")
 async def state_history(contact_id: int, ctx: Ctx = _CONTACTS) -> dict[str, Any]:
-    """Each state the contact went through, with durations."""
+    """Each state the contact went through; ``statehistory`` is the v12 spelling (QA)."""
     c = _find(ctx, contact_id)
+    skill = ctx.world.skills.get(c.skill_id)
     rows = []
     for i, (state, at) in enumerate(c.history):
         nxt = c.history[i + 1][1] if i + 1 < len(c.history) else None
         rows.append(
             {
                 "stateIndex": i + 1,
-                "contactStateId": _STATE_IDS.get(state, 0),
+                "contactId": str(c.contact_id),
+                "contactStateId": STATE_IDS.get(state, 0),
                 "contactStateName": state,
                 "startDate": ctx.world.iso(at),
+                "isWarehoused": False,
                 "agentId": c.agent_id,
                 "skillId": c.skill_id,
-                "duration": round(nxt - at, 3) if nxt is not None else 0,
+                "skillName": skill.name if skill else None,
+                "duration": iso_duration(nxt - at if nxt is not None else 0.0),
             }
         )
     return {"contactStateHistory": rows}
 
 
 @router.get("/contacts/{contact_id}/custom-data")
-async def custom_data(contact_id: int, ctx: Ctx = _CONTACTS) -> list[dict[str, str]]:
-    """Custom data the script or list attached to the contact: ``[{name, value}]``."""
+async def custom_data(contact_id: int, ctx: Ctx = _CONTACTS) -> dict[str, Any]:
+    """Custom data the script or list attached: ``{contactCustomData: [{name, value}]}``."""
     c = _find(ctx, contact_id)
-    return [{"name": k, "value": v} for k, v in c.custom_data.items()]
+    return {"contactCustomData": [{"name": k, "value": v} for k, v in c.custom_data.items()]}
 
 
 @router.post("/contacts/{contact_id}/end")
@@ -174,65 +307,100 @@ async def end(contact_id: int, ctx: Ctx = _END) -> Response:
 
 
 @router.get("/dispositions")
-async def dispositions(ctx: Ctx = _DISPOSITIONS) -> dict[str, Any]:
-    """The business unit's dispositions."""
-    del ctx
-    items = [
-        {
-            "dispositionId": i,
-            "dispositionName": name,
-            "classification": cls,
-            "isContactFinal": final,
-            "isActive": True,
-            "isPreviewDisposition": False,
-        }
-        for i, name, cls, final in DISPOSITIONS
-    ]
-    return {"dispositions": items, "totalRecords": len(items)}
+async def dispositions(
+    ctx: Ctx = _DISPOSITIONS,
+    searchString: str | None = None,
+    isActive: str | None = None,
+    isPreviewDispositions: str | None = None,
+    updatedSince: str | None = None,
+    fields: str | None = None,
+    orderBy: OrderBy = None,
+    top: int | None = None,
+    skip: int | None = None,
+) -> Any:
+    """The business unit's dispositions, searched, filtered and paged."""
+    after = since(ctx, updatedSince, "updatedSince")
+    items = [disposition_record(ctx.world, d) for d in DISPOSITIONS]
+    if searchString:
+        items = [d for d in items if searchString.lower() in d["dispositionName"].lower()]
+    if after is not None:
+        items = [d for d in items if ctx.world.clock.from_iso(d["lastUpdated"]) >= after]
+    items = filter_items(
+        items, {"isActive": isActive, "isPreviewDisposition": isPreviewDispositions}
+    )
+    return listing(
+        ctx,
+        items,
+        key="dispositions",
+        known=DISPOSITION_FIELDS,
+        top=top,
+        skip=skip,
+        fields=fields,
+        order_by=_order(ctx, orderBy),
+        extra={"businessUnitId": DEMO_BUSINESS_UNIT},
+    )
 
 
 @router.get("/agents")
-async def agents(ctx: Ctx = _AGENTS, top: int | None = None, skip: int | None = None) -> Any:
-    """Agents of the business unit."""
-    chunk, meta = page(ctx, list(ctx.world.agents.values()), top, skip)
-    items = [
-        {
-            "agentId": a.agent_id,
-            "firstName": a.first_name,
-            "lastName": a.last_name,
-            "userName": f"{a.first_name.lower()}.{a.last_name.lower()}@emulator.local",
-            "isActive": True,
-            "teamId": 1,
-            "teamName": "Outbound",
-        }
-        for a in chunk
-    ]
-    return {"agents": items, **meta}
+async def agents(
+    ctx: Ctx = _AGENTS,
+    isActive: str | None = None,
+    searchString: str | None = None,
+    updatedSince: str | None = None,
+    fields: str | None = None,
+    orderBy: OrderBy = None,
+    top: int | None = None,
+    skip: int | None = None,
+) -> Any:
+    """Agents of the business unit, searched, filtered and paged."""
+    after = since(ctx, updatedSince, "updatedSince")
+    chosen = [a for a in ctx.world.agents.values() if after is None or a.updated >= after]
+    items = [agent_record(ctx.world, a) for a in chosen]
+    if searchString:
+        needle = searchString.lower()
+        items = [
+            a
+            for a in items
+            if any(needle in str(a[k]).lower() for k in ("firstName", "lastName", "userName"))
+        ]
+    items = filter_items(items, {"isActive": isActive})
+    return listing(
+        ctx,
+        items,
+        key="agents",
+        known=AGENT_FIELDS,
+        top=top,
+        skip=skip,
+        fields=fields,
+        order_by=_order(ctx, orderBy),
+        extra={"businessUnitId": DEMO_BUSINESS_UNIT},
+    )
 
 
 @router.get("/agents/states")
 async def agent_states(
     ctx: Ctx = _AGENTS,
     updatedSince: str | None = None,
+    reqBUIds: str | None = None,
+    fields: str | None = None,
+    orderBy: OrderBy = None,
     top: int | None = None,
     skip: int | None = None,
 ) -> Any:
-    """Agent states; 204 when nothing changed since ``updatedSince``."""
+    """Agent states; 204 when nothing changed since ``updatedSince`` (exclusive)."""
     after = since(ctx, updatedSince, "updatedSince")
-    items = [a for a in ctx.world.agents.values() if after is None or a.updated > after]
-    if not items:
-        return no_content()
-    chunk, meta = page(ctx, items, top, skip)
-    states = [
-        {
-            "agentId": a.agent_id,
-            "agentStateName": a.state,
-            "contactId": a.contact_id,
-            "skillId": a.skill_id,
-            "isOutbound": True,
-            "outStateId": 0,
-            "lastUpdateTime": ctx.world.iso(a.updated),
-        }
-        for a in chunk
-    ]
-    return {"agentStates": states, "lastPollTime": ctx.world.iso(ctx.world.now), **meta}
+    if reqBUIds and str(DEMO_BUSINESS_UNIT) not in [b.strip() for b in reqBUIds.split(",")]:
+        return listing(ctx, [], key="agentStates", known=AGENT_STATE_FIELDS)
+    chosen = [a for a in ctx.world.agents.values() if after is None or a.updated > after]
+    items = [agent_state_record(ctx.world, a) for a in chosen]
+    return listing(
+        ctx,
+        items,
+        key="agentStates",
+        known=AGENT_STATE_FIELDS,
+        top=top,
+        skip=skip,
+        fields=fields,
+        order_by=_order(ctx, orderBy),
+        extra={"lastPollTime": ctx.world.iso(ctx.world.now)},
+    )

@@ -15,13 +15,13 @@ from fastapi import APIRouter, Depends, Response
 
 from cxdial.emulator.deps import ACD_PREFIX, Ctx, acd
 from cxdial.emulator.errors import ApiError
-from cxdial.emulator.routes.common import find_skill
+from cxdial.emulator.routes.common import CxoneRoute, find_skill
 from cxdial.emulator.telephony import place_call
 from cxdial.emulator.world import CALLER_IDS
 
 __all__ = ["ADHOC_SCRIPT_ID", "ADHOC_SCRIPT_PATH", "check_caller_id", "check_e164", "router"]
 
-router = APIRouter(prefix=ACD_PREFIX)
+router = APIRouter(prefix=ACD_PREFIX, route_class=CxoneRoute)
 ADHOC_SCRIPT_PATH = "Personal\\cxdial\\AdhocDial"
 ADHOC_SCRIPT_ID = 9001
 _SCRIPTS = Depends(acd("Scripts Start"))

@@ -15,13 +15,20 @@ from fastapi import APIRouter, Depends, Response
 from cxdial.emulator.deps import ACD_PREFIX, Ctx, acd
 from cxdial.emulator.entities import DncGroup
 from cxdial.emulator.errors import ApiError
-from cxdial.emulator.routes.common import find_skill, normalize_phone, page, since
+from cxdial.emulator.routes.common import (
+    CxoneRoute,
+    find_skill,
+    no_content,
+    normalize_phone,
+    page,
+    since,
+)
 from cxdial.emulator.validation import StrictModel, parse_body, query_flag
 from cxdial.emulator.world import World
 
 __all__ = ["router"]
 
-router = APIRouter(prefix=ACD_PREFIX)
+router = APIRouter(prefix=ACD_PREFIX, route_class=CxoneRoute)
 _VIEW = Depends(acd("DNC View"))
 _EDIT = Depends(acd("DNC Edit"))
 
@@ -32,7 +39,9 @@ class _GroupBody(StrictModel):
 
 
 class _Record(StrictModel):
-    phoneNumber: str
+    """One number: the spec types ``phoneNumber`` a number (CJ), MCP sends ``Number(...)``."""
+
+    phoneNumber: int | str
     expiredDate: str | None = None
 
 
@@ -63,8 +72,13 @@ def _find(ctx: Ctx, group_id: int) -> DncGroup:
 
 @router.get("/dnc-groups")
 async def list_groups(ctx: Ctx = _VIEW, top: int | None = None, skip: int | None = None) -> Any:
-    """DNC groups, paged."""
+    """DNC groups, paged: ``resultSet{totalGroups, dncGroups}`` (CJ); 204 when empty.
+
+    The top-level ``totalRecords`` and ``_links`` are the emulator's (harmless) additions.
+    """
     chunk, meta = page(ctx, list(ctx.world.dnc.values()), top, skip)
+    if not chunk:
+        return no_content()
     groups = [_group_json(ctx.world, g) for g in chunk]
     return {"resultSet": {"totalGroups": meta["totalRecords"], "dncGroups": groups}, **meta}
 
@@ -97,6 +111,7 @@ async def search(ctx: Ctx = _VIEW, phoneNumber: str | None = None) -> dict[str, 
         {
             "dncGroupId": g.group_id,
             "dncGroupName": g.name,
+            "dncGroupDescription": g.description,
             "formattedPhone": key,
             "expiredDate": g.records[key].get("expiredDate"),
             "dateCollected": g.records[key]["dateCollected"],
@@ -110,8 +125,8 @@ async def search(ctx: Ctx = _VIEW, phoneNumber: str | None = None) -> dict[str, 
 
 @router.get("/dnc-groups/{group_id}")
 async def get_group(group_id: int, ctx: Ctx = _VIEW) -> dict[str, Any]:
-    """One group."""
-    return {"dncGroups": [_group_json(ctx.world, _find(ctx, group_id))]}
+    """One group: ``{resultSet: {dncGroups: [...]}}`` (CJ getDNCGroupResponseById)."""
+    return {"resultSet": {"dncGroups": [_group_json(ctx.world, _find(ctx, group_id))]}}
 
 
 @router.put("/dnc-groups/{group_id}")
@@ -121,8 +136,11 @@ async def update_group(
     dncGroupName: str | None = None,
     dncGroupDescription: str | None = None,
     isActive: str | None = None,
-) -> Response:
-    """Rename, describe or (de)activate a group; inputs are query parameters, as in CXone."""
+) -> dict[str, Any]:
+    """Rename, describe or (de)activate a group; inputs are query parameters, as in CXone.
+
+    Answers ``{dncGroups: [...]}`` with the updated group (CJ putDNCgroupByID).
+    """
     group = _find(ctx, group_id)
     if dncGroupName is not None:
         group.name = dncGroupName
@@ -131,7 +149,7 @@ async def update_group(
     if isActive is not None:
         group.is_active = query_flag(isActive, "isActive")
     group.updated = ctx.world.now
-    return Response(status_code=200)
+    return {"dncGroups": [_group_json(ctx.world, group)]}
 
 
 def _key(phone: str) -> str:
@@ -144,22 +162,29 @@ def _key(phone: str) -> str:
 async def records(
     group_id: int, ctx: Ctx = _VIEW, top: int | None = None, skip: int | None = None
 ) -> Any:
-    """A group's numbers, paged."""
+    """A group's numbers, paged; 204 when the page holds nothing."""
     group = _find(ctx, group_id)
     chunk, meta = page(ctx, list(group.records.values()), top, skip)
+    if not chunk:
+        return no_content()
     items = [{k: v for k, v in r.items() if k != "expiresAt"} for r in chunk]
     return {"resultSet": {"totalRecords": meta["totalRecords"], "dncRecords": items}, **meta}
 
 
 @router.api_route("/dnc-groups/{group_id}/records", methods=["POST", "DELETE"])
 async def change_records(group_id: int, ctx: Ctx = _EDIT) -> dict[str, Any]:
-    """Add (POST) or expire (DELETE) numbers: 200 with a result per number."""
+    """Add (POST) or expire (DELETE) numbers: 200 with a result per number.
+
+    POST answers ``{resultSet: {errorCount, recordResults}}``, DELETE the same unwrapped
+    (CJ AdminLists_deleteDNCGroupRecordsResponse).
+    """
     group = _find(ctx, group_id)
     body = await parse_body(ctx.request, _RecordsBody)
     adding = ctx.request.method == "POST"
     results = []
     for record in body.dncGroupRecords:
-        normalized = normalize_phone(record.phoneNumber)
+        number = str(record.phoneNumber)
+        normalized = normalize_phone(number)
         if normalized is None:
             results.append(
                 {
@@ -192,7 +217,8 @@ async def change_records(group_id: int, ctx: Ctx = _EDIT) -> dict[str, Any]:
         )
     group.updated = ctx.world.now
     errors = sum(1 for r in results if not r["success"])
-    return {"resultSet": {"errorCount": errors, "recordResults": results}}
+    outcome = {"errorCount": errors, "recordResults": results}
+    return {"resultSet": outcome} if adding else outcome
 
 
 @router.get("/dnc-groups/{group_id}/scrubbed-skills")
@@ -204,7 +230,9 @@ async def scrubbed_skills(group_id: int, ctx: Ctx = _VIEW) -> dict[str, Any]:
         for s in sorted(group.scrubbed_skills)
         if s in ctx.world.skills
     ]
-    return {"scrubbedSkills": skills, "totalRecords": len(skills)}
+    url = str(ctx.request.url)
+    links = {"self": url, "next": None, "previous": None}
+    return {"scrubbedSkills": skills, "totalRecords": len(skills), "_links": links}
 
 
 @router.api_route("/dnc-groups/{group_id}/scrubbed-skills/{skill_id}", methods=["POST", "DELETE"])

@@ -6,7 +6,7 @@ then join the skill's dialing queue. Registered before the lists router so
 """
 
 # Parameter and field names are CXone's camelCase wire names.
-# ruff: noqa: N815
+# ruff: noqa: N803, N815
 
 from __future__ import annotations
 
@@ -17,25 +17,37 @@ import io
 from typing import Any
 
 from fastapi import APIRouter, Depends, Response
+from fastapi.responses import JSONResponse
 
 from cxdial.emulator.deps import ACD_PREFIX, Ctx, acd
 from cxdial.emulator.entities import CallRecord, UploadJob
 from cxdial.emulator.errors import ApiError
-from cxdial.emulator.routes.common import find_list, find_skill, normalize_phone, page
+from cxdial.emulator.routes.common import (
+    CxoneRoute,
+    business_unit_meta,
+    find_list,
+    find_skill,
+    listing,
+    normalize_phone,
+    since,
+)
 from cxdial.emulator.validation import StrictModel, parse_body
 from cxdial.emulator.world import World
 
 __all__ = ["router"]
 
-router = APIRouter(prefix=ACD_PREFIX)
+router = APIRouter(prefix=ACD_PREFIX, route_class=CxoneRoute)
 _VIEW = Depends(acd("Calling Lists View"))
 _EDIT = Depends(acd("Calling Lists Edit"))
 
 
 class _UploadBody(StrictModel):
+    """The spec's upload body (``AdminLists_postListUpload``): ``fileName`` and ``skillId``
+    optional; ``expirationDate`` is required by the spec but optional here (design)."""
+
     listFile: str
-    fileName: str
-    skillId: int
+    fileName: str | None = None
+    skillId: int | str | None = None
     defaultTimeZone: str | None = None
     forceOverwrite: bool = False
     expirationDate: str | None = None
@@ -43,12 +55,28 @@ class _UploadBody(StrictModel):
     sendEmail: bool = False
 
 
+def _skill_id(ctx: Ctx, given: int | str | None, skills: set[int]) -> int:
+    """The upload's skill: the one named, else the one skill the list already feeds."""
+    if given is None:
+        if len(skills) == 1:
+            return next(iter(skills))
+        raise ApiError(
+            400,
+            "InvalidParameter",
+            "Missing field 'skillId': name the PC skill the records are for",
+        )
+    try:
+        return int(given)
+    except ValueError:
+        raise ApiError(400, "InvalidParameter", "'skillId' must be an integer") from None
+
+
 @router.post("/lists/call-lists/{list_id}/upload")
-async def upload(list_id: int, ctx: Ctx = _EDIT) -> dict[str, int]:
-    """Queue a base64 CSV for a skill; the job completes a few simulated seconds later."""
+async def upload(list_id: int, ctx: Ctx = _EDIT) -> JSONResponse:
+    """Queue a base64 CSV for a skill: **202** "Accepted. Upload job queued" (QA v12)."""
     lst = find_list(ctx, list_id)
     body = await parse_body(ctx.request, _UploadBody)
-    skill = find_skill(ctx, body.skillId)
+    skill = find_skill(ctx, _skill_id(ctx, body.skillId, lst.skill_ids))
     if not skill.is_pc:
         raise ApiError(400, "InvalidParameter", f"skillId {skill.skill_id} is not a PC skill")
     try:
@@ -74,7 +102,7 @@ async def upload(list_id: int, ctx: Ctx = _EDIT) -> dict[str, int]:
         job_id=world.next_id("job"),
         list_id=list_id,
         skill_id=skill.skill_id,
-        file_name=body.fileName,
+        file_name=body.fileName or "upload.csv",
         rows=rows,
         start_skill=body.startSkill,
         force_overwrite=body.forceOverwrite,
@@ -83,7 +111,11 @@ async def upload(list_id: int, ctx: Ctx = _EDIT) -> dict[str, int]:
     )
     world.jobs[job.job_id] = job
     world.schedule(job.complete_at, lambda: _complete(world, job))
-    return {"jobId": job.job_id}
+    return JSONResponse(
+        {"jobId": job.job_id},
+        status_code=202,
+        headers={"icStatusDescription": "Accepted. Upload job queued"},
+    )
 
 
 def _complete(world: World, job: UploadJob) -> None:
@@ -152,11 +184,53 @@ def _job_json(world: World, job: UploadJob) -> dict[str, Any]:
     }
 
 
+_JOB_FIELDS = [
+    "jobId",
+    "listId",
+    "listName",
+    "skillId",
+    "fileName",
+    "status",
+    "submitDate",
+    "startDate",
+    "isComplete",
+    "isCancelled",
+    "completedDate",
+    "totalRecords",
+    "validRecords",
+    "invalidRecords",
+    "errors",
+]
+
+
 @router.get("/lists/call-lists/jobs")
-async def list_jobs(ctx: Ctx = _VIEW, top: int | None = None, skip: int | None = None) -> Any:
-    """Upload jobs, paged."""
-    chunk, meta = page(ctx, list(ctx.world.jobs.values()), top, skip)
-    return {"uploadJobs": [_job_json(ctx.world, j) for j in chunk], **meta}
+async def list_jobs(
+    ctx: Ctx = _VIEW,
+    startDate: str | None = None,
+    endDate: str | None = None,
+    fields: str | None = None,
+    orderBy: str | None = None,
+    top: int | None = None,
+    skip: int | None = None,
+) -> Any:
+    """Upload jobs submitted in [startDate, endDate), paged; 204 when the page is empty."""
+    start, end = since(ctx, startDate, "startDate"), since(ctx, endDate, "endDate")
+    jobs = [
+        j
+        for j in ctx.world.jobs.values()
+        if (start is None or j.submitted >= start) and (end is None or j.submitted < end)
+    ]
+    return listing(
+        ctx,
+        [_job_json(ctx.world, j) for j in jobs],
+        key="uploadJobs",
+        known=_JOB_FIELDS,
+        top=top,
+        skip=skip,
+        fields=fields,
+        order_by=orderBy,
+        extra=business_unit_meta(ctx),
+    )
 
 
 def _find_job(ctx: Ctx, job_id: int) -> UploadJob:
@@ -169,7 +243,7 @@ def _find_job(ctx: Ctx, job_id: int) -> UploadJob:
 @router.get("/lists/call-lists/jobs/{job_id}")
 async def get_job(job_id: int, ctx: Ctx = _VIEW) -> dict[str, Any]:
     """One upload job's progress."""
-    return {"uploadJobs": [_job_json(ctx.world, _find_job(ctx, job_id))]}
+    return {**business_unit_meta(ctx), "uploadJobs": [_job_json(ctx.world, _find_job(ctx, job_id))]}
 
 
 @router.delete("/lists/call-lists/jobs/{job_id}")

@@ -13,13 +13,19 @@ from pydantic import BaseModel, create_model
 from cxdial.emulator.deps import ACD_PREFIX, Ctx, acd
 from cxdial.emulator.entities import CallList
 from cxdial.emulator.errors import ApiError
-from cxdial.emulator.routes.common import find_list, page
+from cxdial.emulator.routes.common import (
+    CxoneRoute,
+    business_unit_meta,
+    find_list,
+    no_content,
+    page,
+)
 from cxdial.emulator.validation import StrictModel, parse_body, query_flag
 from cxdial.emulator.world import World
 
 __all__ = ["router"]
 
-router = APIRouter(prefix=ACD_PREFIX)
+router = APIRouter(prefix=ACD_PREFIX, route_class=CxoneRoute)
 _VIEW = Depends(acd("Calling Lists View"))
 _EDIT = Depends(acd("Calling Lists Edit"))
 
@@ -50,7 +56,9 @@ _ListBody: type[BaseModel] = create_model("_ListBody", __base__=StrictModel, **_
 
 
 class _Prospect(StrictModel):
-    externalId: str
+    """One record to remove: the spec types ``externalId`` a number (CJ); text is taken too."""
+
+    externalId: int | str
 
 
 class _RemoveBody(StrictModel):
@@ -61,7 +69,7 @@ def _list_json(world: World, lst: CallList) -> dict[str, Any]:
     return {
         "listId": lst.list_id,
         "listName": lst.name,
-        "status": "Active" if lst.records else "New",
+        "status": "Active",
         "externalIdColumn": lst.external_id_column,
         "totalRecords": len(lst.records) + lst.invalid_records,
         "validRecords": len(lst.records),
@@ -79,8 +87,10 @@ def _list_json(world: World, lst: CallList) -> dict[str, Any]:
 
 @router.get("/lists/call-lists")
 async def list_lists(ctx: Ctx = _VIEW, top: int | None = None, skip: int | None = None) -> Any:
-    """Calling lists, paged."""
+    """Calling lists, paged; 204 when the page holds nothing."""
     chunk, meta = page(ctx, list(ctx.world.lists.values()), top, skip)
+    if not chunk:
+        return no_content()
     return {"callingLists": [_list_json(ctx.world, lst) for lst in chunk], **meta}
 
 
@@ -153,7 +163,8 @@ async def get_list(
             for r in lst.records
             if want is None or r.finalized == want
         ]
-    return {"resultSet": body}
+    body["listExpirationDate"] = lst.columns.get("listExpirationDate")
+    return {"resultSet": {**business_unit_meta(ctx), **body}}
 
 
 @router.delete("/lists/call-lists/{list_id}")
@@ -210,11 +221,12 @@ async def remove_prospects(list_name: str, ctx: Ctx = _EDIT) -> dict[str, Any]:
     ok: list[dict[str, str]] = []
     failed: list[dict[str, str]] = []
     for prospect in body.prospectsToRemove:
-        hits = [r for r in lst.records if r.external_id == prospect.externalId and not r.in_flight]
+        external = str(prospect.externalId)
+        hits = [r for r in lst.records if r.external_id == external and not r.in_flight]
         for record in hits:
             record.removed = True
         lst.records = [r for r in lst.records if not r.removed]
         target = ok if hits else failed
         code = "Removed" if target is ok else "NotFound"
-        target.append({"externalId": prospect.externalId, "resultCode": code})
+        target.append({"externalId": external, "resultCode": code})
     return {"successfulRecords": ok, "failedRecords": failed}

@@ -20,7 +20,7 @@ from fastapi import APIRouter, Depends, Query, Response
 from cxdial.emulator.deps import ACD_PREFIX, Ctx, acd
 from cxdial.emulator.entities import Agent, AgentSession
 from cxdial.emulator.errors import ApiError
-from cxdial.emulator.routes.common import accepted, find_skill
+from cxdial.emulator.routes.common import CxoneRoute, accepted, find_skill
 from cxdial.emulator.routes.dialing import check_caller_id, check_e164
 from cxdial.emulator.telephony import end_contact, place_call
 from cxdial.emulator.validation import StrictModel, parse_body, query_flag
@@ -28,7 +28,7 @@ from cxdial.emulator.world import CALLER_IDS, DISPOSITIONS
 
 __all__ = ["router"]
 
-router = APIRouter(prefix=ACD_PREFIX)
+router = APIRouter(prefix=ACD_PREFIX, route_class=CxoneRoute)
 _SESSION = Depends(acd("Agent Sessions"))
 
 
@@ -41,10 +41,13 @@ class _StartBody(StrictModel):
 
 
 class _DialBody(StrictModel):
+    """dial-phone (SDK ``dial-phone-request.d.ts``: ``callerId`` a number,
+    ``parentContactId`` a string; both forms are taken)."""
+
     phoneNumber: str
     skillId: int
-    parentContactId: int | None = None
-    callerId: str | None = None
+    parentContactId: int | str | None = None
+    callerId: int | str | None = None
     customerId: str | None = None
     zipCode: str | None = None
     interactionId: str | None = None
@@ -181,6 +184,13 @@ async def dialer_logout(session_id: str, ctx: Ctx = _SESSION) -> Response:
     return accepted()
 
 
+def _e164(value: int | str) -> str:
+    """A caller ID sent as a number (``18005550100``) in E.164 text."""
+    if isinstance(value, int):
+        return f"+{value}"
+    return value
+
+
 @router.post("/agent-sessions/{session_id}/dial-phone")
 async def dial_phone(session_id: str, ctx: Ctx = _SESSION) -> Response:
     """Dial for the session's agent; the contact arrives as a CallContactEvent."""
@@ -189,7 +199,7 @@ async def dial_phone(session_id: str, ctx: Ctx = _SESSION) -> Response:
     skill = find_skill(ctx, body.skillId)
     phone = check_e164(body.phoneNumber, "phoneNumber")
     caller = (
-        check_caller_id(body.callerId)
+        check_caller_id(_e164(body.callerId))
         if body.callerId
         else (skill.caller_id_override or CALLER_IDS[0])
     )

@@ -18,12 +18,12 @@ from pydantic import BaseModel, create_model
 from cxdial.emulator.deps import ACD_PREFIX, Ctx, acd
 from cxdial.emulator.entities import Skill
 from cxdial.emulator.errors import ApiError
-from cxdial.emulator.routes.common import find_skill
+from cxdial.emulator.routes.common import CxoneRoute, find_skill
 from cxdial.emulator.validation import StrictModel, parse_body
 
 __all__ = ["DEFAULTS", "router"]
 
-router = APIRouter(prefix=ACD_PREFIX)
+router = APIRouter(prefix=ACD_PREFIX, route_class=CxoneRoute)
 _VIEW = Depends(acd("Skills View"))
 _EDIT = Depends(acd("Skills Edit"))
 
@@ -31,8 +31,15 @@ Num = int | float
 
 
 class GeneralSettings(StrictModel):
-    """generalSettings (pacing knobs; semantics of several are undocumented by CXone)."""
+    """generalSettings (CJ AdminSkills_UpdateSkillGenral; several semantics undocumented)."""
 
+    minimumRetryMinutes: int | None = None
+    maximumAttempts: int | None = None
+    defaultContactExpiration: int | None = None
+    getPriorityContactsOnContactInsertion: bool | None = None
+    loadCallbacks: bool | None = None
+    loadFresh: bool | None = None
+    loadNonFresh: bool | None = None
     overrideBusinessUnitAbandonRate: bool | None = None
     abandonRateThreshold: Num | None = None
     abandonRateCutoff: Num | None = None
@@ -48,7 +55,7 @@ class GeneralSettings(StrictModel):
     inactiveBlenderTimer: int | None = None
     enableDialingByProficiency: bool | None = None
     proficiencyFactor: Num | None = None
-    waitTimeFactor: Num | None = None
+    waitTimeFactor: Num | bool | None = None
     endOfListNotificationsDelay: int | None = None
     notifyAgentsWhenListIsEmpty: bool | None = None
     deliverCallbacksOnDNCHolidays: bool | None = None
@@ -98,7 +105,7 @@ class TimeZoneSetting(StrictModel):
 
 
 class DeliveryPreferences(StrictModel):
-    """deliveryPreferences: compliance-record and confirmation-required delivery."""
+    """deliveryPreferences (CJ putSkillsIdParametersDeliveryPreferences; SDK v34 model)."""
 
     complianceRecordsDisabled: bool | None = None
     complianceRecordsDeliveryType: int | str | None = None
@@ -110,10 +117,19 @@ class DeliveryPreferences(StrictModel):
     confirmationRequiredTimeout: int | None = None
     confirmationRequiredTimeoutSubsequent: int | None = None
     confirmationRequiredDefaultAccept: bool | None = None
+    confirmationRequiredDefault: bool | None = None
+    showComplianceButtonReschedule: bool | None = None
+    showComplianceButtonRequeue: bool | None = None
+    showComplianceButtonSnooze: bool | None = None
+    showComplianceButtonDisposition: bool | None = None
+    showPreviewButtonReschedule: bool | None = None
+    showPreviewButtonRequeue: bool | None = None
+    showPreviewButtonSnooze: bool | None = None
+    showPreviewButtonDisposition: bool | None = None
 
 
 class CpaSettings(StrictModel):
-    """cpaSettings: call-progress analysis and answering-machine detection."""
+    """cpaSettings (CJ putSkillsIdParametersCpaManagement; SDK v23 model)."""
 
     abandonTimeout: int | None = None
     abandonMessagePath: str | None = None
@@ -122,6 +138,23 @@ class CpaSettings(StrictModel):
     ansMachineMsg: str | None = None
     ansMachineOverrideSeconds: int | None = None
     preConnectCPAEnabled: bool | None = None
+    preConnectCPARecording: bool | None = None
+    treatProgressAsRinging: bool | None = None
+    exceptions: list[dict[str, Any]] | None = None
+    agentOverrideOptionFax: bool | None = None
+    agentOverrideOptionAnsweringMachine: bool | None = None
+    agentOverrideOptionBadNumber: bool | None = None
+    utteranceMinimumSeconds: Num | None = None
+    customerLiveSilenceSeconds: Num | None = None
+    machineMinimumWithAgentSeconds: Num | None = None
+    machineMinimumWithoutAgentSeconds: Num | None = None
+    machineEndSilenceSeconds: Num | None = None
+    machineEndTimeoutSeconds: Num | None = None
+    agentResponseUtteranceMinimumSeconds: Num | None = None
+    agentNoResponseSeconds: Num | None = None
+    agentVoiceThreshold: Num | None = None
+    customerVoiceThreshold: Num | None = None
+    enableCPALogging: bool | str | None = None
 
 
 class _TimeZones(StrictModel):
@@ -153,7 +186,11 @@ DEFAULTS: dict[str, Any] = {
         "complianceRecordsDisabled": True,
         "confirmationRequiredDisabled": True,
     },
-    "cpaSettings": {"ansMachineDetMode": "Disabled", "abandonTimeout": 2},
+    "cpaSettings": {
+        "ansMachineDetMode": "Disabled",
+        "abandonTimeout": 2,
+        "ansMachineOverrideSeconds": 0,
+    },
     "timeZoneSettings": [],
 }
 """Emulator defaults for each block."""
@@ -165,16 +202,74 @@ def _blocks(skill: Skill) -> dict[str, Any]:
     return skill.parameters
 
 
+_DAYS_OF = {day: day.capitalize() for day in _DAYS}
+
+
+def _schedules(block: dict[str, Any]) -> dict[str, Any]:
+    """scheduleSettings as GET /parameters shows it: ``{isScheduled, schedules[]}`` (CJ).
+
+    The items of ``schedules`` are untyped in the spec; ``{day, isActive, startTime,
+    endTime}`` is the emulator's reading of the flat day fields (INFERRED).
+    """
+    return {
+        "isScheduled": block.get("isScheduled", False),
+        "schedules": [
+            {
+                "day": label,
+                "isActive": block.get(f"{day}IsActive", False),
+                "startTime": block.get(f"{day}StartTime"),
+                "endTime": block.get(f"{day}EndTime"),
+            }
+            for day, label in _DAYS_OF.items()
+        ],
+    }
+
+
+def _zones_out(zones: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """GET spells a zone ``name`` (PUT: ``standardName``; CJ); both are sent (design)."""
+    return [
+        {
+            "name": z.get("standardName"),
+            "standardName": z.get("standardName"),
+            "description": z.get("standardName"),
+            "overrideTime": z.get("overrideTime", False),
+            "timeZoneActiveToCall": z.get("timeZoneActiveToCall", True),
+            "startTime": z.get("startTime"),
+            "endTime": z.get("endTime"),
+        }
+        for z in zones
+    ]
+
+
 @router.get("/skills/{skill_id}/parameters")
 async def all_parameters(skill_id: int, ctx: Ctx = _VIEW) -> dict[str, Any]:
-    """Every parameter block of the skill."""
-    blocks = _blocks(find_skill(ctx, skill_id))
-    return {"skillId": skill_id, **copy.deepcopy(blocks), "callingLists": _lists(ctx, skill_id)}
+    """Every parameter block of the skill, in the spec's shape (CJ getSkillsIdParameters).
+
+    ``skillId`` is kept beside the spec's ``skillNo`` (an emulator addition).
+    """
+    skill = find_skill(ctx, skill_id)
+    blocks = copy.deepcopy(_blocks(skill))
+    return {
+        "skillName": skill.name,
+        "skillNo": skill_id,
+        "skillId": skill_id,
+        "generalSettings": blocks["generalSettings"],
+        "cadenceSettings": blocks.get("cadenceSettings", {}),
+        "deliveryPreferences": blocks["deliveryPreferences"],
+        "callingLists": _lists(ctx, skill_id),
+        "cpaSettings": blocks["cpaSettings"],
+        "retrySettings": blocks["retrySettings"],
+        "filterSettings": blocks.get("filterSettings", {"isFilterActive": False}),
+        "listManagementSettings": blocks.get("listManagementSettings", {}),
+        "scheduleSettings": _schedules(blocks["scheduleSettings"]),
+        "timeZoneSettings": _zones_out(blocks["timeZoneSettings"]),
+        "xsSettings": blocks.get("xsSettings", {}),
+    }
 
 
 def _lists(ctx: Ctx, skill_id: int) -> list[dict[str, Any]]:
     return [
-        {"listId": lst.list_id, "listName": lst.name}
+        {"id": lst.list_id, "name": lst.name}
         for lst in ctx.world.lists.values()
         if skill_id in lst.skill_ids
     ]
@@ -191,9 +286,20 @@ def _block(name: str) -> tuple[str, type[BaseModel] | None]:
 
 @router.get("/skills/{skill_id}/parameters/{block}")
 async def get_block(skill_id: int, block: str, ctx: Ctx = _VIEW) -> dict[str, Any]:
-    """One parameter block."""
+    """One parameter block, **unwrapped** as the spec answers it (CJ; SDK skill-service.js).
+
+    ``time-zones`` stays ``{timeZoneSettings: [...]}`` (a list cannot be unwrapped).
+    ``cpa-management`` also carries ``AnsMachineOverrideSeconds``, the one key the spec
+    documents for its GET, beside the camelCase block (design).
+    """
     key, _ = _block(block)
-    return {key: copy.deepcopy(_blocks(find_skill(ctx, skill_id))[key])}
+    value = copy.deepcopy(_blocks(find_skill(ctx, skill_id))[key])
+    if key == "timeZoneSettings":
+        return {key: _zones_out(value)}
+    if key == "cpaSettings":
+        return {**value, "AnsMachineOverrideSeconds": value.get("ansMachineOverrideSeconds", 0)}
+    assert isinstance(value, dict)
+    return value
 
 
 @router.put("/skills/{skill_id}/parameters/{block}")

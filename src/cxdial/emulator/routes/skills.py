@@ -1,47 +1,140 @@
 """Skills: create, read, update, start and stop (cxone-api.md §3.1)."""
 
 # Parameter and field names are CXone's camelCase wire names.
-# ruff: noqa: N803, N815
+# ruff: noqa: N803
 
 from __future__ import annotations
 
 from typing import Any
 
 from fastapi import APIRouter, Depends, Response
+from pydantic import BaseModel, create_model
 
+from cxdial.emulator.credentials import DEMO_TENANT_ID
 from cxdial.emulator.deps import ACD_PREFIX, Ctx, acd
 from cxdial.emulator.entities import Skill
 from cxdial.emulator.errors import ApiError
-from cxdial.emulator.routes.common import accepted, find_skill, page
+from cxdial.emulator.routes.common import (
+    CxoneRoute,
+    accepted,
+    api_version,
+    filter_items,
+    find_skill,
+    listing,
+    since,
+)
 from cxdial.emulator.telephony import end_contact
 from cxdial.emulator.validation import StrictModel, parse_body, query_flag
 from cxdial.emulator.world import CALLER_IDS
 
-__all__ = ["router", "skill_json"]
+__all__ = ["SKILL_FIELDS", "router", "skill_json"]
 
-router = APIRouter(prefix=ACD_PREFIX)
+router = APIRouter(prefix=ACD_PREFIX, route_class=CxoneRoute)
 _VIEW = Depends(acd("Skills View"))
 _EDIT = Depends(acd("Skills Edit"))
 
 
-class SkillFields(StrictModel):
-    """Writable skill fields (CXone names, abbreviated)."""
-
-    skillName: str | None = None
-    mediaTypeId: int | None = None
-    isOutbound: bool | None = None
-    outboundStrategy: str | None = None
-    campaignId: int | None = None
-    callerIdOverride: str | None = None
-    scriptId: int | None = None
-    agentless: bool | None = None
-    agentlessPorts: int | None = None
-    outboundTelecomRouteId: int | None = None
-    callSuppressionScriptId: int | None = None
-    requireDisposition: bool | None = None
-    deliverMultipleNumbersSerially: bool | None = None
-    isActive: bool | None = None
-    notes: str | None = None
+_INT: Any = (int | None, None)
+_BOOL: Any = (bool | None, None)
+_STR: Any = (str | None, None)
+_COMMON_FIELDS: dict[str, Any] = {
+    **{
+        name: _INT
+        for name in [
+            "divisionNo",
+            "campaignId",
+            "scriptId",
+            "reskillHours",
+            "minWFIAgents",
+            "minWFIAvailableAgents",
+            "minWorkingTime",
+            "agentlessPorts",
+            "acwTypeId",
+            "stateIdACW",
+            "maxSecondsACW",
+            "agentRestTime",
+            "callSuppressionScriptId",
+            "screenPopTriggerEvent",
+            "initialPriority",
+            "acceleration",
+            "maxPriority",
+            "serviceLevelThreshold",
+            "serviceLevelGoal",
+            "shortAbandonThreshold",
+            "chatWarningThreshold",
+            "smsTransportCodeId",
+            "messageTemplateId",
+            "acwPostTimeoutStateId",
+            "outboundTelecomRouteId",
+            "evaluationCriteria",
+            "EquityLevel",
+            "FallbackTime",
+            "FocusLock",
+            "FocusMetric",
+        ]
+    },
+    **{
+        name: _BOOL
+        for name in [
+            "emailFromEditable",
+            "requireManualAccept",
+            "interruptible",
+            "enableParking",
+            "agentless",
+            "requireDisposition",
+            "allowSecondaryDisposition",
+            "displayThankyou",
+            "popThankYou",
+            "makeTranscriptAvailable",
+            "priorityBlending",
+            "useScreenPops",
+            "useCustomScreenPops",
+            "enableShortAbandon",
+            "countShortAbandons",
+            "agentTypingIndicator",
+            "deliverMultipleNumbersSerially",
+            "cradleToGrave",
+            "priorityInterrupt",
+            "isActive",
+        ]
+    },
+    **{
+        name: _STR
+        for name in [
+            "skillName",
+            "callerIdOverride",
+            "emailFromAddress",
+            "emailBccAddress",
+            "notes",
+            "thankYouLink",
+            "transcriptFromAddress",
+            "screenPopType",
+            "screenPopDetails",
+        ]
+    },
+    "dispositions": (list[dict[str, Any]] | None, None),
+}
+SkillFields: type[BaseModel] = create_model(
+    "SkillFields",
+    __base__=StrictModel,
+    __doc__="One skill of POST /skills: the spec's ~60 fields (CJ postSkills), CXone's types.",
+    mediaTypeId=_INT,
+    isOutbound=_BOOL,
+    outboundStrategy=_STR,
+    popThankYouURL=_STR,
+    patronTypingPreview=_BOOL,
+    workItemQueueType=_STR,
+    **_COMMON_FIELDS,
+)
+SkillChanges: type[BaseModel] = create_model(
+    "SkillChanges",
+    __base__=StrictModel,
+    __doc__="The skill of PUT /skills/{id} (CJ putSkillsId: ``mediatypeid`` in lower case).",
+    mediatypeid=_INT,
+    popThankYouUrl=_STR,
+    patronTypingIndicator=_BOOL,
+    **_COMMON_FIELDS,
+)
 
 
 class _CreateBody(StrictModel):
@@ -49,37 +142,125 @@ class _CreateBody(StrictModel):
 
 
 class _UpdateBody(StrictModel):
-    skill: SkillFields
+    skill: SkillChanges
+
+
+SKILL_FIELDS = [
+    "skillId",
+    "skillName",
+    "mediaTypeId",
+    "mediaTypeName",
+    "workItemQueueType",
+    "isActive",
+    "campaignId",
+    "campaignName",
+    "notes",
+    "acwTypeId",
+    "TenantId",
+    "stateIdACW",
+    "maxSecondsACW",
+    "requireDisposition",
+    "allowSecondaryDisposition",
+    "agentRestTime",
+    "isOutbound",
+    "outboundStrategy",
+    "isRunning",
+    "priorityBlending",
+    "callerIdOverride",
+    "scriptId",
+    "scriptName",
+    "interruptible",
+    "callSuppressionScriptId",
+    "reskillHours",
+    "minWFIAgents",
+    "minWFIAvailableAgents",
+    "useScreenPops",
+    "minWorkingTime",
+    "agentless",
+    "agentlessPorts",
+    "initialPriority",
+    "acceleration",
+    "maxPriority",
+    "serviceLevelThreshold",
+    "serviceLevelGoal",
+    "enableShortAbandon",
+    "shortAbandonThreshold",
+    "countShortAbandons",
+    "dispositions",
+    "deliverMultipleNumbersSerially",
+    "cradleToGrave",
+    "priorityInterrupt",
+    "outboundTelecomRouteId",
+    "requireManualAccept",
+    "lastUpdateTime",
+]
+"""The fields of a skill as GET answers it (CJ getSkillsId; ``lastUpdateTime`` from GET /skills)."""
 
 
 def skill_json(ctx: Ctx, skill: Skill) -> dict[str, Any]:
-    """A skill as CXone lists it."""
+    """A skill as CXone lists it (spec field set; values the emulator sets or was given)."""
+    extra = skill.extra
     return {
         "skillId": skill.skill_id,
         "skillName": skill.name,
         "mediaTypeId": skill.media_type_id,
         "mediaTypeName": "Phone Call" if skill.media_type_id == 4 else "Other",
+        "workItemQueueType": None,
         "isActive": skill.is_active,
+        "campaignId": skill.campaign_id,
+        "campaignName": "Default" if skill.campaign_id == 0 else None,
+        "notes": extra.get("notes"),
+        "acwTypeId": extra.get("acwTypeId", 1),
+        "TenantId": DEMO_TENANT_ID,
+        "stateIdACW": extra.get("stateIdACW", 0),
+        "maxSecondsACW": extra.get("maxSecondsACW", 0),
+        "requireDisposition": skill.require_disposition,
+        "allowSecondaryDisposition": extra.get("allowSecondaryDisposition", False),
+        "agentRestTime": extra.get("agentRestTime", 0),
         "isOutbound": skill.is_outbound,
         "outboundStrategy": skill.outbound_strategy if skill.is_outbound else None,
         "isRunning": skill.is_running,
-        "campaignId": skill.campaign_id,
+        "priorityBlending": extra.get("priorityBlending", False),
         "callerIdOverride": skill.caller_id_override,
         "scriptId": skill.script_id,
+        "scriptName": None,
+        "interruptible": extra.get("interruptible", False),
+        "callSuppressionScriptId": extra.get("callSuppressionScriptId"),
+        "reskillHours": extra.get("reskillHours", 0),
+        "minWFIAgents": extra.get("minWFIAgents", 0),
+        "minWFIAvailableAgents": extra.get("minWFIAvailableAgents", 0),
+        "useScreenPops": extra.get("useScreenPops", False),
+        "minWorkingTime": extra.get("minWorkingTime", 0),
         "agentless": skill.agentless,
         "agentlessPorts": skill.agentless_ports,
-        "requireDisposition": skill.require_disposition,
-        "dispositions": [],
+        "initialPriority": extra.get("initialPriority", 0),
+        "acceleration": extra.get("acceleration", 1),
+        "maxPriority": extra.get("maxPriority", 1000),
+        "serviceLevelThreshold": extra.get("serviceLevelThreshold", 30),
+        "serviceLevelGoal": extra.get("serviceLevelGoal", 80),
+        "enableShortAbandon": extra.get("enableShortAbandon", False),
+        "shortAbandonThreshold": extra.get("shortAbandonThreshold", 0),
+        "countShortAbandons": extra.get("countShortAbandons", False),
+        "dispositions": extra.get("dispositions", []),
+        "deliverMultipleNumbersSerially": extra.get("deliverMultipleNumbersSerially", False),
+        "cradleToGrave": extra.get("cradleToGrave", False),
+        "priorityInterrupt": extra.get("priorityInterrupt", False),
+        "outboundTelecomRouteId": extra.get("outboundTelecomRouteId"),
+        "requireManualAccept": extra.get("requireManualAccept", False),
         "lastUpdateTime": ctx.world.iso(skill.updated),
-        **skill.extra,
+        **{k: v for k, v in extra.items() if k not in _SHOWN},
     }
 
 
-def _apply(skill: Skill, fields: SkillFields) -> None:
+_SHOWN = set(SKILL_FIELDS)
+
+
+def _apply(skill: Skill, fields: BaseModel) -> None:
     data = fields.model_dump(exclude_none=True)
     mapping = {
         "skillName": "name",
         "mediaTypeId": "media_type_id",
+        "mediatypeid": "media_type_id",
         "isOutbound": "is_outbound",
         "outboundStrategy": "outbound_strategy",
         "campaignId": "campaign_id",
@@ -97,46 +278,71 @@ def _apply(skill: Skill, fields: SkillFields) -> None:
             skill.extra[key] = value
 
 
-def _item_error(ctx: Ctx, fields: SkillFields, creating: bool) -> str | None:
-    if creating and not fields.skillName:
+def _item_error(ctx: Ctx, fields: BaseModel, creating: bool) -> str | None:
+    data = fields.model_dump(exclude_none=True)
+    name = data.get("skillName")
+    if creating and not name:
         return "skillName is required"
-    if fields.skillName and any(s.name == fields.skillName for s in ctx.world.skills.values()):
-        return f"A skill named '{fields.skillName}' already exists"
-    if fields.mediaTypeId is not None and fields.mediaTypeId not in (1, 3, 4, 5, 6):
-        return f"mediaTypeId {fields.mediaTypeId} is not a media type (4 = phone call)"
-    strategy = fields.outboundStrategy
+    if name and any(s.name == name for s in ctx.world.skills.values()):
+        return f"A skill named '{name}' already exists"
+    media = data.get("mediaTypeId", data.get("mediatypeid"))
+    if media is not None and media not in (1, 3, 4, 5, 6):
+        return f"mediaTypeId {media} is not a media type (4 = phone call)"
+    strategy = data.get("outboundStrategy")
     if strategy is not None and strategy not in ("Personal Connection", "Manual"):
         return "outboundStrategy must be 'Personal Connection' or 'Manual'"
-    if fields.callerIdOverride is not None and fields.callerIdOverride not in CALLER_IDS:
-        return f"callerIdOverride {fields.callerIdOverride} is not a number this business unit owns"
+    caller = data.get("callerIdOverride")
+    if caller is not None and caller not in CALLER_IDS:
+        return f"callerIdOverride {caller} is not a number this business unit owns"
     return None
 
 
 @router.get("/skills")
 async def list_skills(
     ctx: Ctx = _VIEW,
-    mediaTypeId: int | None = None,
+    mediaTypeId: str | None = None,
     outboundStrategy: str | None = None,
     isOutbound: str | None = None,
+    isActive: str | None = None,
+    searchString: str | None = None,
+    updatedSince: str | None = None,
+    fields: str | None = None,
+    orderBy: str | None = None,
     top: int | None = None,
     skip: int | None = None,
 ) -> Any:
-    """Skills, filtered and paged."""
-    outbound = None if isOutbound is None else query_flag(isOutbound, "isOutbound")
-    skills = [
-        s
-        for s in ctx.world.skills.values()
-        if (mediaTypeId is None or s.media_type_id == mediaTypeId)
-        and (outboundStrategy is None or s.outbound_strategy == outboundStrategy)
-        and (outbound is None or s.is_outbound == outbound)
-    ]
-    chunk, meta = page(ctx, skills, top, skip)
-    return {"skills": [skill_json(ctx, s) for s in chunk], **meta}
+    """Skills, searched, filtered and paged; 204 when the page holds nothing."""
+    after = since(ctx, updatedSince, "updatedSince")
+    chosen = [s for s in ctx.world.skills.values() if after is None or s.updated >= after]
+    items = [skill_json(ctx, s) for s in chosen]
+    if searchString:
+        items = [s for s in items if searchString.lower() in s["skillName"].lower()]
+    filters = {
+        "mediaTypeId": mediaTypeId,
+        "outboundStrategy": outboundStrategy,
+        "isOutbound": isOutbound,
+        "isActive": isActive,
+    }
+    known = list(dict.fromkeys([*SKILL_FIELDS, *(k for s in items for k in s)]))
+    return listing(
+        ctx,
+        filter_items(items, filters),
+        key="skills",
+        known=known,
+        top=top,
+        skip=skip,
+        fields=fields,
+        order_by=orderBy,
+    )
 
 
 @router.post("/skills")
 async def create_skills(ctx: Ctx = _EDIT) -> dict[str, Any]:
-    """Batch create: 200 with a result per item, even when some fail."""
+    """Batch create: 200 with a result per item, even when some fail.
+
+    Items are ``{success, error}`` as in the spec, plus the new ``skillId`` (which MCP
+    reads and the spec omits: an emulator addition).
+    """
     body = await parse_body(ctx.request, _CreateBody)
     world, results = ctx.world, []
     for fields in body.skills:
@@ -144,7 +350,7 @@ async def create_skills(ctx: Ctx = _EDIT) -> dict[str, Any]:
         if error:
             results.append({"success": False, "error": error, "skillId": None})
             continue
-        skill = Skill(world.next_id("skill"), fields.skillName or "", created=world.now)
+        skill = Skill(world.next_id("skill"), "", created=world.now)
         _apply(skill, fields)
         skill.updated = world.now
         if skill.is_pc:
@@ -157,23 +363,24 @@ async def create_skills(ctx: Ctx = _EDIT) -> dict[str, Any]:
 
 @router.get("/skills/{skill_id}")
 async def get_skill(skill_id: int, ctx: Ctx = _VIEW) -> dict[str, Any]:
-    """One skill."""
-    return {"skills": [skill_json(ctx, find_skill(ctx, skill_id))]}
+    """One skill, flat as in the spec (CJ getSkillsId)."""
+    return skill_json(ctx, find_skill(ctx, skill_id))
 
 
 @router.put("/skills/{skill_id}")
-async def update_skill(skill_id: int, ctx: Ctx = _EDIT) -> Response:
-    """Update a skill's fields."""
+async def update_skill(skill_id: int, ctx: Ctx = _EDIT) -> dict[str, Any]:
+    """Update a skill's fields: ``{success, skillId}`` (CJ putSkillsId)."""
     skill = find_skill(ctx, skill_id)
     body = await parse_body(ctx.request, _UpdateBody)
-    if body.skill.skillName == skill.name:
-        body.skill.skillName = None
-    error = _item_error(ctx, body.skill, creating=False)
+    changes = body.skill
+    if getattr(changes, "skillName", None) == skill.name:
+        changes.skillName = None  # type: ignore[attr-defined]
+    error = _item_error(ctx, changes, creating=False)
     if error:
         raise ApiError(400, "InvalidParameter", error)
-    _apply(skill, body.skill)
+    _apply(skill, changes)
     skill.updated = ctx.world.now
-    return Response(status_code=200)
+    return {"success": True, "skillId": skill_id}
 
 
 @router.post("/skills/{skill_id}/start")
@@ -192,9 +399,15 @@ async def start_skill(skill_id: int, ctx: Ctx = _EDIT) -> Response:
     return accepted()
 
 
-@router.post("/skills/{skill_id}/stop")
+_GET_STOP_MAX = 12
+"""QA's v12 lab tests stop a skill with GET; later versions only take POST (design)."""
+
+
+@router.api_route("/skills/{skill_id}/stop", methods=["GET", "POST"])
 async def stop_skill(skill_id: int, ctx: Ctx = _EDIT, force: str | None = None) -> Response:
-    """Stop dialing; ``force=true`` also ends the skill's active calls."""
+    """Stop dialing (200, QA v12); ``force=true`` also ends the skill's active calls."""
+    if ctx.request.method == "GET" and api_version(ctx) > _GET_STOP_MAX:
+        raise ApiError(405, "MethodNotAllowed", "Stop a skill with POST (GET only up to v12.0)")
     skill = find_skill(ctx, skill_id)
     if not skill.is_pc:
         raise ApiError(
@@ -206,4 +419,4 @@ async def stop_skill(skill_id: int, ctx: Ctx = _EDIT, force: str | None = None) 
         for contact in list(ctx.world.contacts.values()):
             if contact.active and contact.skill_id == skill_id and contact.via == "dialer":
                 end_contact(ctx.world, contact, "Skill Force Stopped")
-    return accepted()
+    return Response(status_code=200)
