@@ -42,8 +42,9 @@ __all__ = ["REPORT_WINDOW", "AsyncContacts", "ContactRequests", "Contacts", "iso
 
 REPORT_WINDOW = timedelta(days=30)
 """How far back ``/contacts/completed`` reaches (real API: 400 beyond it; TAP clamps too)."""
-_CLAMP_SLACK = timedelta(minutes=1)
-"""Kept inside the window, so a clamped value is still inside it when CXone reads it."""
+_CLAMP_SLACK = timedelta(days=1)
+"""Kept inside the window: the tenant's clock is not ours (and the emulator's simulated
+clock runs ahead of it), so a clamped value stays a day clear of CXone's 30-day limit."""
 
 
 def iso_utc(moment: datetime) -> str:
