@@ -1,5 +1,7 @@
 """cxdial: compliant outbound voice campaigns on NICE CXone Personal Connection."""
 
+import logging
+
 from cxdial.config import Settings, load_settings
 from cxdial.errors import (
     APIConnectionError,
@@ -21,6 +23,9 @@ from cxdial.errors import (
 )
 
 __version__ = "0.1.0"
+
+# A library leaves logging to the application: no output unless it configures handlers.
+logging.getLogger("cxdial").addHandler(logging.NullHandler())
 
 __all__ = [
     "APIConnectionError",

@@ -97,8 +97,7 @@ class Settings(BaseModel):
             raise ConfigurationError(
                 f"missing setting(s): {', '.join(missing)}",
                 field=missing[0],
-                fix=f"pass them, export {envs}, or add them to a profile in "
-                f"{DEFAULT_PROFILE_PATH}",
+                fix=f"pass them, export {envs}, or add them to a profile in {DEFAULT_PROFILE_PATH}",
             )
 
 
