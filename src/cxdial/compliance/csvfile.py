@@ -104,7 +104,9 @@ def _open_quote(line: str, width: int, header: list[str]) -> str:
     return header[opened] if opened < width else f"field {opened + 1}"
 
 
-def _records(lines: list[str], header: list[str]) -> Iterator[tuple[int, list[str] | None, str]]:
+def _records(
+    lines: list[str], header: list[str]
+) -> Iterator[tuple[int, list[str | None] | None, str]]:
     """(line number, fields or None, "field\\tmessage" or "") per record after the header."""
     width = len(header)
     i = 1
@@ -128,7 +130,8 @@ def _records(lines: list[str], header: list[str]) -> Iterator[tuple[int, list[st
                 f"field {width + 1}\t{len(fields)} fields where the header has {width}",
             )
             continue
-        yield start + 1, fields + [None] * (width - len(fields)), ""  # type: ignore[list-item]
+        padded: list[str | None] = [*fields, *([None] * (width - len(fields)))]
+        yield start + 1, padded, ""
 
 
 def _tolerant(lines: list[str], header: list[str]) -> pl.DataFrame:
