@@ -290,3 +290,15 @@ def test_outputs_neutralise_formulas_but_keep_phone_numbers(
     (line,) = csv.DictReader(report.read_text().splitlines())
     assert line["id"] == "'=HYPERLINK(1)"
     assert line["phone_e164"] == "+12125550142"
+
+
+def test_summary_keeps_the_instant_whole_and_text_verbatim(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The screened-at instant is not wrapped; bracketed user text prints as written."""
+    src = tmp_path / "in.csv"
+    src.write_text('id,phone,[/x]\na,2125550142,"open\n')
+    code, out, err = run(capsys, str(src), "--at", AT)
+    assert code == 0
+    assert "screened at 2026-11-23T18:30:00+00:00 (telemarketing)" in out
+    assert "line 2: [/x]: quoted field never closed" in err

@@ -414,3 +414,22 @@ def test_company_weekly_cap(rules: RuleSet, make_person: Any) -> None:
     d = gate.check(make_person(**NY), AT, purpose=Purpose.INFORMATIONAL)
     assert d.reasons == (ReasonCode.FREQUENCY_CAP,)
     assert d.details[ReasonCode.FREQUENCY_CAP].startswith("company.frequency.week")
+
+
+def test_a_rule_set_is_not_kept_alive_by_module_caches(make_person: Any) -> None:
+    """Memos belong to the gate: once it is dropped, its rule set can be freed."""
+    import gc
+    import weakref
+
+    import polars as pl
+
+    rules = RuleSet.load_default()
+    ref = weakref.ref(rules)
+    gate = Gate(rules=rules)
+    gate.check(make_person(**NY), AT, purpose=Purpose.TELEMARKETING)
+    gate.screen(
+        pl.DataFrame({"id": ["a"], "phone": ["2125550142"]}), AT, purpose=Purpose.INFORMATIONAL
+    )
+    del gate, rules
+    gc.collect()
+    assert ref() is None

@@ -240,7 +240,12 @@ def test_invalid_rules_file_names_the_file(tmp_path: Path) -> None:
     (tmp_path / "zz.yaml").write_text(
         "jurisdiction: ZZ\nname: x\nrules:\n  - id: a\n    kind: nope\n"
     )
-    with pytest.raises(ConfigurationError, match=r"zz\.yaml"):
+    with pytest.raises(ConfigurationError, match=r"zz\.yaml") as info:
+        RuleSet.load(tmp_path)
+    assert info.value.field == "zz.yaml.rules.0"
+    assert "pydantic" not in str(info.value)
+    (tmp_path / "zz.yaml").write_text("jurisdiction: ZZ\nname: x\nrules: [\n")
+    with pytest.raises(ConfigurationError, match=r"zz\.yaml: not YAML"):
         RuleSet.load(tmp_path)
     with pytest.raises(ConfigurationError, match="does not exist"):
         RuleSet.load(tmp_path / "missing")

@@ -15,6 +15,7 @@ from cxdial.compliance import (
     DncIndex,
     Gate,
     Purpose,
+    ReasonCode,
     RuleSet,
 )
 from cxdial.compliance.result import REPORT_COLUMNS
@@ -231,3 +232,41 @@ def test_screen_accepts_contacts_and_records(tmp_path: Any) -> None:
     assert decisions[1].reasons == ("INVALID_NUMBER",)
     assert [e.contact_id for e in ledger.query()] == ["b", "a"]
     assert ledger.verify().entries_checked == 2
+
+
+def test_batch_next_allowed_at_after_caps_matches_check() -> None:
+    """Cap, cooldown and cap-plus-window blocks give the same next_allowed_at in both paths."""
+    at = datetime(2026, 11, 23, 17, 0, tzinfo=UTC)  # 12:00 in New York
+    history = AttemptHistory()
+    for i in range(1, 6):  # company cap: 5 in 24 h
+        history.record_attempt("2125550142", at - timedelta(hours=i), outcome="no_answer")
+    history.record_attempt(
+        "3055550142", at - timedelta(days=6, hours=20), debt_id="D1", outcome="conversation"
+    )
+    for i in range(5):
+        history.record_attempt("2085550100", at - timedelta(hours=23, minutes=i), outcome="busy")
+    gate = Gate(rules=RULES, history=history)
+    contacts = [
+        {"id": "cap", "phone": "2125550142", "state": "NY", "consent": "express_written"},
+        {
+            "id": "cool",
+            "phone": "3055550142",
+            "state": "FL",
+            "debt_id": "D1",
+            "consent": "express_written",
+        },
+        {"id": "late", "phone": "2085550100", "state": "ID", "consent": "express_written"},
+    ]
+    table = pl.DataFrame(contacts, schema=dict.fromkeys(contacts[0] | contacts[1], pl.String))
+    for purpose in (Purpose.INFORMATIONAL, Purpose.DEBT_COLLECTION):
+        report = gate.screen(table, at, purpose=purpose).report().to_dicts()
+        for row, raw in zip(report, contacts, strict=True):
+            d = gate.check(Contact.from_row(raw), at, purpose=purpose)
+            assert row["reasons"] == ";".join(d.reasons)
+            expected = d.next_allowed_at.isoformat() if d.next_allowed_at else None
+            assert row["next_allowed_at"] == expected, (raw, d)
+    cooled = gate.check(Contact.from_row(contacts[1]), at, purpose=Purpose.DEBT_COLLECTION)
+    assert cooled.reasons == (ReasonCode.REG_F_CONVERSATION,)
+    assert cooled.next_allowed_at == at + timedelta(hours=4)
+    late = gate.check(Contact.from_row(contacts[2]), at, purpose=Purpose.INFORMATIONAL)
+    assert late.next_allowed_at == at + timedelta(minutes=56)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from cxdial.errors import ValidationError
-from cxdial.pacing.bound import forget_bounds, lp_bound, progressive_utilization
+from cxdial.pacing.bound import BoundCache, default_bound_dir, lp_bound, progressive_utilization
 
 
 @pytest.mark.parametrize(
@@ -54,13 +54,33 @@ def test_disk_cache_round_trip(tmp_path: Path) -> None:
 
 def test_corrupt_cache_is_recomputed(tmp_path: Path) -> None:
     """A damaged cache file does not break the bound; it is recomputed."""
-    bound = lp_bound(3, 0.45, 90.0, 25.0, 0.03, cache_dir=tmp_path)
+    cache = BoundCache(tmp_path)
+    bound = lp_bound(3, 0.45, 90.0, 25.0, 0.03, cache=cache)
     (cached,) = tmp_path.glob("*.json")
     cached.write_text("{not json")
-    forget_bounds()
-    again = lp_bound(3, 0.45, 90.0, 25.0, 0.03, cache_dir=tmp_path)
+    cache.forget()
+    again = lp_bound(3, 0.45, 90.0, 25.0, 0.03, cache=cache)
     assert again.utilization == pytest.approx(bound.utilization)
     assert json.loads(cached.read_text())["agents"] == 3
+
+
+def test_no_cache_means_nothing_is_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without a cache nothing touches the disk; the default folder is the user cache dir."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    lp_bound(3, 0.4, 90.0, 25.0, 0.03)
+    assert not any(tmp_path.rglob("*.json"))
+    assert default_bound_dir() == tmp_path / "xdg" / "cxdial" / "bounds"
+
+
+def test_a_cache_object_is_shared_across_calls(tmp_path: Path) -> None:
+    """One ``BoundCache`` answers a repeated question from memory, without re-reading disk."""
+    cache = BoundCache(tmp_path)
+    first = lp_bound(3, 0.45, 90.0, 25.0, 0.03, cache=cache)
+    for f in tmp_path.glob("*.json"):
+        f.unlink()
+    assert lp_bound(3, 0.45, 90.0, 25.0, 0.03, cache=cache) is first
+    assert BoundCache().get("missing") is None
 
 
 @pytest.mark.parametrize(

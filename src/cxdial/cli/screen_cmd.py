@@ -12,7 +12,7 @@ import json
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, cast
 
 import typer
 
@@ -21,6 +21,7 @@ from cxdial.compliance.models import Purpose
 from cxdial.errors import ValidationError
 
 if TYPE_CHECKING:
+    from cxdial.compliance.screening import ScreenFiles, ScreenRun
     from cxdial.compliance.table import RowError
 
 __all__ = ["register", "screen"]
@@ -74,7 +75,7 @@ def screen(
     files.check_outputs()
     show = console_err.is_terminal and not as_json
     if show:
-        run = _with_progress(files, instant, purpose, not manual, guard_minutes, run_screen)
+        run = _with_progress(files, instant, purpose, not manual, guard_minutes)
     else:
         run = run_screen(
             files, instant, purpose=purpose, autodialed=not manual, guard_minutes=guard_minutes
@@ -89,34 +90,27 @@ def screen(
             field=first.field,
             fix="correct the rows listed, or drop --strict to skip them",
         )
-    if not as_json:
+    if as_json:
+        summary["errors"] = [
+            {"line": e.line, "field": e.field, "value": e.value, "message": e.message}
+            for e in result.errors
+        ]
+        # one compact line, no pretty-printer (50k malformed rows print in milliseconds)
+        sys.stdout.write(json.dumps(summary) + "\n")
+        sys.stdout.flush()
+    else:
         _print_errors(input_csv, result.errors)
         _print_summary(summary)
-        if error is not None:
-            raise error
-        return
-    summary["errors"] = [
-        {"line": e.line, "field": e.field, "value": e.value, "message": e.message}
-        for e in result.errors
-    ]
-    if error is not None:  # one object on stdout: the summary carries the error
-        summary["error"] = {
-            "type": type(error).__name__,
-            "message": error.message,
-            "field": error.field,
-            "fix": error.fix,
-        }
-    sys.stdout.write(json.dumps(summary) + "\n")
-    if error is not None:
-        raise SystemExit(
-            error.exit_code
-        )  # not typer.Exit: its code is lost without standalone mode
+    if error is not None:  # the root handler reports it on stderr; stdout keeps one object
+        raise error
 
 
 def _with_progress(
-    files: Any, at: datetime, purpose: Purpose, autodialed: bool, guard: int, run: Any
-) -> Any:
+    files: ScreenFiles, at: datetime, purpose: Purpose, autodialed: bool, guard: int
+) -> ScreenRun:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from cxdial.compliance.screening import run_screen
 
     columns = [TextColumn("screening"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
     with Progress(*columns, console=console_err, transient=True) as bar:
@@ -125,7 +119,7 @@ def _with_progress(
         def advance(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
 
-        return run(
+        return run_screen(
             files, at, purpose=purpose, autodialed=autodialed, guard_minutes=guard, progress=advance
         )
 
@@ -150,7 +144,9 @@ def _print_errors(source: Path, errors: list[RowError]) -> None:
 def _print_summary(summary: dict[str, object]) -> None:
     from rich.table import Table
 
-    table = Table(title=f"screened at {summary['at']} ({summary['purpose']})")
+    # the instant on a line of its own: a table title would wrap it at the table's width
+    console.print(f"screened at {summary['at']} ({summary['purpose']})", markup=False)
+    table = Table()
     table.add_column("outcome")
     table.add_column("rows", justify="right")
     decisions = cast(dict[str, int], summary["decisions"])

@@ -20,7 +20,7 @@ from rich.table import Table
 
 from cxdial.cli.app import console, console_err
 from cxdial.errors import ValidationError
-from cxdial.pacing.bound import DEFAULT_BOUND_CACHE, lp_bound
+from cxdial.pacing.bound import default_bound_dir, lp_bound
 from cxdial.pacing.capacity import Replicated, recommend, replicate, with_agents
 from cxdial.pacing.factory import make_policy
 from cxdial.pacing.plot import write_plot
@@ -140,7 +140,7 @@ def simulate(
     as_json: bool = typer.Option(False, "--json", help="print JSON"),
     plot: Path | None = typer.Option(None, "--plot", help="write FILE.png or FILE.html"),
     bound_cache: Path = typer.Option(
-        DEFAULT_BOUND_CACHE,
+        default_bound_dir(),
         "--bound-cache",
         envvar="CXDIAL_BOUND_CACHE",
         help="directory caching LP bounds",

@@ -10,7 +10,6 @@ header names are an error naming them.
 from __future__ import annotations
 
 import csv
-import io
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -44,17 +43,15 @@ def parse_contacts(data: bytes, source: str = "<memory>") -> pl.DataFrame:
         raise ValidationError(
             f"{source}: not UTF-8 text (byte {exc.start})", field="INPUT", fix=fix
         ) from None
-    if "\n" not in text and "\r" in text:
-        text = text.replace("\r", "\n")  # CR-only line endings
-    if "\x00" in text:
+    if b"\x00" in data:
         raise ValidationError(f"{source}: contains NUL bytes", field="INPUT", fix=fix)
-    lines = text.split("\n")
-    if lines and lines[-1] == "":
-        lines.pop()
-    lines = [ln[:-1] if ln.endswith("\r") else ln for ln in lines]
-    if not lines or not lines[0].strip():
+    if b"\n" not in data and b"\r" in data:  # CR-only line endings
+        data = data.replace(b"\r", b"\n")
+        text = text.replace("\r", "\n")
+    first = text.split("\n", 1)[0].removesuffix("\r")
+    if not first.strip():
         raise ValidationError(f"{source}: no header line", field="INPUT", fix=fix)
-    header = next(csv.reader([lines[0]]))
+    header = next(csv.reader([first]))
     twice = sorted(name for name, n in Counter(h.strip() for h in header).items() if n > 1)
     if twice:
         raise ValidationError(
@@ -62,21 +59,36 @@ def parse_contacts(data: bytes, source: str = "<memory>") -> pl.DataFrame:
             field="INPUT",
             fix="give every column a distinct name",
         )
-    if '"' not in text:
-        frame = _fast(text, header)
-        if frame is not None:
-            return frame
-    return _tolerant(lines, header)
+    frame = _fast(data, header)
+    if frame is not None:
+        return frame
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return _tolerant([ln.removesuffix("\r") for ln in lines], header)
 
 
-def _fast(text: str, header: list[str]) -> pl.DataFrame | None:
-    """polars' reader for files without quotes (None when a row needs the careful path)."""
+def _fast(data: bytes, header: list[str]) -> pl.DataFrame | None:
+    """polars' reader, trusted only when every record is one physical line (else None).
+
+    A stray quote makes polars fail or merge lines into one field; either way the careful
+    reader takes over. Records without a newline inside, one per line, cannot be merged.
+    """
     try:
-        frame = pl.read_csv(io.StringIO(text), infer_schema=False, quote_char=None)
+        frame = pl.read_csv(data, infer_schema=False)
     except (pl.exceptions.ComputeError, pl.exceptions.NoDataError):
         return None
     if frame.columns != header:
         return None
+    lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+    if frame.height != lines - 1:
+        return None
+    if b'"' in data and frame.height:
+        spans = frame.select(
+            pl.any_horizontal(pl.all().str.contains("\n", literal=True).any())
+        ).item()
+        if spans:
+            return None
     return frame.with_columns(pl.int_range(2, frame.height + 2, dtype=pl.Int64).alias(LINE))
 
 
@@ -92,7 +104,9 @@ def _open_quote(line: str, width: int, header: list[str]) -> str:
     return header[opened] if opened < width else f"field {opened + 1}"
 
 
-def _records(lines: list[str], header: list[str]) -> Iterator[tuple[int, list[str] | None, str]]:
+def _records(
+    lines: list[str], header: list[str]
+) -> Iterator[tuple[int, list[str | None] | None, str]]:
     """(line number, fields or None, "field\\tmessage" or "") per record after the header."""
     width = len(header)
     i = 1
@@ -116,7 +130,8 @@ def _records(lines: list[str], header: list[str]) -> Iterator[tuple[int, list[st
                 f"field {width + 1}\t{len(fields)} fields where the header has {width}",
             )
             continue
-        yield start + 1, fields + [None] * (width - len(fields)), ""  # type: ignore[list-item]
+        padded: list[str | None] = [*fields, *([None] * (width - len(fields)))]
+        yield start + 1, padded, ""
 
 
 def _tolerant(lines: list[str], header: list[str]) -> pl.DataFrame:

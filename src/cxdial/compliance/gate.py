@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from cxdial.compliance.dnc import DncIndex
 from cxdial.compliance.history import AttemptHistory
 from cxdial.compliance.locate import address_facts, locate, presumed_state
+from cxdial.compliance.memo import Memo
 from cxdial.compliance.models import (
     DNC_REASON,
     REASON_ORDER,
@@ -24,7 +25,7 @@ from cxdial.compliance.models import (
     blocked_only_by_time,
 )
 from cxdial.compliance.parsing import months_before
-from cxdial.compliance.phones import phone_facts
+from cxdial.compliance.phones import PhoneFacts, phone_facts
 from cxdial.compliance.profile import ProfileKey, ProfileRules
 from cxdial.compliance.ruleset import CapRule, RuleSet
 from cxdial.errors import ComplianceBlocked, ValidationError
@@ -88,6 +89,7 @@ class Gate:
     ) -> None:
         self.rules = rules if rules is not None else RuleSet.load_default()
         self.profiles = ProfileRules(self.rules)
+        self._phones: Memo[str, PhoneFacts] = Memo(65536)
         self.dnc = dnc if dnc is not None else DncIndex.empty()
         self.history = history if history is not None else AttemptHistory()
         self.ledger = ledger
@@ -105,7 +107,7 @@ class Gate:
     def _decide(
         self, contact: Contact, at: datetime, purpose: Purpose, autodialed: bool
     ) -> Decision:
-        facts = phone_facts(contact.phone)
+        facts = self._phones.get(contact.phone, lambda: phone_facts(contact.phone))
         base: dict[str, Any] = {
             "rule_set_version": self.rules.version,
             "contact_id": contact.id,

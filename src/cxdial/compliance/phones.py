@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 from typing import TYPE_CHECKING, Literal
 
 from cxdial.compliance.parsing import zone_info
@@ -160,9 +160,8 @@ class PhoneFacts:
     npa: str | None
 
 
-@lru_cache(maxsize=65536)
 def phone_facts(text: str | None) -> PhoneFacts:
-    """Normalise, classify and place ``text`` (cached; numbers repeat)."""
+    """Normalise, classify and place ``text`` (callers that repeat numbers memoise it)."""
     national = national_number(text)
     kind = classify(national)
     if national is None or kind == "invalid":

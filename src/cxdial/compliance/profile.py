@@ -14,10 +14,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as dtime
-from typing import Any, Generic, TypeVar, cast
+from typing import Any
 
 import holidays as holidays_lib
 
+from cxdial.compliance.memo import Memo
 from cxdial.compliance.models import (
     CONSENT_RANK,
     WINDOW_REASONS,
@@ -52,8 +53,6 @@ __all__ = [
 ]
 
 _SEARCH_DAYS = 16
-K = TypeVar("K")
-V = TypeVar("V")
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,25 +205,6 @@ def consent_reason(sel: Selection, phone_type: PhoneType, consent: ConsentLevel)
     return None
 
 
-class _Memo(Generic[K, V]):
-    """A bounded memo: emptied when full (profiles repeat, so it refills with the live ones)."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self.values: dict[K, V] = {}
-
-    def get(self, key: K, make: Callable[[], V]) -> V:
-        found = self.values.get(key, _MISSING)
-        if found is _MISSING:
-            if len(self.values) >= self.size:
-                self.values.clear()
-            found = self.values[key] = make()
-        return cast(V, found)
-
-
-_MISSING: Any = object()
-
-
 class ProfileRules:
     """One rule set's profile evaluation, with the memos of its results (owned, not global).
 
@@ -234,14 +214,14 @@ class ProfileRules:
 
     def __init__(self, rules: RuleSet) -> None:
         self.rules = rules
-        self._holidays: _Memo[tuple[str, str | None, int], dict[date, str]] = _Memo(4096)
-        self._applicable: _Memo[tuple[Any, ...], tuple[Rule, ...]] = _Memo(4096)
-        self._selections: _Memo[tuple[Any, ...], Selection] = _Memo(16384)
-        self._windows: _Memo[tuple[Any, ...], tuple[dict[ReasonCode, str], datetime | None]] = (
-            _Memo(16384)
+        self._holidays: Memo[tuple[str, str | None, int], dict[date, str]] = Memo(4096)
+        self._applicable: Memo[tuple[Any, ...], tuple[Rule, ...]] = Memo(4096)
+        self._selections: Memo[tuple[Any, ...], Selection] = Memo(16384)
+        self._windows: Memo[tuple[Any, ...], tuple[dict[ReasonCode, str], datetime | None]] = Memo(
+            16384
         )
-        self._profiles: _Memo[tuple[Any, ...], ProfileVerdict] = _Memo(65536)
-        self._local_times: _Memo[tuple[Any, ...], tuple[datetime, ...]] = _Memo(16384)
+        self._profiles: Memo[tuple[Any, ...], ProfileVerdict] = Memo(65536)
+        self._local_times: Memo[tuple[Any, ...], tuple[datetime, ...]] = Memo(16384)
 
     def holidays(self, country: str, subdiv: str | None, year: int) -> dict[date, str]:
         """The ``holidays`` calendar of one country/subdivision and year, by date."""

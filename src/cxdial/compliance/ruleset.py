@@ -18,6 +18,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic import ValidationError as PydanticValidationError
 
+from cxdial.compliance.fielderrors import field_error
 from cxdial.compliance.models import ConsentLevel, PhoneType, Purpose, ReasonCode
 from cxdial.compliance.parsing import parse_zone
 from cxdial.errors import ConfigurationError
@@ -286,14 +287,21 @@ class RuleSet:
         jurisdictions = []
         for name, text in named_texts:
             digest.update(name.encode() + b"\0" + text.encode() + b"\0")
+            fix = "correct the file against the schema in docs/compliance.md"
             try:
                 jurisdictions.append(Jurisdiction.model_validate(yaml.safe_load(text)))
-            except (PydanticValidationError, yaml.YAMLError) as exc:
+            except yaml.YAMLError as exc:
                 raise ConfigurationError(
-                    f"invalid rules file {name}: {exc}",
-                    field=name,
-                    fix="correct the file against the schema in docs/compliance.md",
-                ) from exc
+                    f"invalid rules file {name}: not YAML ({exc})", field=name, fix=fix
+                ) from None
+            except PydanticValidationError as exc:
+                raise field_error(
+                    exc,
+                    what=f"invalid rules file {name}",
+                    fix=fix,
+                    kind=ConfigurationError,
+                    field_prefix=name,
+                ) from None
         seen: set[str] = set()
         for j in jurisdictions:
             for rule in j.rules:

@@ -5,8 +5,11 @@ Exp(mean ``h``), attempts resolve after Exp(mean ``r``) and are live answers wit
 probability ``p``; a live answer with every agent busy is abandoned. The controller
 may launch attempts at any instant. Variables are the long-run time fractions
 ``x(b, d)`` and launch rates ``f(b, d)``; the LP maximises E[b]/N subject to
-abandoned ≤ ``cap`` × live answers. Solved with SciPy's HiGHS on sparse matrices and
-cached in memory and on disk (JSON, one file per parameter set).
+abandoned ≤ ``cap`` × live answers. Solved with SciPy's HiGHS on sparse matrices;
+solutions are kept by a :class:`BoundCache` the caller passes in (in memory, and on
+disk as one JSON file per parameter set when it has a directory). Nothing is cached
+and nothing is written unless a cache is given; :func:`default_bound_dir` is the
+user cache directory (platformdirs) the command line uses.
 """
 
 from __future__ import annotations
@@ -24,15 +27,12 @@ import scipy.sparse
 from cxdial.errors import CxdialError, ValidationError
 
 __all__ = [
-    "DEFAULT_BOUND_CACHE",
     "Bound",
-    "forget_bounds",
+    "BoundCache",
+    "default_bound_dir",
     "lp_bound",
     "progressive_utilization",
 ]
-
-DEFAULT_BOUND_CACHE = Path("~/.cache/cxdial/bounds")
-_MEMORY: dict[str, Bound] = {}
 
 
 @dataclass(frozen=True)
@@ -57,9 +57,55 @@ class Bound:
     """Time fraction spent at d = D (0 when D was large enough)."""
 
 
-def forget_bounds() -> None:
-    """Empty the in-memory cache (the disk cache stays)."""
-    _MEMORY.clear()
+def default_bound_dir() -> Path:
+    """Where the command line keeps solved bounds: ``<user cache dir>/cxdial/bounds``."""
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("cxdial")) / "bounds"
+
+
+class BoundCache:
+    """Solved bounds in memory and, when ``directory`` is set, as JSON files there."""
+
+    def __init__(self, directory: Path | None = None) -> None:
+        self.directory = directory.expanduser() if directory is not None else None
+        self._memory: dict[str, Bound] = {}
+
+    def __repr__(self) -> str:
+        return f"BoundCache(directory={self.directory!r}, in_memory={len(self._memory)})"
+
+    def get(self, key: str) -> Bound | None:
+        """The bound stored under ``key``; a corrupt file counts as absent."""
+        if key in self._memory:
+            return self._memory[key]
+        path = self._path(key)
+        if path is None or not path.is_file():
+            return None
+        try:
+            data = json.loads(path.read_text())
+            data["target_in_flight"] = tuple(data["target_in_flight"])
+            found = Bound(**data)
+        except (OSError, ValueError, TypeError, KeyError):
+            return None  # recomputed and rewritten
+        self._memory[key] = found
+        return found
+
+    def put(self, key: str, bound: Bound) -> None:
+        """Keep ``bound`` (and write it when there is a directory)."""
+        self._memory[key] = bound
+        path = self._path(key)
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(".tmp")
+            tmp.write_text(json.dumps(asdict(bound)))
+            tmp.replace(path)
+
+    def forget(self) -> None:
+        """Empty the memory (files stay)."""
+        self._memory.clear()
+
+    def _path(self, key: str) -> Path | None:
+        return self.directory / f"{key}.json" if self.directory is not None else None
 
 
 def progressive_utilization(answer_rate: float, handle_time: float, dial_time: float) -> float:
@@ -170,24 +216,21 @@ def lp_bound(
     dial_time: float = 20.0,
     cap: float = 0.03,
     *,
-    cache_dir: Path | None = DEFAULT_BOUND_CACHE,
+    cache: BoundCache | None = None,
+    cache_dir: Path | None = None,
 ) -> Bound:
-    """Best utilisation any pacer reaches in the Markovian model (``cache_dir=None``: no disk)."""
+    """Best utilisation any pacer reaches in the Markovian model.
+
+    ``cache`` keeps solutions across calls; ``cache_dir`` is short for
+    ``cache=BoundCache(cache_dir)``. With neither, the LP is solved and nothing is kept.
+    """
     _check(agents, answer_rate, handle_time, dial_time, cap)
+    if cache is None and cache_dir is not None:
+        cache = BoundCache(cache_dir)
     key = _key(agents, answer_rate, handle_time, dial_time, cap)
-    if key in _MEMORY:
-        return _MEMORY[key]
-    path = cache_dir.expanduser() / f"{key}.json" if cache_dir is not None else None
-    if path is not None and path.exists():
-        try:
-            data = json.loads(path.read_text())
-            data["target_in_flight"] = tuple(data["target_in_flight"])
-            found = Bound(**data)
-        except (ValueError, TypeError, KeyError):
-            found = None  # a corrupt cache entry is recomputed
-        if found is not None:
-            _MEMORY[key] = found
-            return found
+    found = cache.get(key) if cache is not None else None
+    if found is not None:
+        return found
     # states with few busy agents carry no mass at the optimum, so D ≈ N/(2p) suffices;
     # grow it until no time is spent at the truncation level
     top = math.ceil(agents / answer_rate * 0.5) + 20
@@ -196,8 +239,6 @@ def lp_bound(
         if result.truncation_mass < 1e-9 or top > 20 * agents / answer_rate:
             break
         top = math.ceil(top * 1.5)
-    _MEMORY[key] = result
-    if path is not None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(asdict(result)))
+    if cache is not None:
+        cache.put(key, result)
     return result

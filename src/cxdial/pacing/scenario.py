@@ -13,6 +13,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic import ValidationError as PydanticValidationError
 
+from cxdial.compliance.fielderrors import field_error
 from cxdial.errors import ValidationError
 
 __all__ = [
@@ -170,23 +171,12 @@ class Scenario(_Strict):
         )
 
 
-def _field_error(exc: PydanticValidationError) -> ValidationError:
-    first = exc.errors()[0]
-    loc = ".".join(str(p) for p in first["loc"])
-    msg = str(first["msg"]).removeprefix("Value error, ")
-    if ": " in msg and " " not in msg.split(": ", 1)[0]:
-        inner, msg = msg.split(": ", 1)
-        loc = f"{loc}.{inner}" if loc else inner
-    text = f"{loc}: {msg}" if loc else msg
-    return ValidationError(f"invalid scenario: {text}", field=loc or None, fix="correct that field")
-
-
 def scenario_from(data: dict[str, Any]) -> Scenario:
     """Validate plain data into a :class:`Scenario` (errors name the field)."""
     try:
         return Scenario.model_validate(data)
     except PydanticValidationError as exc:
-        raise _field_error(exc) from None
+        raise field_error(exc, what="invalid scenario", fix="correct that field") from None
 
 
 def load_scenario(path: Path) -> Scenario:
