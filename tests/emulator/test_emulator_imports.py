@@ -51,3 +51,22 @@ def test_no_import_cycle_among_emulator_modules() -> None:
             visit(name, [name])
     assert len(graph) > 20
     assert cycles == []
+
+
+def _all_imports(path: Path) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+    return names
+
+
+def test_the_simulation_core_knows_no_web_framework() -> None:
+    """World, dialer, telephony and their parts import neither FastAPI nor Starlette."""
+    core = ("world", "dialer", "telephony", "entities", "clock", "tokens", "signing", "stats")
+    web = ("fastapi", "starlette", "uvicorn")
+    for name in core:
+        names = _all_imports(_ROOT / f"{name}.py")
+        assert [n for n in names if n.startswith(web)] == [], name
