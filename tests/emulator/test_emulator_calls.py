@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import pytest
@@ -212,3 +213,20 @@ async def test_ad_hoc_dial_to_scrubbed_number_is_not_placed(
     done = await api.contact(contact_id)
     assert done["endReason"] == "DNC Scrubbed"
     assert (await client.get("/_emulator/dials")).json()["totalRecords"] == 0
+
+
+async def test_requests_and_calls_are_logged_without_phone_numbers(
+    api: Api, caplog: pytest.LogCaptureFixture
+) -> None:
+    """At INFO the emulator logs each request and call; no phone number appears in full."""
+    caplog.set_level(logging.INFO, logger="cxdial.emulator")
+    skill = await api.pc_skill()
+    await start(api, skill, "+12125550002")
+    await api.advance(60)
+    text = caplog.text
+    assert "POST /inContactAPI/services/v30.0/scripts/start -> 200" in text
+    assert "placed" in text
+    assert "ended: Busy" in text
+    assert "2125550002" not in text
+    assert CALLER.lstrip("+") not in text
+    assert "+*********02" in text

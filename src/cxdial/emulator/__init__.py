@@ -1,10 +1,37 @@
 """A CXone tenant on localhost: the same REST API, simulated agents, dialer and telephony.
 
-Run it with ``cxdial emulator``; build it in tests with :func:`create_app`.
+Run it with ``cxdial emulator``; build it in tests with :func:`create_app`. Needs the
+``emulator`` extra (``pip install 'cxdial[emulator]'``: FastAPI, uvicorn, cryptography).
+Names load on first use (PEP 562), so ``cxdial.emulator.credentials`` and
+:class:`EmulatorConfig` import without the web framework.
 """
 
-from cxdial.emulator.app import create_app
-from cxdial.emulator.config import EmulatorConfig
-from cxdial.emulator.faults import FaultSpec, FaultSpecError
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from cxdial.emulator.app import create_app
+    from cxdial.emulator.config import EmulatorConfig
+    from cxdial.emulator.faults import FaultSpec, FaultSpecError
 
 __all__ = ["EmulatorConfig", "FaultSpec", "FaultSpecError", "create_app"]
+
+_WHERE = {
+    "EmulatorConfig": "config",
+    "FaultSpec": "faults",
+    "FaultSpecError": "faults",
+    "create_app": "app",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'cxdial.emulator' has no attribute {name!r}")
+    return getattr(importlib.import_module(f"cxdial.emulator.{module}"), name)
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -40,7 +40,7 @@ class EmulatorConfig(BaseModel):
     @classmethod
     def _known_policy(cls, value: str) -> str:
         from cxdial.errors import ValidationError
-        from cxdial.pacing import make_policy
+        from cxdial.pacing.factory import make_policy
 
         try:
             make_policy(value)

@@ -14,6 +14,7 @@ from pydantic import Field
 from cxdial.emulator.deps import world_of
 from cxdial.emulator.errors import ApiError
 from cxdial.emulator.faults import FaultSpec, FaultSpecError, OneShot
+from cxdial.emulator.openapi import request_body
 from cxdial.emulator.validation import StrictModel, parse_body
 
 __all__ = ["router"]
@@ -25,7 +26,7 @@ class _OneShotBody(StrictModel):
     path_contains: str
     fault: str = Field(pattern=r"^(drop|timeout|404|408|429|5\d\d)$")
     retry_after: float | None = None
-    delay: float = Field(default=2.0, ge=0)
+    delay: float = Field(default=2.0, ge=0, le=600)
     method: Literal["GET", "POST", "PUT", "PATCH", "DELETE"] | None = None
     times: int = Field(default=1, ge=1)
 
@@ -36,12 +37,16 @@ class _FaultsBody(StrictModel):
     clear: bool = False
 
 
+_YEAR = 365 * 86_400
+
+
 class _Seconds(StrictModel):
-    seconds: float = Field(gt=0)
+    seconds: float = Field(gt=0, le=_YEAR)
 
 
 class _Advance(StrictModel):
-    seconds: float = Field(ge=0)
+    seconds: float = Field(ge=0, le=10 * _YEAR)
+    """At most ten simulated years per call (the clock's dates must stay printable)."""
 
 
 @router.get("/stats")
@@ -62,7 +67,7 @@ async def stats(request: Request) -> dict[str, Any]:
     return body
 
 
-@router.post("/faults")
+@router.post("/faults", openapi_extra=request_body(_FaultsBody))
 async def faults(request: Request) -> dict[str, Any]:
     """Replace the fault spec and/or queue one-shot faults (``{"next": [...]}``)."""
     world = world_of(request)
@@ -78,7 +83,7 @@ async def faults(request: Request) -> dict[str, Any]:
     return {"spec": body.spec, "queued": [asdict(s) for s in world.faults.oneshots]}
 
 
-@router.post("/clock/advance")
+@router.post("/clock/advance", openapi_extra=request_body(_Advance))
 async def advance(request: Request) -> dict[str, Any]:
     """Move simulated time forward and run everything that falls due."""
     world = world_of(request)
@@ -95,7 +100,7 @@ async def revoke(request: Request) -> dict[str, int]:
     return {"revoked": world_of(request).tokens.revoke_all()}
 
 
-@router.post("/token-lifetime")
+@router.post("/token-lifetime", openapi_extra=request_body(_Seconds))
 async def token_lifetime(request: Request) -> dict[str, float]:
     """Set the lifetime of tokens issued from now on."""
     body = await parse_body(request, _Seconds)

@@ -49,20 +49,25 @@ def asgi_client(app: FastAPI) -> httpx.AsyncClient:
 
 
 class EmulatorServer:
-    """Run the emulator with uvicorn in a background thread on a free loopback port."""
+    """Run the emulator with uvicorn in a background thread on a loopback port.
+
+    The socket is bound here, before the thread starts (port 0 = a free one chosen by the
+    system), so two servers started at once never race for the same port."""
 
     def __init__(self, config: EmulatorConfig | None = None, *, port: int | None = None) -> None:
         self.app = create_app(config)
-        self.port = port or free_port()
+        self._socket = socket.create_server(("127.0.0.1", port or 0))
+        self.port: int = self._socket.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
         quiet_dropped_logs()
         self._server = uvicorn.Server(
-            uvicorn.Config(
-                self.app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="on"
-            )
+            uvicorn.Config(self.app, log_level="warning", lifespan="on")
         )
         self._thread = threading.Thread(
-            target=self._server.run, name="cxdial-emulator", daemon=True
+            target=self._server.run,
+            kwargs={"sockets": [self._socket]},
+            name="cxdial-emulator",
+            daemon=True,
         )
 
     def start(self) -> EmulatorServer:
@@ -76,9 +81,10 @@ class EmulatorServer:
         return self
 
     def stop(self) -> None:
-        """Ask uvicorn to exit and wait for the thread."""
+        """Ask uvicorn to exit, wait for the thread, and close the socket."""
         self._server.should_exit = True
         self._thread.join(timeout=10)
+        self._socket.close()
 
     def __enter__(self) -> EmulatorServer:
         return self.start()

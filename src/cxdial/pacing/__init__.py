@@ -1,15 +1,47 @@
-"""Pacing policies, the optimal bound, and the capacity simulator."""
+"""Pacing policies, the optimal bound, and the capacity simulator.
 
-from cxdial.pacing.bound import Bound, lp_bound, progressive_utilization
-from cxdial.pacing.capacity import Recommendation, policy_for, recommend, replicate
-from cxdial.pacing.factory import make_policy
-from cxdial.pacing.metrics import SimResult
-from cxdial.pacing.policies import FixedRatioPolicy, ProgressivePolicy
-from cxdial.pacing.policy import DialerState, PacingPolicy
-from cxdial.pacing.predictive import PredictivePolicy
-from cxdial.pacing.scenario import Scenario, load_scenario, scenario_from
-from cxdial.pacing.simulator import simulate
-from cxdial.pacing.vicidial import VicidialAdaptivePolicy
+Names load on first use (PEP 562), so importing one module of the package, such as
+``cxdial.pacing.policy`` for the emulator's dialer, does not import SciPy (``bound``).
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from cxdial.pacing.bound import Bound, lp_bound, progressive_utilization
+    from cxdial.pacing.capacity import Recommendation, policy_for, recommend, replicate
+    from cxdial.pacing.factory import make_policy
+    from cxdial.pacing.metrics import SimResult
+    from cxdial.pacing.policies import FixedRatioPolicy, ProgressivePolicy
+    from cxdial.pacing.policy import DialerState, PacingPolicy
+    from cxdial.pacing.predictive import PredictivePolicy
+    from cxdial.pacing.scenario import Scenario, load_scenario, scenario_from
+    from cxdial.pacing.simulator import simulate
+    from cxdial.pacing.vicidial import VicidialAdaptivePolicy
+
+_WHERE = {
+    "Bound": "bound",
+    "lp_bound": "bound",
+    "progressive_utilization": "bound",
+    "Recommendation": "capacity",
+    "policy_for": "capacity",
+    "recommend": "capacity",
+    "replicate": "capacity",
+    "make_policy": "factory",
+    "SimResult": "metrics",
+    "FixedRatioPolicy": "policies",
+    "ProgressivePolicy": "policies",
+    "DialerState": "policy",
+    "PacingPolicy": "policy",
+    "PredictivePolicy": "predictive",
+    "Scenario": "scenario",
+    "load_scenario": "scenario",
+    "scenario_from": "scenario",
+    "simulate": "simulator",
+    "VicidialAdaptivePolicy": "vicidial",
+}
 
 __all__ = [
     "Bound",
@@ -32,3 +64,14 @@ __all__ = [
     "scenario_from",
     "simulate",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'cxdial.pacing' has no attribute {name!r}")
+    return getattr(importlib.import_module(f"cxdial.pacing.{module}"), name)
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
