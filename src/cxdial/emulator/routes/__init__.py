@@ -6,13 +6,17 @@ from fastapi import APIRouter
 
 from cxdial.emulator.routes import (
     business_unit,
+    campaigns,
     contacts,
     dialing,
+    dispositions,
     dnc,
     list_jobs,
     lists,
     sessions,
     skill_activity,
+    skill_agents,
+    skill_blocks,
     skill_parameters,
     skills,
 )
@@ -22,6 +26,13 @@ __all__ = ["ROUTERS"]
 # Order matters: fixed paths (``/skills/activity``, ``/lists/call-lists/jobs``) must be
 # registered before the routers whose ``{id}`` paths would otherwise capture them.
 ROUTERS: tuple[APIRouter, ...] = (
+    # campaign and event endpoints first: their fixed paths (/skills/agents,
+    # /skills/parameters, /contacts/states, .../parameters/cadence-settings) sit where
+    # older {id} routes would capture them
+    campaigns.router,
+    dispositions.router,
+    skill_agents.router,
+    skill_blocks.router,
     business_unit.router,
     contacts.router,
     dialing.router,
