@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Response
 
@@ -51,7 +51,7 @@ router = APIRouter(prefix=ACD_PREFIX)
 _REPORT = Depends(acd("Reporting View"))
 _HOUR = 3600.0
 _DEFAULT_GOAL, _DEFAULT_THRESHOLD = 80, 30
-Required = Query()
+DateParam = Annotated[str, Query(description="ISO-8601 date-time (required)")]
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,9 +196,9 @@ def summary_record(ctx: Ctx, skill: Skill, start: float, end: float) -> dict[str
 
 @router.get("/skills/summary")
 async def skills_summary(
+    startDate: DateParam,
+    endDate: DateParam,
     ctx: Ctx = _REPORT,
-    startDate: str = Required,
-    endDate: str = Required,
     mediaTypeId: int | None = None,
     isOutbound: str | None = None,
 ) -> Any:
@@ -234,9 +234,9 @@ def _sla_record(ctx: Ctx, skill: Skill, start: float, end: float) -> dict[str, A
 
 @router.get("/skills/sla-summary")
 async def sla_summaries(
+    startDate: DateParam,
+    endDate: DateParam,
     ctx: Ctx = _REPORT,
-    startDate: str = Required,
-    endDate: str = Required,
     top: int | None = None,
     skip: int | None = None,
 ) -> Any:
@@ -251,7 +251,7 @@ async def sla_summaries(
 
 @router.get("/skills/{skill_id}/sla-summary")
 async def sla_summary(
-    skill_id: int, ctx: Ctx = _REPORT, startDate: str = Required, endDate: str = Required
+    skill_id: int, startDate: DateParam, endDate: DateParam, ctx: Ctx = _REPORT
 ) -> dict[str, Any]:
     """Service level of one skill over a required date range."""
     skill = find_skill(ctx, skill_id)
@@ -297,9 +297,9 @@ async def skill_call_data(skill_id: int, ctx: Ctx = _REPORT) -> dict[str, Any]:
 
 @router.get("/wfm-data/skills/dialer-contacts")
 async def dialer_contacts(
+    startDate: DateParam,
+    endDate: DateParam,
     ctx: Ctx = _REPORT,
-    startDate: str = Required,
-    endDate: str = Required,
     mediaTypeId: int | None = None,
 ) -> Any:
     """Dialer figures per skill and hour interval; 204 when nothing was dialed. The spec
