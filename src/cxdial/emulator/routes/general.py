@@ -14,6 +14,7 @@ The time-zone table is the emulator's (Windows names, as ``standardName`` uses).
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -21,7 +22,8 @@ from typing import Any
 from fastapi import APIRouter, Depends, Response
 from fastapi.routing import APIRoute
 
-from cxdial.emulator.deps import ACD_PREFIX, DEFAULT_VERSIONS, VERSION_TABLE, Ctx, acd
+from cxdial.emulator import deps
+from cxdial.emulator.deps import ACD_PREFIX, Ctx, acd
 
 __all__ = ["TIME_ZONES", "api_versions", "router"]
 
@@ -66,6 +68,19 @@ def _flat(routes: Iterable[Any]) -> Iterator[Any]:
             yield route
 
 
+def _newest(verb: str, template: str) -> int:
+    """The newest version serving ``verb template``, from the routing's version table
+    (``versions.versions_for`` where that module exists, else ``deps.VERSION_TABLE``: the
+    table is moving between modules while this is written)."""
+    try:
+        versions = importlib.import_module("cxdial.emulator.versions")
+    except ModuleNotFoundError:
+        table = getattr(deps, "VERSION_TABLE")  # noqa: B009 - may be absent
+        default = getattr(deps, "DEFAULT_VERSIONS")  # noqa: B009 - may be absent
+        return int(table.get(template, default)[1])
+    return int(versions.versions_for(verb, template).high)
+
+
 def api_versions(routes: Iterable[Any]) -> list[dict[str, Any]]:
     """``apiInfo`` items for every ACD route in ``routes``: uri, newest version, verb."""
     found: dict[tuple[str, str], int] = {}
@@ -73,9 +88,8 @@ def api_versions(routes: Iterable[Any]) -> list[dict[str, Any]]:
         if not isinstance(route, APIRoute) or not route.path.startswith(ACD_PREFIX):
             continue
         template = route.path.removeprefix(ACD_PREFIX)
-        newest = VERSION_TABLE.get(template, DEFAULT_VERSIONS)[1]
         for verb in route.methods or ():
-            found[(_camel(template), verb)] = newest
+            found[(_camel(template), verb)] = _newest(verb, template)
     return [
         {"uri": uri, "version": version, "verb": verb}
         for (uri, verb), version in sorted(found.items())
