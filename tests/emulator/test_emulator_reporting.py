@@ -116,20 +116,24 @@ async def test_summary_dates_are_required(api: Api) -> None:
 
 
 @pytest.mark.parametrize(
-    "path",
+    ("path", "status", "names"),
     [
-        "/skills/summary",
-        "/skills/sla-summary",
-        "/skills/call-data",
-        "/skills/agents",
-        "/skills/parameters",
+        ("/skills/summary", 400, "startDate"),
+        ("/skills/sla-summary", 400, "startDate"),
+        ("/skills/call-data", 200, "SkillCallData"),
+        ("/skills/agents", 400, "'skills'"),
+        ("/skills/parameters", 200, "skillNo"),
     ],
 )
-async def test_fixed_skill_paths_are_not_skill_ids(api: Api, path: str) -> None:
-    """emulator-fidelity.md §1.5: fixed paths answer themselves, not 400 'skill_id'."""
+async def test_fixed_skill_paths_are_not_skill_ids(
+    api: Api, path: str, status: int, names: str
+) -> None:
+    """emulator-fidelity.md §1.5: fixed paths reach their own route (its own answer or its
+    own 400), never 400 "Invalid path parameter 'skill_id'" from /skills/{skillId}."""
     response = await api.call("GET", path)
+    assert response.status_code == status
+    assert names in response.text
     assert "skill_id" not in response.text
-    assert response.status_code in (200, 400)
 
 
 async def test_sla_summary_names_per_version(api: Api) -> None:
