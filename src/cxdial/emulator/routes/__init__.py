@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from cxdial.emulator.routes import (
     business_unit,
     campaigns,
+    contact_dispositions,
     contacts,
     dialing,
     dispositions,
@@ -36,6 +37,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     # /skills/parameters, /contacts/states, .../parameters/cadence-settings) sit where
     # older {id} routes would capture them
     campaigns.router,
+    contact_dispositions.router,
     dispositions.router,
     general.router,
     hours_of_operation.router,
