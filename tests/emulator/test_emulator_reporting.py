@@ -61,6 +61,42 @@ TAP_SUMMARY_SECONDS = [
 ]
 
 
+TAP_SUMMARY_OTHER = [
+    "businessUnitName",
+    "abandonRate",
+    "campaignName",
+    "isOutbound",
+    "mediaTypeName",
+    "skillName",
+    "connectsAHT",
+    "rightPartyConnectsAHT",
+]
+TAP_DIALER_FIELDS = {
+    "businessUnitId",
+    "businessUnitName",
+    "intervalStartDate",
+    "skillId",
+    "skillName",
+    "mediaTypeId",
+    "mediaTypeName",
+    "dials",
+    "connects",
+    "connectsAHT",
+    "rightPartyConnects",
+    "rightPartyConnectsAHT",
+    "abandons",
+}
+TAP_SLA_FIELDS = {
+    "businessUnitId",
+    "skillId",
+    "skillName",
+    "contactsWithinSLA",
+    "contactsOutOfSLA",
+    "totalContacts",
+    "serviceLevel",
+}
+
+
 async def _window(api: Api) -> dict[str, str]:
     """startDate/endDate one hour either side of the emulator's server time."""
     now = datetime.fromisoformat((await api.call("GET", "/server-time")).json()["ServerTime"])
@@ -93,10 +129,13 @@ async def test_skills_summary_counts_real_calls(api: Api) -> None:
 
 
 async def test_skills_summary_fields_survive_tap_conversion(api: Api) -> None:
-    """TAP convert_data_types int()s every integer field and every time field: none is null."""
+    """TAP convert_data_types refuses fields outside its schema and int()s every integer
+    and time field: the item has only schema fields and none of those is null."""
     await _two_calls(api)
     body = (await api.call("GET", "/skills/summary", params=await _window(api))).json()
     summary = _ours(body["skillSummaries"])
+    schema = {*TAP_SUMMARY_INTEGERS, *TAP_SUMMARY_SECONDS, *TAP_SUMMARY_OTHER}
+    assert set(summary) <= schema
     for name in TAP_SUMMARY_INTEGERS + TAP_SUMMARY_SECONDS:
         assert int(summary[name]) >= 0, name
     assert isinstance(summary["averageTalkTime"], str)
@@ -146,6 +185,7 @@ async def test_sla_summary_names_per_version(api: Api) -> None:
     assert "_links" in new
     old = (await at_version(api, "v21.0", "GET", "/skills/sla-summary", params=window)).json()
     assert _ours(old["serviceLevelSummaries"])["contactsWithinSLA"] == 1
+    assert set(_ours(old["serviceLevelSummaries"])) == TAP_SLA_FIELDS
     one = await api.call("GET", f"/skills/{DEMO_SKILL_ID}/sla-summary", params=window)
     assert one.json()["serviceLevelSummaries"][0]["SkillName"] == "Outbound PC Default"
 
@@ -180,6 +220,7 @@ async def test_dialer_contacts_hour_windows_and_key_per_version(api: Api) -> Non
     row = _ours(old["outboundStats"])
     assert (row["dials"], row["connects"], row["abandons"]) == (2, 1, 0)
     assert row["intervalStartDate"][14:19] == "00:00"
+    assert set(row) == TAP_DIALER_FIELDS
     new = (await api.call("GET", "/wfm-data/skills/dialer-contacts", params=window)).json()
     assert _ours(new["wfM_OB_StatsV9"])["rightPartyConnects"] == 1
 
