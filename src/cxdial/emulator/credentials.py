@@ -52,9 +52,11 @@ READONLY_PERMISSIONS: frozenset[str] = frozenset(
         "Agents View",
         "Business Unit View",
         "Calling Lists View",
+        "Campaigns View",
         "Contacts View",
         "DNC View",
         "Dispositions View",
+        "Hours of Operation View",
         "Reporting View",
         "Skills View",
     }
@@ -67,8 +69,11 @@ ALL_PERMISSIONS: frozenset[str] = READONLY_PERMISSIONS | {
     "Agent Sessions",
     "Callbacks Create",
     "Calling Lists Edit",
+    "Campaigns Edit",
     "Contacts Edit",
     "DNC Edit",
+    "Dispositions Edit",
+    "Hours of Operation Edit",
     "Scripts Start",
     "Skills Edit",
 }

@@ -18,6 +18,7 @@ import random
 from collections.abc import Callable
 from typing import Any, Protocol
 
+from cxdial.emulator.admin_state import AdminState
 from cxdial.emulator.clock import Clock
 from cxdial.emulator.config import EmulatorConfig
 from cxdial.emulator.credentials import DEMO_CALLER_ID, DEMO_SKILL_ID
@@ -135,6 +136,7 @@ class World:
         self.sessions: dict[str, AgentSession] = {}
         self.agents: dict[int, Agent] = {}
         self.dialer_counts: dict[int, dict[str, int]] = {}
+        self.admin = AdminState(DISPOSITIONS)
         self._ids = {
             name: itertools.count(start)
             for name, start in (

@@ -1,0 +1,110 @@
+"""Helpers of the campaign, disposition, reporting and general routes: bodies that may be
+arrays, required date ranges, version-dependent names, empty pages and seconds as text.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any, TypeVar
+
+from fastapi import Response
+from pydantic import BaseModel, TypeAdapter
+from pydantic import ValidationError as PydanticValidationError
+
+from cxdial.emulator.credentials import DEMO_BUSINESS_UNIT
+from cxdial.emulator.deps import Ctx
+from cxdial.emulator.errors import ApiError
+from cxdial.emulator.routes.common import page, since
+from cxdial.emulator.validation import describe
+
+__all__ = [
+    "BUSINESS_UNIT_NAME",
+    "LEGACY_MAX",
+    "bu_meta",
+    "date_range",
+    "listing_page",
+    "read_json",
+    "validate",
+    "validate_as",
+]
+
+T = TypeVar("T")
+M = TypeVar("M", bound=BaseModel)
+
+LEGACY_MAX = 23
+"""Newest version with the older spellings: TAP calls v21 and reads ``outboundStats`` and
+camelCase SLA items; the spec (the newest version) has ``wfM_OB_StatsV9`` and PascalCase.
+No source shows v24-v32; the emulator gives them the spec's names."""
+BUSINESS_UNIT_NAME = "cxdial emulator"
+"""The demo business unit's name (emulator design)."""
+_MAX_RANGE_DAYS = 31
+
+
+async def read_json(ctx: Ctx) -> Any:
+    """The JSON body (objects and arrays alike; empty = ``{}``), or a 400 saying why not."""
+    raw = await ctx.request.body()
+    if not raw.strip():
+        return {}
+    try:
+        return json.loads(raw)
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
+        raise ApiError(400, "InvalidRequest", f"Request body is not valid JSON: {exc}") from None
+
+
+def validate(model: type[M], data: Any) -> M:
+    """``data`` as ``model`` or a 400 naming the field at fault."""
+    if not isinstance(data, dict):
+        raise ApiError(400, "InvalidRequest", "Request body must be a JSON object")
+    try:
+        return model.model_validate(data)
+    except PydanticValidationError as exc:
+        raise ApiError(400, "InvalidParameter", describe(exc, model)) from None
+
+
+def validate_as(adapter: TypeAdapter[T], data: Any, name: str) -> T:
+    """``data`` through ``adapter`` (for array bodies), or a 400 naming ``name``."""
+    try:
+        return adapter.validate_python(data)
+    except PydanticValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in (name, *first["loc"]))
+        raise ApiError(
+            400, "InvalidParameter", f"Invalid value for '{where}': {first['msg']}"
+        ) from None
+
+
+def date_range(ctx: Ctx, start: str, end: str) -> tuple[float, float]:
+    """Required ``startDate``/``endDate`` as simulated times; 400 naming the bad one."""
+    low = since(ctx, start, "startDate")
+    high = since(ctx, end, "endDate")
+    assert low is not None
+    assert high is not None
+    if high <= low:
+        raise ApiError(400, "InvalidParameter", "Invalid endDate - it must be after startDate")
+    if high - low > _MAX_RANGE_DAYS * 86_400:
+        raise ApiError(
+            400, "InvalidParameter", f"Date Range must be {_MAX_RANGE_DAYS} days or less"
+        )
+    return low, high
+
+
+def bu_meta(ctx: Ctx) -> dict[str, Any]:
+    """``businessUnitId`` and ``lastPollTime``, which reporting envelopes carry."""
+    return {"businessUnitId": DEMO_BUSINESS_UNIT, "lastPollTime": ctx.world.iso(ctx.world.now)}
+
+
+def listing_page(
+    ctx: Ctx,
+    items: Sequence[T],
+    top: int | None,
+    skip: int | None,
+    *,
+    default_top: int = 100,
+) -> tuple[list[T], dict[str, Any]] | Response:
+    """One page and its ``totalRecords``/``_links``, or **204** when the page is empty
+    (also past the end, so a client paging by ``skip`` until an empty answer stops)."""
+    chunk, meta = page(ctx, items, top, skip, default_top=default_top)
+    if not chunk:
+        return Response(status_code=204)
+    return chunk, meta
