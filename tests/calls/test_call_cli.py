@@ -3,20 +3,30 @@
 from __future__ import annotations
 
 import json
+import shlex
+import sys
 from datetime import datetime
 
 import pytest
 from calls_support import CALLER, SKILL, Emulator
 
-from cxdial.cli import call_cmd, main
+from cxdial.cli import main as cli_main
 from cxdial.emulator import credentials as demo
 
 CONSENTED = ["--state", "DC", "--consent", "express_written", "--consent-at", "2026-01-01"]
 
 
 def _clock(monkeypatch: pytest.MonkeyPatch, instant: str) -> None:
-    """Pin the dial instant the gate sees."""
-    monkeypatch.setattr(call_cmd, "_now", lambda: datetime.fromisoformat(instant))
+    """Pin the dial instant the gate sees (``main``'s clock parameter)."""
+    monkeypatch.setattr(sys.modules[__name__], "NOW", datetime.fromisoformat(instant))
+
+
+NOW = datetime.fromisoformat("2026-11-24T10:00:00-05:00")
+
+
+def main(argv: list[str]) -> int:
+    """The CLI with this module's pinned clock."""
+    return cli_main(argv, clock=lambda: NOW)
 
 
 @pytest.fixture
@@ -120,9 +130,11 @@ def test_missing_caller_id_exits_2(env: Emulator, capsys: pytest.CaptureFixture[
     assert "CXDIAL_CALLER_ID" in capsys.readouterr().err
 
 
-def test_wait_prints_the_outcome(env: Emulator, capsys: pytest.CaptureFixture[str]) -> None:
-    """With --wait the command follows the call; a busy line is reported as busy."""
-    env.control("POST", "clock/advance", {"seconds": 1})
+def test_wait_timeout_reports_the_call_in_progress_and_how_to_follow_it(
+    env: Emulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A call still ringing when --wait gives up exits 4 with its contact id and the follow
+    command; that command, run once the call has ended, reports the busy line (exit 0)."""
     code = main(
         [
             "call",
@@ -138,9 +150,29 @@ def test_wait_prints_the_outcome(env: Emulator, capsys: pytest.CaptureFixture[st
             *CONSENTED,
         ]
     )
-    assert code == 0
+    assert code == 4
     out = json.loads(capsys.readouterr().out)
-    assert out["outcome"] in {"busy", "pending"}
+    assert out["status"] == "in_progress"
+    assert out["outcome"] == "pending"
+    follow = shlex.split(out["follow_command"])
+    assert follow[:3] == ["cxdial", "follow", str(out["contact_id"])]
+    env.advance(120)
+    assert main([*follow[1:], "--json"]) == 0
+    later = json.loads(capsys.readouterr().out)
+    assert later["status"] == "completed"
+    assert later["outcome"] == "busy"
+
+
+def test_wait_timeout_text_names_no_none(
+    env: Emulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The text report of a call in progress shows no ``None`` and the command to run later."""
+    argv = ["call", "+12025550001", "--from", CALLER, "--skill", str(SKILL), *CONSENTED]
+    assert main([*argv, "--wait", "--timeout", "0"]) == 4
+    out = capsys.readouterr().out
+    assert "None" not in out
+    assert "still in progress" in out
+    assert "cxdial follow " in out
 
 
 def test_auth_check_shows_issuer_endpoint_and_expiry(
