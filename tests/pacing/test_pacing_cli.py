@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from cxdial.cli import main
-from cxdial.cli.simulate_cmd import build_scenario
+from cxdial.pacing.report import build_scenario
 
 CONTRACT_KEYS = {
     "utilization",

@@ -90,7 +90,8 @@ class DemoInputs:
             raise ValidationError(
                 f"the demo needs {', '.join(missing)} in {folder}",
                 field="--examples",
-                fix="point --examples at a folder holding " + ", ".join(DEMO_FILES)
+                fix="point --examples at a folder holding "
+                + ", ".join(DEMO_FILES)
                 + ", or leave it out to use the samples shipped with cxdial",
             )
         return cls(
