@@ -29,6 +29,8 @@ def test_demo_from_another_folder_blocks_the_dnc_listed_number(
     assert dnc_rows
     assert all("BLOCK" in row and "DNC_INTERNAL" in row for row in dnc_rows)
     assert "machine" in out
+    assert max(len(line) for line in out.splitlines()) <= 80
+    assert "…" not in out
 
 
 def test_demo_with_a_missing_input_stops_before_dialing(

@@ -174,7 +174,7 @@ def _screen_step(gate: Gate, at: datetime, contacts: Path) -> None:
     console.print(table)
     decided = ", ".join(f"{k} {v}" for k, v in summary["decisions"].items())
     reasons = ", ".join(f"{k} {v}" for k, v in summary["reasons"].items() if v)
-    console.print(f"   decisions: {decided}; reasons: {reasons or 'none'}", soft_wrap=True)
+    console.print(f"   decisions: {decided}; reasons: {reasons or 'none'}")
 
 
 def _calls_step(
@@ -302,8 +302,7 @@ def demo(
             ("demo complete: ", "bold green"),
             f"{len(placed)} calls placed and followed, "
             f"{len(results) - len(placed)} blocked by the compliance gate before dialing",
-        ),
-        soft_wrap=True,
+        )
     )
 
 
