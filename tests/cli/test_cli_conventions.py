@@ -211,3 +211,17 @@ def test_a_run_leaves_the_package_logger_as_it_found_it(
     assert main(["simulate", "--hours", "0.2", "--agents", "3", "-v", "--json"]) == 0
     capsys.readouterr()
     assert (list(logger.handlers), logger.level) == before
+
+
+def test_json_then_failure_prints_one_object(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A command that printed its JSON and then fails (--strict) adds no second object."""
+    contacts = tmp_path / "contacts.csv"
+    contacts.write_text("id,phone,consent\nc1,+12025550100,maybe\n")
+    argv = ["screen", str(contacts), "--at", "2026-11-24T16:00:00Z", "--json", "--strict"]
+    assert main(argv) == 2
+    captured = capsys.readouterr()
+    assert len(captured.out.strip().splitlines()) == 1
+    json.loads(captured.out)
+    assert "malformed" in captured.err

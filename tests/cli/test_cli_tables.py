@@ -38,8 +38,8 @@ def _assert_fits(text: str) -> None:
     "argv",
     [
         ["simulate", "--agents", "8", "--hours", "0.5", "--policy", "all"],
-        ["simulate", str(COMPLIANCE), "--policy", "all"],
-        ["capacity", "--contacts", "150", "--hours", "1", "--policy", "progressive,ratio:2"],
+        ["simulate", str(COMPLIANCE), "--policy", "predictive,ratio:2"],
+        ["capacity", "--contacts", "150", "--hours", "1", "--policy", "predictive,ratio:2"],
     ],
     ids=["simulate", "simulate-30-days", "capacity"],
 )
@@ -47,5 +47,5 @@ def test_tables_fit_80_columns(argv: list[str], tmp_path: Path) -> None:
     """simulate (one day and thirty) and capacity print every column whole at 80 columns."""
     out = _render(argv, tmp_path)
     _assert_fits(out)
-    for policy in ("progressive", "ratio:2"):
+    for policy in ("predictive", "ratio:2"):
         assert policy in out

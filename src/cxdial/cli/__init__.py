@@ -20,7 +20,7 @@ from datetime import datetime
 
 import typer
 
-from cxdial.cli.app import app, console_err, emit_json, styled
+from cxdial.cli.app import app, console, console_err, emit_json, styled
 from cxdial.cli.output import error_payload
 from cxdial.cli.state import CliState, now_utc
 from cxdial.errors import CxdialError, exit_code_for
@@ -54,7 +54,7 @@ def _usage_error(exc: typer.TyperException, as_json: bool) -> int:
 
 
 def _report(exc: BaseException, code: int, as_json: bool) -> int:
-    if as_json:
+    if as_json and not console.json_documents:  # one object: a command's own comes first
         emit_json(error_payload(exc, code))
     else:
         text = str(exc) if isinstance(exc, CxdialError) else f"unexpected error: {exc}"
@@ -64,6 +64,7 @@ def _report(exc: BaseException, code: int, as_json: bool) -> int:
 
 def _run(argv: list[str], state: CliState) -> int:
     as_json = _wants_json(argv)
+    console.json_documents = 0
     try:
         result = app(args=argv, standalone_mode=False, obj=state, prog_name="cxdial")
     except CxdialError as exc:
