@@ -82,3 +82,19 @@ def test_every_registered_command_is_listed_once() -> None:
     """No command name is listed twice (a second module could not shadow the first)."""
     names = [c.name for c in COMMANDS]
     assert len(names) == len(set(names))
+
+
+def test_shell_completion_reaches_a_lazily_loaded_command() -> None:
+    """Shell completion (typer's) completes command names and a subcommand's options."""
+    import os
+
+    env = {**os.environ, "_CXDIAL_COMPLETE": "complete_bash", "COMP_CWORD": "2"}
+    done = subprocess.run(  # noqa: S603 - our own interpreter and fixed arguments
+        [sys.executable, "-m", "cxdial.cli"],
+        env={**env, "COMP_WORDS": "cxdial simulate --pl"},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert done.stdout.split() == ["--plot"]

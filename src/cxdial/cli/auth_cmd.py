@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 
 from cxdial.cli.app import console, state_of
+from cxdial.cli.output import shown
 from cxdial.cxone import Client
 from cxdial.errors import PermissionDenied
 
@@ -74,7 +75,7 @@ def auth_check(
             for area, verdict in value.items():
                 table.add_row(f"{key}: {area}", verdict)
         else:
-            table.add_row(key, str(value))
+            table.add_row(key, shown(value))
     console.print(table)
 
 
