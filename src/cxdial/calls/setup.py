@@ -23,6 +23,7 @@ from cxdial.errors import ConfigurationError, ValidationError
 
 if TYPE_CHECKING:
     from cxdial.config import Settings
+    from cxdial.store import Ledger
 
 __all__ = [
     "CONTACT_ATTRIBUTES",
@@ -144,6 +145,13 @@ def _history(screening: Screening, settings: Settings, now: datetime) -> Attempt
     return AttemptHistory.from_store(log, since=now - timedelta(days=HISTORY_DAYS))
 
 
+def _ledger(settings: Settings) -> Ledger:
+    """The compliance ledger every decision of this call is written to."""
+    from cxdial.store import Ledger
+
+    return Ledger(settings.database_url)
+
+
 def place_gated_call(
     settings: Settings,
     request: CallRequest,
@@ -158,7 +166,6 @@ def place_gated_call(
     bad input before anything is sent.
     """
     from cxdial.cxone import Client
-    from cxdial.store import Ledger
 
     caller, skill_id = _require(request, settings)
     attributes = _check_attributes(screening)
@@ -166,7 +173,7 @@ def place_gated_call(
     gate = Gate(
         dnc=DncIndex.from_files(screening.dnc_files) if screening.dnc_files else None,
         history=attempts,
-        ledger=Ledger(settings.database_url),
+        ledger=_ledger(settings),
     )
     decisions: list[Decision] = []
     hook = gate_check(
