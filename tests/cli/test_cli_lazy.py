@@ -89,7 +89,7 @@ def test_shell_completion_reaches_a_lazily_loaded_command() -> None:
     import os
 
     env = {**os.environ, "_CXDIAL_COMPLETE": "complete_bash", "COMP_CWORD": "2"}
-    done = subprocess.run(  # noqa: S603 - our own interpreter and fixed arguments
+    done = subprocess.run(
         [sys.executable, "-m", "cxdial.cli"],
         env={**env, "COMP_WORDS": "cxdial simulate --pl"},
         capture_output=True,
