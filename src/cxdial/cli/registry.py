@@ -59,7 +59,7 @@ def _installed(module: str) -> bool:
 
 def load_module_commands(module: str) -> dict[str, Any]:
     """Import ``module``, call its ``register`` on a fresh app, and return its commands."""
-    sub = typer.Typer()
+    sub = typer.Typer(rich_markup_mode=None, add_completion=False)  # plain help, no markup
     importlib.import_module(module).register(sub)
     group = typer.main.get_group(sub)
     assert isinstance(group, TyperGroup)
@@ -76,7 +76,7 @@ def _applies(name: str) -> Callable[[typer.Context, Any], Any]:
 
 def _global_params() -> list[Any]:
     """``--profile``, ``--profile-file`` and ``-v`` as parameters a subcommand can carry."""
-    carrier = typer.Typer()
+    carrier = typer.Typer(add_completion=False)
 
     @carrier.command()
     def options(
