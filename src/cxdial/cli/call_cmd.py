@@ -215,18 +215,23 @@ def follow(
     ctx: typer.Context,
     contact_id: int = typer.Argument(..., metavar="CONTACT_ID", help="contact id of the call"),
     skill: int | None = typer.Option(None, "--skill", envvar="CXDIAL_SKILL_ID", help="skill id"),
-    since: datetime = typer.Option(..., "--since", help="when the call was placed (UTC)"),
+    since: datetime | None = typer.Option(
+        None, "--since", help="when the call was placed, UTC (default: 24 hours ago)"
+    ),
     timeout: float = typer.Option(120.0, "--timeout", min=0, help="seconds to follow"),
     as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
 ) -> None:
     """Follow a call placed earlier to its outcome (exit 4 if it is still in progress)."""
-    from datetime import UTC
+    from datetime import UTC, timedelta
 
     from cxdial.calls import CallOutcome
 
     cli = state_of(ctx)
     cli.json_output = as_json
-    placed_at = since if since.tzinfo else since.replace(tzinfo=UTC)
+    if since is None:
+        placed_at = cli.clock() - timedelta(days=1)
+    else:
+        placed_at = since if since.tzinfo else since.replace(tzinfo=UTC)
     result = follow_contact(
         cli.settings(), contact_id, skill_id=skill, placed_at=placed_at, timeout=timeout
     )
