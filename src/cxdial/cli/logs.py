@@ -64,8 +64,7 @@ class CliLogging:
             logger.addHandler(self._handler)
         self.verbosity = verbosity
         level = logging.WARNING - 10 * min(max(verbosity, 0), 2)
-        logger.setLevel(level)
-        self._handler.setLevel(level)
+        logger.setLevel(level)  # the handler itself passes all: a command may open a subtree
 
     def close(self) -> None:
         """Detach the handler and restore the package logger's level."""
