@@ -62,7 +62,8 @@ def load_module_commands(module: str) -> dict[str, Any]:
     sub = typer.Typer(rich_markup_mode=None, add_completion=False)  # plain help, no markup
     importlib.import_module(module).register(sub)
     group = typer.main.get_group(sub)
-    assert isinstance(group, TyperGroup)
+    if not isinstance(group, TyperGroup):
+        raise TypeError(f"{module}.register added no command group")
     return dict(group.commands)
 
 
@@ -161,9 +162,10 @@ class LazyGroup(TyperGroup):
         if args:
             self.load(args[0])
         try:
-            return self._click_resolve_command(ctx, args)
+            return super().resolve_command(ctx, args)
         except typer.TyperException as exc:
+            message = str(getattr(exc, "message", ""))
             matches = get_close_matches(args[0], self.list_commands(ctx)) if args else []
-            if matches and hasattr(exc, "message"):
-                exc.message = f"{exc.message.rstrip('.')}. Did you mean {matches[0]!r}?"
+            if matches and message and "Did you mean" not in message:
+                exc.message = f"{message.rstrip('.')}. Did you mean {matches[0]!r}?"
             raise
