@@ -192,11 +192,13 @@ def test_bad_contact_attribute_exits_2_naming_the_option(
 def test_verbose_logs_carry_no_phone_number(
     tenant_env: dict[str, str], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """``-vv`` logs requests and decisions but never the callee's number, in any form."""
+    """``-vv`` (after the command) logs requests and the override warning, but never the
+    callee's number, in any form."""
     argv = ["call", CALLEE, "--purpose", "informational", "--state", "DC", "-vv"]
     assert run([*argv, "--override-reason", "outage notice"]) == 0
     err = capsys.readouterr().err
-    assert "cxdial" in err
+    assert "DEBUG cxdial.cxone.http" in err
+    assert "compliance override" in err
     assert "2025550000" not in err
     assert "202-555-0000" not in err
 
