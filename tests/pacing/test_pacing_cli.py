@@ -229,8 +229,8 @@ def test_capacity_reports_progress_off_a_terminal(capsys: pytest.CaptureFixture[
     json.loads(captured.out)
     lines = [line for line in captured.err.splitlines() if line.startswith("capacity: ")]
     assert len(lines) >= 2
-    assert "progressive with" in lines[0]
-    assert "agents" in lines[0]
+    assert lines[0].startswith("capacity: 1 progressive, ")
+    assert "agents: " in lines[0]
 
 
 def test_plot_into_a_missing_folder_fails_before_simulating(

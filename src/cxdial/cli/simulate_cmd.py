@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import typer
 from rich.table import Table
@@ -31,8 +31,11 @@ if TYPE_CHECKING:
 
 __all__ = ["capacity", "register", "simulate"]
 
-Step = Callable[[str, int, int | None], None]
-"""Progress: (what is happening, steps done, steps in total or ``None``)."""
+class Step(Protocol):
+    """Progress: what is happening, steps done, steps in total (or ``None``), detail."""
+
+    def __call__(self, text: str, done: int, total: int | None, detail: str = "") -> None:
+        """Show one step; ``detail`` is added to log lines, left off the bar."""
 
 
 @contextmanager
@@ -40,9 +43,9 @@ def progress_reporter(label: str) -> Iterator[Step]:
     """A rich bar on a terminal; off a terminal, one plain line per step on stderr."""
     if not console_err.is_terminal:
 
-        def line(text: str, done: int, total: int | None) -> None:
+        def line(text: str, done: int, total: int | None, detail: str = "") -> None:
             of = f"/{total}" if total else ""
-            console_err.print(f"{label}: {done}{of} {text}", soft_wrap=True)
+            console_err.print(f"{label}: {done}{of} {text}{detail}", soft_wrap=True)
 
         yield line
         return
@@ -54,11 +57,11 @@ def progress_reporter(label: str) -> Iterator[Step]:
         TimeElapsedColumn,
     )
 
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
+    columns = (TextColumn("{task.description}"), BarColumn(bar_width=16), MofNCompleteColumn())
     with Progress(*columns, TimeElapsedColumn(), console=console_err, transient=True) as bar:
         task = bar.add_task(label, total=None)
 
-        def advance(text: str, done: int, total: int | None) -> None:
+        def advance(text: str, done: int, total: int | None, detail: str = "") -> None:
             bar.update(task, description=f"{label}: {text}", completed=done, total=total)
 
         yield advance
@@ -179,12 +182,11 @@ def _check_plot(plot: Path | None) -> None:
         )
 
 
-def _trial_text(found: Recommendation, target: int) -> str:
-    met = "meets" if found.met else "misses"
+def _trial_detail(found: Recommendation, target: int) -> str:
+    met = "met" if found.met else "short"
     return (
-        f"{found.policy} with {found.agents} agents {met} the target "
-        f"({found.contacts_low:,.0f} of {target:,} contacts, "
-        f"{found.abandon_rate:.2%} abandoned)"
+        f": {found.contacts_low:,.0f}/{target:,} contacts, "
+        f"{found.abandon_rate:.1%} abandoned, {met}"
     )
 
 
@@ -252,7 +254,8 @@ def capacity(
             def tried(result: Recommendation) -> None:
                 nonlocal trials
                 trials += 1
-                step(_trial_text(result, contacts), trials, None)
+                text = f"{result.policy}, {result.agents} agents"
+                step(text, trials, None, _trial_detail(result, contacts))
 
             found.append(
                 recommend(
