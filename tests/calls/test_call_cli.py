@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import shlex
-import sys
 from datetime import datetime
 
 import pytest
@@ -14,25 +13,19 @@ from cxdial.cli import main as cli_main
 from cxdial.emulator import credentials as demo
 
 CONSENTED = ["--state", "DC", "--consent", "express_written", "--consent-at", "2026-01-01"]
+OFFICE_HOURS = "2026-11-24T10:00:00-05:00"
+"""10:00 in Washington: the instant the gate judges unless a test says otherwise."""
 
 
-def _clock(monkeypatch: pytest.MonkeyPatch, instant: str) -> None:
-    """Pin the dial instant the gate sees (``main``'s clock parameter)."""
-    monkeypatch.setattr(sys.modules[__name__], "NOW", datetime.fromisoformat(instant))
-
-
-NOW = datetime.fromisoformat("2026-11-24T10:00:00-05:00")
-
-
-def main(argv: list[str]) -> int:
-    """The CLI with this module's pinned clock."""
-    return cli_main(argv, clock=lambda: NOW)
+def main(argv: list[str], at: str = OFFICE_HOURS) -> int:
+    """The CLI with the dial instant the gate sees pinned to ``at`` (``main``'s clock)."""
+    instant = datetime.fromisoformat(at)
+    return cli_main(argv, clock=lambda: instant)
 
 
 @pytest.fixture
 def env(emulator: Emulator, monkeypatch: pytest.MonkeyPatch, tmp_path: object) -> Emulator:
-    """CXDIAL_* pointing at the emulator, a throw-away store, and 10:00 in Washington."""
-    _clock(monkeypatch, "2026-11-24T10:00:00-05:00")
+    """CXDIAL_* pointing at the emulator and a throw-away store."""
     for key, value in emulator.env().items():
         monkeypatch.setenv(key, value)
     monkeypatch.setenv("CXDIAL_DATABASE_URL", f"sqlite:///{tmp_path}/store.db")
@@ -69,18 +62,10 @@ def test_call_blocked_by_compliance_exits_3_and_dials_nothing(
     env: Emulator, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """A call at 02:00 local exits 3, names OUTSIDE_HOURS and the next allowed time."""
-    _clock(monkeypatch, "2026-11-24T02:00:00-05:00")
     before = len(env.dials())
     code = main(
-        [
-            "call",
-            "+12025550000",
-            "--from",
-            CALLER,
-            "--skill",
-            str(SKILL),
-            *CONSENTED,
-        ]
+        ["call", "+12025550000", "--from", CALLER, "--skill", str(SKILL), *CONSENTED],
+        at="2026-11-24T02:00:00-05:00",
     )
     assert code == 3
     err = capsys.readouterr().err
@@ -93,7 +78,6 @@ def test_informational_override_is_honoured_and_logged(
     env: Emulator, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """An informational call may be overridden with a reason; the override is reported."""
-    _clock(monkeypatch, "2026-11-24T02:00:00-05:00")
     code = main(
         [
             "call",
@@ -108,7 +92,8 @@ def test_informational_override_is_honoured_and_logged(
             "DC",
             "--override-reason",
             "outage notice",
-        ]
+        ],
+        at="2026-11-24T02:00:00-05:00",
     )
     assert code == 0
     assert "outage notice" in capsys.readouterr().out
@@ -211,12 +196,12 @@ def test_calls_feed_the_frequency_cap(
     env: Emulator, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Each call is recorded in the store; Florida's 3-in-24h cap blocks the fourth."""
-    _clock(monkeypatch, "2026-11-24T11:00:00-05:00")
+    late_morning = "2026-11-24T11:00:00-05:00"
     florida = ["--state", "FL", "--consent", "express_written", "--consent-at", "2026-01-01"]
     argv = ["call", "+13055550002", "--from", CALLER, "--skill", str(SKILL), "--subject", "solar"]
     for _ in range(3):
-        assert main([*argv, *florida]) == 0
-    assert main([*argv, *florida]) == 3
+        assert main([*argv, *florida], at=late_morning) == 0
+    assert main([*argv, *florida], at=late_morning) == 3
     assert "FREQUENCY_CAP" in capsys.readouterr().err
 
 
