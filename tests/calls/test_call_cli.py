@@ -118,7 +118,7 @@ def test_missing_caller_id_exits_2(env: Emulator, capsys: pytest.CaptureFixture[
 def test_wait_timeout_reports_the_call_in_progress_and_how_to_follow_it(
     env: Emulator, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """A call still ringing when --wait gives up exits 4 with its contact id and the follow
+    """A call still ringing when --wait gives up exits 5 with its contact id and the follow
     command; that command, run once the call has ended, reports the busy line (exit 0)."""
     code = main(
         [
@@ -135,7 +135,7 @@ def test_wait_timeout_reports_the_call_in_progress_and_how_to_follow_it(
             *CONSENTED,
         ]
     )
-    assert code == 4
+    assert code == 5
     out = json.loads(capsys.readouterr().out)
     assert out["status"] == "in_progress"
     assert out["outcome"] == "pending"
@@ -153,7 +153,7 @@ def test_wait_timeout_text_names_no_none(
 ) -> None:
     """The text report of a call in progress shows no ``None`` and the command to run later."""
     argv = ["call", "+12025550001", "--from", CALLER, "--skill", str(SKILL), *CONSENTED]
-    assert main([*argv, "--wait", "--timeout", "0"]) == 4
+    assert main([*argv, "--wait", "--timeout", "0"]) == 5
     out = capsys.readouterr().out
     assert "None" not in out
     assert "still in progress" in out

@@ -6,9 +6,9 @@ is :data:`cxdial.cli.registry.COMMANDS`), so ``cxdial --help`` loads no capabili
 
 One handler maps errors to a message and a stable exit code: 0 ok, 1 API or runtime
 error, 2 invalid input, usage or configuration (click's convention: ``cxdial`` alone
-prints the help and exits 2), 3 blocked by compliance, 4 a call still in progress when
-``--wait`` gave up, 130 interrupted. With ``--json`` every outcome, errors included, is
-one JSON object on stdout.
+prints the help and exits 2), 3 blocked by compliance, 4 the ledger failed verification
+(``cxdial ledger verify``), 5 a call still in progress when ``--wait`` gave up, 130
+interrupted. With ``--json`` every outcome, errors included, is one JSON object on stdout.
 """
 
 from __future__ import annotations
@@ -17,10 +17,11 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from typing import Any, TextIO, cast
 
 import typer
 
-from cxdial.cli.app import app, console, console_err, emit_json, styled
+from cxdial.cli.app import app, console_err, emit_json, styled
 from cxdial.cli.output import error_payload
 from cxdial.cli.state import CliState, now_utc
 from cxdial.errors import CxdialError, exit_code_for
@@ -53,8 +54,30 @@ def _usage_error(exc: typer.TyperException, as_json: bool) -> int:
     return code
 
 
-def _report(exc: BaseException, code: int, as_json: bool) -> int:
-    if as_json and not console.json_documents:  # one object: a command's own comes first
+class _StdoutWatch:
+    """Stands in for ``sys.stdout`` during a run: forwards everything, notes any write.
+
+    A command that printed its JSON object and then fails (``screen --strict``, ``ledger
+    verify``) has said what it had to say on stdout; the error then goes to stderr only,
+    so ``--json`` output stays one object.
+    """
+
+    def __init__(self, inner: TextIO) -> None:
+        self._inner = inner
+        self.written = False
+
+    def write(self, text: str) -> int:
+        """Forward ``text``; remember that stdout is no longer empty."""
+        if text:
+            self.written = True
+        return self._inner.write(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+
+def _report(exc: BaseException, code: int, as_json: bool, stdout: _StdoutWatch) -> int:
+    if as_json and not stdout.written:  # one object: a command's own comes first
         emit_json(error_payload(exc, code))
     else:
         text = str(exc) if isinstance(exc, CxdialError) else f"unexpected error: {exc}"
@@ -62,13 +85,12 @@ def _report(exc: BaseException, code: int, as_json: bool) -> int:
     return code
 
 
-def _run(argv: list[str], state: CliState) -> int:
+def _run(argv: list[str], state: CliState, stdout: _StdoutWatch) -> int:
     as_json = _wants_json(argv)
-    console.json_documents = 0
     try:
         result = app(args=argv, standalone_mode=False, obj=state, prog_name="cxdial")
     except CxdialError as exc:
-        return _report(exc, exit_code_for(exc), as_json or state.json_output)
+        return _report(exc, exit_code_for(exc), as_json or state.json_output, stdout)
     except typer.Exit as exc:
         return int(exc.exit_code)
     except typer.Abort:
@@ -85,10 +107,10 @@ def _run(argv: list[str], state: CliState) -> int:
             f"this command needs {exc.name or 'a module'}, which is not installed",
             fix="install the extra it belongs to, e.g. pip install 'cxdial[emulator]'",
         )
-        return _report(missing, 1, as_json or state.json_output)
+        return _report(missing, 1, as_json or state.json_output, stdout)
     except Exception as exc:  # last-resort handler keeps exit codes stable
         log.debug("unhandled error", exc_info=True)
-        return _report(exc, 1, as_json or state.json_output)
+        return _report(exc, 1, as_json or state.json_output, stdout)
     return result if isinstance(result, int) and not isinstance(result, bool) else 0
 
 
@@ -99,9 +121,13 @@ def main(argv: Sequence[str] | None = None, *, clock: Callable[[], datetime] | N
     """
     args = list(sys.argv[1:] if argv is None else argv)
     state = CliState(clock=clock or now_utc)
+    real_stdout = sys.stdout
+    watch = _StdoutWatch(real_stdout)
+    sys.stdout = cast(TextIO, watch)
     try:
-        code = _run(args, state)
+        code = _run(args, state, watch)
     finally:
+        sys.stdout = real_stdout
         state.close()
     if argv is None:
         sys.exit(code)

@@ -36,14 +36,10 @@ __all__ = [
 
 
 class CliConsole(Console):
-    """A console whose ``print_json`` writes one compact line and counts what it wrote.
+    """A console whose ``print_json`` writes one compact line of JSON.
 
-    No pretty-printer (50 000 rows print in milliseconds, not a minute), no highlighting,
-    and :func:`cxdial.cli.main` knows whether a command already printed its JSON object
-    before failing, so ``--json`` never prints a second one.
+    No pretty-printer (50 000 rows print in milliseconds, not a minute), no highlighting.
     """
-
-    json_documents: int = 0
 
     def print_json(  # style options (indent, highlight …) are accepted and ignored
         self, json: str | None = None, *, data: Any = None, **_style: Any
@@ -52,7 +48,6 @@ class CliConsole(Console):
         value = jsonlib.loads(json) if json is not None else data
         self.file.write(jsonlib.dumps(value, default=str, ensure_ascii=False) + "\n")
         self.file.flush()
-        self.json_documents += 1
 
 
 console = CliConsole(markup=False, highlight=False)
@@ -109,7 +104,8 @@ def root(
 
     --profile, --profile-file and -v are accepted before or after the command.
     Exit codes: 0 ok, 1 API or runtime error, 2 invalid input, usage or configuration,
-    3 blocked by compliance, 4 a call still in progress when --wait gave up.
+    3 blocked by compliance, 4 the ledger failed verification, 5 a call still in
+    progress when --wait gave up.
     """
     del version
     state = state_of(ctx)

@@ -3,7 +3,7 @@
 The wiring lives in :mod:`cxdial.calls.setup`; this module turns options into a
 :class:`~cxdial.calls.setup.CallRequest` and a :class:`~cxdial.calls.setup.Screening`,
 and the report into text or one JSON object. A call still in progress when ``--wait``
-gives up exits 4 and prints the ``cxdial follow`` command that picks it up later.
+gives up exits 5 and prints the ``cxdial follow`` command that picks it up later.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from cxdial.compliance import ConsentLevel, PhoneType, Purpose
 
 __all__ = ["IN_PROGRESS_EXIT", "register"]
 
-IN_PROGRESS_EXIT = 4
+IN_PROGRESS_EXIT = 5
 """Exit code of a followed call that had not ended when ``--wait``/``--timeout`` gave up."""
 
 _WHEN = "instant, e.g. 2026-01-05 or 2026-01-05T14:00:00Z"
@@ -172,7 +172,7 @@ def call(
     """Place one call now, after the compliance gate cleared it, and optionally follow it.
 
     The gate judges the real dial instant. Exit codes: 0 dialed (or followed to its end),
-    2 invalid input, 3 blocked by compliance (nothing dialed), 4 still in progress when
+    2 invalid input, 3 blocked by compliance (nothing dialed), 5 still in progress when
     --wait gave up (the output names the `cxdial follow` command to run later).
     """
     cli = state_of(ctx)
@@ -221,7 +221,7 @@ def follow(
     timeout: float = typer.Option(120.0, "--timeout", min=0, help="seconds to follow"),
     as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
 ) -> None:
-    """Follow a call placed earlier to its outcome (exit 4 if it is still in progress)."""
+    """Follow a call placed earlier to its outcome (exit 5 if it is still in progress)."""
     from datetime import UTC, timedelta
 
     from cxdial.calls import CallOutcome

@@ -144,14 +144,11 @@ def simulate(
     specs = policy_specs(policy)
     _check_plot(plot)
     bound = scenario_bound(scenario, bound_cache)
-    with progress_reporter("simulating") as step:
-        reps = simulate_policies(
-            scenario,
-            specs,
-            replications,
-            seed,
-            progress=step if len(specs) * replications > 1 else None,
-        )
+    if len(specs) * replications == 1:
+        reps = simulate_policies(scenario, specs, replications, seed)
+    else:
+        with progress_reporter("simulating") as step:
+            reps = simulate_policies(scenario, specs, replications, seed, progress=step)
     rows = report_rows(reps, scenario, bound)
     title = scenario_title(scenario)
     if plot is not None:
