@@ -57,7 +57,11 @@ def progress_reporter(label: str) -> Iterator[Step]:
         TimeElapsedColumn,
     )
 
-    columns = (TextColumn("{task.description}"), BarColumn(bar_width=16), MofNCompleteColumn())
+    columns = (
+        TextColumn("{task.description}", markup=False),
+        BarColumn(bar_width=16),
+        MofNCompleteColumn(),
+    )
     with Progress(*columns, TimeElapsedColumn(), console=console_err, transient=True) as bar:
         task = bar.add_task(label, total=None)
 
