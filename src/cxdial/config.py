@@ -18,6 +18,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 
 from cxdial.errors import ConfigurationError
+from cxdial.store.paths import default_database_url
 from cxdial.validation_errors import validation_error
 
 __all__ = [
@@ -93,7 +94,8 @@ class Settings(BaseModel):
 
     # --- storage -------------------------------------------------------------------
     database_url: str = Field(
-        default="sqlite:///cxdial.db", description="SQLAlchemy URL of the store"
+        default_factory=default_database_url,
+        description="SQLAlchemy URL of the store (default: a file under the user data dir)",
     )
 
     def __repr_args__(self) -> Any:

@@ -3,26 +3,29 @@
 from __future__ import annotations
 
 import json
+import shlex
 from datetime import datetime
 
 import pytest
 from calls_support import CALLER, SKILL, Emulator
 
-from cxdial.cli import call_cmd, main
+from cxdial.cli import main as cli_main
 from cxdial.emulator import credentials as demo
 
 CONSENTED = ["--state", "DC", "--consent", "express_written", "--consent-at", "2026-01-01"]
+OFFICE_HOURS = "2026-11-24T10:00:00-05:00"
+"""10:00 in Washington: the instant the gate judges unless a test says otherwise."""
 
 
-def _clock(monkeypatch: pytest.MonkeyPatch, instant: str) -> None:
-    """Pin the dial instant the gate sees."""
-    monkeypatch.setattr(call_cmd, "_now", lambda: datetime.fromisoformat(instant))
+def main(argv: list[str], at: str = OFFICE_HOURS) -> int:
+    """The CLI with the dial instant the gate sees pinned to ``at`` (``main``'s clock)."""
+    instant = datetime.fromisoformat(at)
+    return cli_main(argv, clock=lambda: instant)
 
 
 @pytest.fixture
 def env(emulator: Emulator, monkeypatch: pytest.MonkeyPatch, tmp_path: object) -> Emulator:
-    """CXDIAL_* pointing at the emulator, a throw-away store, and 10:00 in Washington."""
-    _clock(monkeypatch, "2026-11-24T10:00:00-05:00")
+    """CXDIAL_* pointing at the emulator and a throw-away store."""
     for key, value in emulator.env().items():
         monkeypatch.setenv(key, value)
     monkeypatch.setenv("CXDIAL_DATABASE_URL", f"sqlite:///{tmp_path}/store.db")
@@ -59,18 +62,10 @@ def test_call_blocked_by_compliance_exits_3_and_dials_nothing(
     env: Emulator, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """A call at 02:00 local exits 3, names OUTSIDE_HOURS and the next allowed time."""
-    _clock(monkeypatch, "2026-11-24T02:00:00-05:00")
     before = len(env.dials())
     code = main(
-        [
-            "call",
-            "+12025550000",
-            "--from",
-            CALLER,
-            "--skill",
-            str(SKILL),
-            *CONSENTED,
-        ]
+        ["call", "+12025550000", "--from", CALLER, "--skill", str(SKILL), *CONSENTED],
+        at="2026-11-24T02:00:00-05:00",
     )
     assert code == 3
     err = capsys.readouterr().err
@@ -83,7 +78,6 @@ def test_informational_override_is_honoured_and_logged(
     env: Emulator, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """An informational call may be overridden with a reason; the override is reported."""
-    _clock(monkeypatch, "2026-11-24T02:00:00-05:00")
     code = main(
         [
             "call",
@@ -98,7 +92,8 @@ def test_informational_override_is_honoured_and_logged(
             "DC",
             "--override-reason",
             "outage notice",
-        ]
+        ],
+        at="2026-11-24T02:00:00-05:00",
     )
     assert code == 0
     assert "outage notice" in capsys.readouterr().out
@@ -120,9 +115,11 @@ def test_missing_caller_id_exits_2(env: Emulator, capsys: pytest.CaptureFixture[
     assert "CXDIAL_CALLER_ID" in capsys.readouterr().err
 
 
-def test_wait_prints_the_outcome(env: Emulator, capsys: pytest.CaptureFixture[str]) -> None:
-    """With --wait the command follows the call; a busy line is reported as busy."""
-    env.control("POST", "clock/advance", {"seconds": 1})
+def test_wait_timeout_reports_the_call_in_progress_and_how_to_follow_it(
+    env: Emulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A call still ringing when --wait gives up exits 5 with its contact id and the follow
+    command; that command, run once the call has ended, reports the busy line (exit 0)."""
     code = main(
         [
             "call",
@@ -138,9 +135,29 @@ def test_wait_prints_the_outcome(env: Emulator, capsys: pytest.CaptureFixture[st
             *CONSENTED,
         ]
     )
-    assert code == 0
+    assert code == 5
     out = json.loads(capsys.readouterr().out)
-    assert out["outcome"] in {"busy", "pending"}
+    assert out["status"] == "in_progress"
+    assert out["outcome"] == "pending"
+    follow = shlex.split(out["follow_command"])
+    assert follow[:3] == ["cxdial", "follow", str(out["contact_id"])]
+    env.advance(120)
+    assert main([*follow[1:], "--json"]) == 0
+    later = json.loads(capsys.readouterr().out)
+    assert later["status"] == "completed"
+    assert later["outcome"] == "busy"
+
+
+def test_wait_timeout_text_names_no_none(
+    env: Emulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The text report of a call in progress shows no ``None`` and the command to run later."""
+    argv = ["call", "+12025550001", "--from", CALLER, "--skill", str(SKILL), *CONSENTED]
+    assert main([*argv, "--wait", "--timeout", "0"]) == 5
+    out = capsys.readouterr().out
+    assert "None" not in out
+    assert "still in progress" in out
+    assert "cxdial follow " in out
 
 
 def test_auth_check_shows_issuer_endpoint_and_expiry(
@@ -179,12 +196,12 @@ def test_calls_feed_the_frequency_cap(
     env: Emulator, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Each call is recorded in the store; Florida's 3-in-24h cap blocks the fourth."""
-    _clock(monkeypatch, "2026-11-24T11:00:00-05:00")
+    late_morning = "2026-11-24T11:00:00-05:00"
     florida = ["--state", "FL", "--consent", "express_written", "--consent-at", "2026-01-01"]
     argv = ["call", "+13055550002", "--from", CALLER, "--skill", str(SKILL), "--subject", "solar"]
     for _ in range(3):
-        assert main([*argv, *florida]) == 0
-    assert main([*argv, *florida]) == 3
+        assert main([*argv, *florida], at=late_morning) == 0
+    assert main([*argv, *florida], at=late_morning) == 3
     assert "FREQUENCY_CAP" in capsys.readouterr().err
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from cxdial.cli import main
-from cxdial.cli.simulate_cmd import build_scenario
+from cxdial.pacing.report import build_scenario
 
 CONTRACT_KEYS = {
     "utilization",
@@ -219,3 +219,27 @@ def test_capacity_tunes_a_fixed_ratio(capsys: pytest.CaptureFixture[str]) -> Non
     assert out["policy"].startswith("ratio:")
     assert 1.0 <= float(out["policy"].split(":")[1]) <= 6.0
     assert out["abandon_rate"] <= 0.03
+
+
+def test_capacity_reports_progress_off_a_terminal(capsys: pytest.CaptureFixture[str]) -> None:
+    """Off a terminal, capacity writes one progress line per team size tried, on stderr."""
+    argv = ["capacity", "--contacts", "200", "--hours", "1", "--policy", "progressive"]
+    assert main([*argv, "--replications", "2", "--json"]) == 0
+    captured = capsys.readouterr()
+    json.loads(captured.out)
+    lines = [line for line in captured.err.splitlines() if line.startswith("capacity: ")]
+    assert len(lines) >= 2
+    assert lines[0].startswith("capacity: 1 progressive, ")
+    assert "agents: " in lines[0]
+
+
+def test_plot_into_a_missing_folder_fails_before_simulating(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--plot into a folder that does not exist exits 2 naming --plot, before any run."""
+    target = tmp_path / "absent" / "day.png"
+    argv = ["simulate", "--agents", "3", "--hours", "0.2", "--plot", str(target)]
+    assert main([*argv, "--replications", "3", "--bound-cache", str(tmp_path)]) == 2
+    captured = capsys.readouterr()
+    assert "--plot" in captured.err
+    assert "simulating" not in captured.err

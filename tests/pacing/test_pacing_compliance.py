@@ -6,6 +6,8 @@ import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+import pytest
+
 from cxdial.pacing import load_scenario, lp_bound, simulate
 from cxdial.pacing.capacity import policy_for
 
@@ -20,6 +22,7 @@ def _one(seed: int) -> tuple[float, float]:
     return result.abandon_rate_30d_max, result.utilization
 
 
+@pytest.mark.slow
 def test_thirty_day_abandonment_holds_in_99_of_100_replications() -> None:
     """≥ 99 of 100 seeded 30-day runs stay ≤ 3 %, at ≥ 95 % of the LP bound on average."""
     context = multiprocessing.get_context("spawn")

@@ -7,31 +7,36 @@
 5. size a predictive campaign with the pacing simulator, beside the optimal bound.
 
 Compliance is evaluated at a fixed instant inside calling hours (``DEMO_INSTANT``, a
-Tuesday at 11:00 in New York, overridable with ``--at``) against the sample DNC lists and
-attempt history in ``examples/``, so the demo shows the same decisions whenever it runs.
+Tuesday at 11:00 in New York, overridable with ``--at``) against the sample contacts, DNC
+lists and attempt history shipped inside the package (``cxdial/demo_data``, the same files
+as ``examples/``), so the demo shows the same decisions wherever and whenever it runs.
+Every input must be there: a missing one stops the demo before the emulator starts, and
+no call is placed unless the screen ran with its DNC lists loaded.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from importlib.resources import as_file, files
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import typer
 from rich.panel import Panel
 from rich.table import Table
+from rich.text import Text
 
-from cxdial.calls import CallOutcome, CallPlacer, CallResult
-from cxdial.calls.compliance_hook import gate_check
-from cxdial.cli.app import console
-from cxdial.compliance import AttemptHistory, DncIndex, Gate, Purpose, read_contacts
-from cxdial.config import Settings
-from cxdial.cxone import Client
-from cxdial.emulator import EmulatorConfig
-from cxdial.emulator import credentials as creds
-from cxdial.emulator.testing import EmulatorServer
-from cxdial.errors import ComplianceBlocked, CxdialError
+from cxdial.cli.app import console, styled
+from cxdial.errors import ComplianceBlocked, CxdialError, ValidationError
+
+if TYPE_CHECKING:
+    from cxdial.calls import CallResult
+    from cxdial.compliance import Gate
+    from cxdial.cxone import Client
 
 __all__ = ["DEMO_INSTANT", "register"]
 
@@ -65,17 +70,64 @@ DEMO_INSTANT = datetime(2026, 11, 24, 11, 0, tzinfo=ZoneInfo("America/New_York")
 """When the demo's compliance decisions are evaluated (the sample DNC lists are fresh then)."""
 
 
-def _gate(examples: Path) -> Gate:
-    """The gate with the sample DNC lists and attempt history, where present."""
-    dnc = sorted(examples.glob("dnc-*.txt"))
-    history = examples / "history.csv"
-    return Gate(
-        dnc=DncIndex.from_files(dnc) if dnc else None,
-        history=AttemptHistory.from_csv(history) if history.exists() else None,
-    )
+DEMO_FILES = ("contacts.csv", "dnc-national.txt", "dnc-internal.txt", "history.csv")
+"""The demo's inputs: the sample list, the DNC lists it must honour, earlier attempts."""
+
+
+@dataclass(frozen=True)
+class DemoInputs:
+    """The demo's input files, each one present."""
+
+    contacts: Path
+    dnc: tuple[Path, ...]
+    history: Path
+
+    @classmethod
+    def in_folder(cls, folder: Path) -> DemoInputs:
+        """The inputs in ``folder``; a missing one is an error naming it."""
+        missing = [name for name in DEMO_FILES if not (folder / name).is_file()]
+        if missing:
+            raise ValidationError(
+                f"the demo needs {', '.join(missing)} in {folder}",
+                field="--examples",
+                fix="point --examples at a folder holding "
+                + ", ".join(DEMO_FILES)
+                + ", or leave it out to use the samples shipped with cxdial",
+            )
+        return cls(
+            contacts=folder / "contacts.csv",
+            dnc=tuple(sorted(folder.glob("dnc-*.txt"))),
+            history=folder / "history.csv",
+        )
+
+
+@contextmanager
+def demo_inputs(folder: Path | None) -> Iterator[DemoInputs]:
+    """``folder``'s inputs, or the samples shipped as package data (``cxdial/demo_data``)."""
+    if folder is not None:
+        yield DemoInputs.in_folder(folder)
+        return
+    with as_file(files("cxdial").joinpath("demo_data")) as shipped:
+        yield DemoInputs.in_folder(Path(shipped))
+
+
+def _gate(inputs: DemoInputs) -> Gate:
+    """The gate with the sample DNC lists and attempt history; refuses to run without them."""
+    from cxdial.compliance import AttemptHistory, DncIndex, Gate
+
+    dnc = DncIndex.from_files(inputs.dnc)
+    if not dnc.snapshots:
+        raise ValidationError(
+            "the demo loaded no DNC list", field="--examples", fix="restore dnc-*.txt"
+        )
+    return Gate(dnc=dnc, history=AttemptHistory.from_csv(inputs.history))
 
 
 def _client(url: str) -> Client:
+    from cxdial.config import Settings
+    from cxdial.cxone import Client
+    from cxdial.emulator import credentials as creds
+
     return Client.from_settings(
         Settings(
             issuer=url,
@@ -95,40 +147,48 @@ def _auth_step(client: Client) -> None:
     table.add_row("issuer", info.issuer)
     table.add_row("token endpoint", str(info.token_endpoint))
     table.add_row("API endpoint", str(info.api_endpoint))
-    table.add_row("tenant / business unit", f"{info.tenant_id} / {info.claims.get('icBUId')}")
-    table.add_row("token expires", info.expires_at.isoformat() if info.expires_at else "?")
+    table.add_row("tenant", str(info.tenant_id))
+    table.add_row("business unit", str(info.claims.get("icBUId", "—")))
+    table.add_row("token expires", info.expires_at.isoformat() if info.expires_at else "—")
     console.print(table)
 
 
 def _screen_step(gate: Gate, at: datetime, contacts: Path) -> None:
-    if not contacts.exists():
-        console.print(f"[yellow]2 · screening skipped:[/] {contacts} not found")
-        return
+    from cxdial.compliance import Purpose, read_contacts
+
     result = gate.screen(read_contacts(contacts), at, purpose=Purpose.TELEMARKETING)
     summary = result.summary()
-    table = Table(title=f"2 · compliance screen of {contacts} at {at.isoformat()}")
-    table.add_column("id")
-    table.add_column("phone")
-    table.add_column("decision")
-    table.add_column("reasons")
+    table = Table(title=f"2 · compliance screen of {contacts.name}\nat {at.isoformat()}")
+    table.add_column("id", no_wrap=True)
+    table.add_column("phone", no_wrap=True)
+    table.add_column("decision", no_wrap=True)
+    table.add_column("reasons", overflow="fold")
     for row in result.report().iter_rows(named=True):
         colour = "green" if row["decision"] == "ALLOW" else "red"
         table.add_row(
             str(row["id"]),
-            str(row["phone_e164"] or ""),
-            f"[{colour}]{row['decision']}[/]",
-            str(row["reasons"] or ""),
+            str(row["phone_e164"] or "—"),
+            Text(str(row["decision"]), style=colour),
+            str(row["reasons"] or "").replace(";", " "),
         )
     console.print(table)
-    console.print(f"   decisions: {summary['decisions']}  reasons: {summary['reasons']}")
+    decided = ", ".join(f"{k} {v}" for k, v in summary["decisions"].items())
+    reasons = ", ".join(f"{k} {v}" for k, v in summary["reasons"].items() if v)
+    console.print(f"   decisions: {decided}; reasons: {reasons or 'none'}")
 
 
 def _calls_step(
     client: Client, gate: Gate, at: datetime, timeout: float
 ) -> list[CallResult | None]:
+    from cxdial.calls import CallOutcome, CallPlacer
+    from cxdial.calls.compliance_hook import gate_check
+    from cxdial.compliance import Purpose
+    from cxdial.emulator import credentials as creds
+
     table = Table(title="3 · ad-hoc calls (gate → /scripts/start → follow to disposition)")
-    for column in ("callee", "number", "gate", "contact", "outcome", "CXone says", "seconds"):
-        table.add_column(column)
+    table.add_column("callee")
+    table.add_column("number", no_wrap=True)
+    table.add_column("gate → outcome (CXone says, duration)", overflow="fold")
     results: list[CallResult | None] = []
     for call in _CALLS:
         hook = gate_check(
@@ -136,7 +196,7 @@ def _calls_step(
         )
         placer = CallPlacer(client, pre_dial=hook)
         try:
-            placed, result = placer.call(
+            _placed, result = placer.call(
                 call.to,
                 caller_id=creds.DEMO_CALLER_ID,
                 skill_id=creds.DEMO_SKILL_ID,
@@ -144,28 +204,19 @@ def _calls_step(
                 timeout=timeout,
             )
         except ComplianceBlocked as blocked:
-            table.add_row(
-                call.label,
-                call.to,
-                f"[red]BLOCK[/] {', '.join(blocked.reasons)}",
-                "-",
-                "-",
-                "-",
-                "-",
-            )
+            gate_cell = styled(("BLOCK ", "red"), " ".join(blocked.reasons))
+            table.add_row(call.label, call.to, gate_cell)
             results.append(None)
             continue
-        assert result is not None  # wait=True always follows
+        if result is None:  # wait=True always follows; a result is always there
+            raise CxdialError(f"the call to {call.to} was not followed")
         colour = "green" if result.outcome is CallOutcome.ANSWERED else "yellow"
-        table.add_row(
-            call.label,
-            call.to,
-            "[green]ALLOW[/]",
-            str(placed.contact_id),
-            f"[{colour}]{result.outcome.value}[/]",
-            result.reason,
-            f"{result.duration_seconds or 0:.0f}",
+        outcome = styled(
+            ("ALLOW ", "green"),
+            (result.outcome.value, colour),
+            f" ({result.reason}, {result.duration_seconds or 0:.0f}s)",
         )
+        table.add_row(call.label, call.to, outcome)
         results.append(result)
     console.print(table)
     return results
@@ -184,10 +235,10 @@ def _pacing_step(seed: int, agents: int = 20, answer_rate: float = 0.3) -> None:
     )
     bound = lp_bound(agents, answer_rate)
     table = Table(
-        title=f"4 · pacing: {agents} agents, p={answer_rate}, h=120 s, r=20 s, cap 3 % "
+        title=f"4 · pacing: {agents} agents, p={answer_rate}, h=120 s, r=20 s, cap 3 %\n"
         f"(optimal bound {bound.utilization:.1%})"
     )
-    for column in ("policy", "utilisation", "of bound", "abandonment", "dials", "talk min/h"):
+    for column in ("policy", "util.", "of bound", "abandoned", "dials", "talk min/h"):
         table.add_column(column, justify="right")
     for spec in ("progressive", "ratio:2.0", "vicidial", "predictive"):
         result = simulate(scenario, make_policy(spec), seed=seed)
@@ -196,7 +247,7 @@ def _pacing_step(seed: int, agents: int = 20, answer_rate: float = 0.3) -> None:
             spec,
             f"{result.utilization:.1%}",
             f"{result.utilization / bound.utilization:.0%}",
-            f"[{'red' if over else 'green'}]{result.abandon_rate:.2%}[/]",
+            Text(f"{result.abandon_rate:.2%}", style="red" if over else "green"),
             str(result.dials),
             f"{result.talk_minutes_per_agent_hour:.1f}",
         )
@@ -204,11 +255,14 @@ def _pacing_step(seed: int, agents: int = 20, answer_rate: float = 0.3) -> None:
 
 
 def demo(
-    ctx: typer.Context,
     seed: int = typer.Option(7, "--seed", help="emulator and simulator seed"),
-    speed: float = typer.Option(60.0, "--speed", help="emulated seconds per real second"),
-    examples: Path = typer.Option(
-        Path("examples"), "--examples", help="folder with contacts.csv, dnc-*.txt, history.csv"
+    speed: float = typer.Option(60.0, "--speed", min=0.001, help="emulated s per real second"),
+    examples: Path | None = typer.Option(
+        None,
+        "--examples",
+        envvar="CXDIAL_DEMO_EXAMPLES",
+        file_okay=False,
+        help="folder with contacts.csv, dnc-*.txt, history.csv (default: the shipped samples)",
     ),
     at: datetime = typer.Option(
         DEMO_INSTANT.isoformat(), "--at", help="instant the compliance gate evaluates"
@@ -217,31 +271,38 @@ def demo(
     skip_pacing: bool = typer.Option(False, "--skip-pacing", help="leave out the simulator"),
 ) -> None:
     """Run the main job against a freshly started emulator and show every step."""
-    del ctx
+    from cxdial.emulator import EmulatorConfig
+    from cxdial.emulator.testing import EmulatorServer
+
     if at.tzinfo is None:
         at = at.replace(tzinfo=DEMO_INSTANT.tzinfo)
-    gate = _gate(examples)
-    config = EmulatorConfig(seed=seed, speed=speed)
-    with EmulatorServer(config) as server:
-        console.print(
-            Panel.fit(
-                f"CXone emulator on {server.url} (seed {seed}, {speed:g}× time)\n"
-                f"point other shells at it with: cxdial emulator --port {server.port} --print-env",
-                title="cxdial demo",
+    with demo_inputs(examples) as inputs:
+        gate = _gate(inputs)
+        config = EmulatorConfig(seed=seed, speed=speed)
+        with EmulatorServer(config) as server:
+            console.print(
+                Panel.fit(
+                    f"CXone emulator on {server.url} (seed {seed}, {speed:g}× time)\n"
+                    "point other shells at it with:\n"
+                    f"  cxdial emulator --port {server.port} --print-env",
+                    title="cxdial demo",
+                )
             )
-        )
-        with _client(server.url) as client:
-            _auth_step(client)
-            _screen_step(gate, at, examples / "contacts.csv")
-            results = _calls_step(client, gate, at, timeout)
+            with _client(server.url) as client:
+                _auth_step(client)
+                _screen_step(gate, at, inputs.contacts)
+                results = _calls_step(client, gate, at, timeout)
     if not skip_pacing:
         _pacing_step(seed)
     placed = [r for r in results if r is not None]
     if not placed:
         raise CxdialError("the demo placed no call", fix="run with -v to see why")
     console.print(
-        f"[bold green]demo complete:[/] {len(placed)} calls placed and followed, "
-        f"{len(results) - len(placed)} blocked by the compliance gate before dialing"
+        styled(
+            ("demo complete: ", "bold green"),
+            f"{len(placed)} calls placed and followed, "
+            f"{len(results) - len(placed)} blocked by the compliance gate before dialing",
+        )
     )
 
 

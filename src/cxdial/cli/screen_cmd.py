@@ -8,7 +8,6 @@ prints. Nothing the user wrote is parsed as console markup.
 
 from __future__ import annotations
 
-import json
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,7 +15,7 @@ from typing import TYPE_CHECKING, cast
 
 import typer
 
-from cxdial.cli.app import console, console_err
+from cxdial.cli.app import console, console_err, emit_json
 from cxdial.compliance.models import Purpose
 from cxdial.errors import ValidationError
 
@@ -95,9 +94,7 @@ def screen(
             {"line": e.line, "field": e.field, "value": e.value, "message": e.message}
             for e in result.errors
         ]
-        # one compact line, no pretty-printer (50k malformed rows print in milliseconds)
-        sys.stdout.write(json.dumps(summary) + "\n")
-        sys.stdout.flush()
+        emit_json(summary)  # one compact line, no pretty-printer
     else:
         _print_errors(input_csv, result.errors)
         _print_summary(summary)

@@ -6,126 +6,104 @@ Contract (stable): ``cxdial simulate [SCENARIO.yaml] [--agents N] [--answer-rate
 ``--policy`` also takes a comma-separated list or ``all``; ``--json`` then prints a list.
 ``cxdial capacity [SCENARIO.yaml] --contacts N [...]`` finds the fewest agents that reach
 N contacts within the cap.
+
+The computing lives in :mod:`cxdial.pacing.report` and :mod:`cxdial.pacing.capacity`;
+this module reads options, shows progress (a bar on a terminal, one line per step
+elsewhere, always on stderr) and prints tables that fit 80 columns.
 """
 
 from __future__ import annotations
 
-import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
-from cxdial.cli.app import console, console_err
-from cxdial.errors import ValidationError
-from cxdial.pacing.bound import default_bound_dir, lp_bound
-from cxdial.pacing.capacity import Replicated, recommend, replicate, with_agents
-from cxdial.pacing.factory import make_policy
-from cxdial.pacing.plot import write_plot
-from cxdial.pacing.scenario import Scenario, load_scenario, scenario_from
+from cxdial.cli.app import console, console_err, emit_json
 
-__all__ = ["build_scenario", "capacity", "register", "simulate"]
+if TYPE_CHECKING:
+    from cxdial.pacing.capacity import Recommendation
+    from cxdial.pacing.scenario import Scenario
 
-ALL_POLICIES = ("predictive", "vicidial", "ratio:2", "progressive")
-MAX_LP_STATES = 60_000  # N=100, p=0.1 (52 500 states) solves in about a minute
+__all__ = ["capacity", "register", "simulate"]
 
+class Step(Protocol):
+    """Progress: what is happening, steps done, steps in total (or ``None``), detail."""
 
-def build_scenario(
-    path: Path | None,
-    *,
-    agents: int | None = None,
-    answer_rate: float | None = None,
-    handle_time: float | None = None,
-    dial_delay: float | None = None,
-    hours: float | None = None,
-    cap: float | None = None,
-) -> Scenario:
-    """The scenario file (or the defaults) with command-line overrides applied."""
-    base = load_scenario(path) if path is not None else scenario_from({"name": "command line"})
-    data: dict[str, Any] = base.model_dump()
-    if answer_rate is not None:
-        if not 0 < answer_rate <= 1:
-            raise ValidationError("--answer-rate must be in (0, 1]", field="--answer-rate")
-        o = data["outcomes"]
-        rest = o["no_answer"] + o["busy"] + o["machine"]
-        scale = (1 - answer_rate) / rest if rest else 0.0
-        o.update({k: o[k] * scale for k in ("no_answer", "busy", "machine")}, live=answer_rate)
-        if not rest:
-            o["no_answer"] = 1 - answer_rate
-    if handle_time is not None:
-        data["handle_time"]["mean"] = handle_time
-    if dial_delay is not None:
-        data["ring_time"].update(
-            live=dial_delay, no_answer=dial_delay, busy=dial_delay, machine=dial_delay
-        )
-    for key, value in (("hours", hours), ("cap", cap)):
-        if value is not None:
-            data[key] = value
-    scenario = scenario_from(data)
-    if agents is not None:
-        if agents < 1:
-            raise ValidationError("--agents must be ≥ 1", field="--agents")
-        scenario = with_agents(scenario, agents)
-    return scenario
+    def __call__(self, text: str, done: int, total: int | None, detail: str = "") -> None:
+        """Show one step; ``detail`` is added to log lines, left off the bar."""
 
 
-def scenario_bound(scenario: Scenario, cache_dir: Path | None) -> float | None:
-    """The LP bound when the scenario is Markovian and the LP is of a sane size."""
-    if not scenario.markovian:
-        return None
-    n, p = scenario.agents, scenario.outcomes.live
-    if p <= 0 or (n + 1) * (0.5 * n / p + 20) > MAX_LP_STATES:
-        return None
-    return lp_bound(
-        n, p, scenario.handle_time.mean, scenario.mean_dial_time, scenario.cap, cache_dir=cache_dir
-    ).utilization
+@contextmanager
+def progress_reporter(label: str) -> Iterator[Step]:
+    """A rich bar on a terminal; off a terminal, one plain line per step on stderr."""
+    if not console_err.is_terminal:
 
+        def line(text: str, done: int, total: int | None, detail: str = "") -> None:
+            of = f"/{total}" if total else ""
+            console_err.print(f"{label}: {done}{of} {text}{detail}", soft_wrap=True)
 
-def _specs(policy: str) -> list[str]:
-    if policy.strip().lower() == "all":
-        return list(ALL_POLICIES)
-    return [p.strip() for p in policy.split(",") if p.strip()]
-
-
-def _row(rep: Replicated, bound: float | None, scenario: Scenario) -> dict[str, Any]:
-    out = rep.summary()
-    out["scenario"] = scenario.name
-    out["bound"] = bound
-    out["bound_ratio"] = out["utilization"] / bound if bound else None
-    out.update(rep.runs[0].detail())
-    return out
-
-
-def _table(rows: list[dict[str, Any]], scenario: Scenario) -> Table:
-    table = Table(
-        title=f"{scenario.name}: {scenario.peak_agents} agents, {scenario.hours:g} h "
-        f"× {scenario.days} day(s), cap {scenario.cap:.1%}"
+        yield line
+        return
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
     )
+
+    columns = (
+        TextColumn("{task.description}", markup=False),
+        BarColumn(bar_width=16),
+        MofNCompleteColumn(),
+    )
+    with Progress(*columns, TimeElapsedColumn(), console=console_err, transient=True) as bar:
+        task = bar.add_task(label, total=None)
+
+        def advance(text: str, done: int, total: int | None, detail: str = "") -> None:
+            bar.update(task, description=f"{label}: {text}", completed=done, total=total)
+
+        yield advance
+
+
+def _percent(value: float | None, digits: int = 1) -> str:
+    return "—" if value is None else f"{value:.{digits}%}"
+
+
+Column = tuple[str, Callable[[dict[str, Any]], str]]
+
+
+def _table(rows: list[dict[str, Any]], title: str, multi_day: bool) -> Table:
+    """At most eight columns (80 characters); ``--json`` carries every figure."""
+    table = Table(title=title)
     table.add_column("policy", no_wrap=True)
-    columns: list[tuple[str, Any]] = [
-        ("util", lambda r: f"{r['utilization']:.1%}"),
-        ("talk m/h", lambda r: f"{r['talk_minutes_per_agent_hour']:.1f}"),
-        ("aband.", lambda r: f"{r['abandon_rate']:.2%}"),
+    columns: list[Column] = [
+        ("util.", lambda r: _percent(r["utilization"])),
+        ("of bound", lambda r: _percent(r["bound_ratio"], 0)),
+        ("aband.", lambda r: _percent(r["abandon_rate"], 2)),
         ("dials", lambda r: f"{r['dials']:,.0f}"),
         ("live", lambda r: f"{r['live_answers']:,.0f}"),
         ("drops", lambda r: f"{r['abandoned']:,.0f}"),
         ("lines", lambda r: f"{r['trunk_peak']:.0f}"),
-        ("bound", lambda r: f"{r['bound']:.1%}" if r["bound"] else "—"),
-        ("of bound", lambda r: f"{r['bound_ratio']:.0%}" if r["bound_ratio"] else "—"),
     ]
-    if scenario.days > 1:
-        columns.insert(3, ("worst 30 d", lambda r: f"{r['abandon_rate_30d_max']:.2%}"))
+    if multi_day:
+        columns[-1] = ("30d max", lambda r: _percent(r["abandon_rate_30d_max"], 2))
     for name, _ in columns:
-        table.add_column(name, justify="right")
+        table.add_column(name, justify="right", no_wrap=True)
     for r in rows:
         table.add_row(r["policy"], *(cell(r) for _, cell in columns))
     return table
 
 
 def simulate(
-    scenario_path: Path | None = typer.Argument(None, dir_okay=False, help="scenario YAML"),
+    scenario_path: Path | None = typer.Argument(
+        None, metavar="[SCENARIO.yaml]", exists=True, dir_okay=False, help="scenario YAML"
+    ),
     agents: int | None = typer.Option(None, "--agents", help="agents logged in"),
     answer_rate: float | None = typer.Option(None, "--answer-rate", help="live answers per dial"),
     handle_time: float | None = typer.Option(None, "--handle-time", help="mean talk+wrap, s"),
@@ -139,14 +117,26 @@ def simulate(
     replications: int = typer.Option(1, "--replications", min=1, help="independent runs"),
     as_json: bool = typer.Option(False, "--json", help="print JSON"),
     plot: Path | None = typer.Option(None, "--plot", help="write FILE.png or FILE.html"),
-    bound_cache: Path = typer.Option(
-        default_bound_dir(),
+    bound_cache: Path | None = typer.Option(
+        None,
         "--bound-cache",
         envvar="CXDIAL_BOUND_CACHE",
-        help="directory caching LP bounds",
+        file_okay=False,
+        help="directory caching LP bounds (default: the user cache dir)",
     ),
 ) -> None:
     """Simulate a campaign per policy and show the results beside the LP bound."""
+    from cxdial.pacing.bound import default_bound_dir
+    from cxdial.pacing.plot import write_plot
+    from cxdial.pacing.report import (
+        build_scenario,
+        policy_specs,
+        report_rows,
+        scenario_bound,
+        scenario_title,
+        simulate_policies,
+    )
+
     scenario = build_scenario(
         scenario_path,
         agents=agents,
@@ -156,44 +146,78 @@ def simulate(
         hours=hours,
         cap=cap,
     )
-    specs = _specs(policy)
-    if not specs:
-        raise ValidationError("no policy given", field="--policy", fix="e.g. --policy predictive")
-    for spec in specs:
-        make_policy(spec)  # refuse a bad name before any work
-    bound = scenario_bound(scenario, bound_cache)
-    reps: list[Replicated] = []
-    columns = [
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-    ]
-    total = len(specs) * replications
-    with Progress(*columns, console=console_err, transient=True, disable=total < 2) as bar:
-        task = bar.add_task("simulating", total=total)
-        for spec in specs:
-            bar.update(task, description=f"simulating {spec}")
-            reps.append(
-                replicate(
-                    scenario, spec, replications, seed, progress=lambda _d, _t: bar.advance(task)
-                )
-            )
-    rows = [_row(rep, bound, scenario) for rep in reps]
+    specs = policy_specs(policy)
+    _check_plot(plot)
+    bound = scenario_bound(scenario, bound_cache or default_bound_dir())
+    if len(specs) * replications == 1:
+        reps = simulate_policies(scenario, specs, replications, seed)
+    else:
+        with progress_reporter("simulating") as step:
+            reps = simulate_policies(scenario, specs, replications, seed, progress=step)
+    rows = report_rows(reps, scenario, bound)
+    title = scenario_title(scenario)
     if plot is not None:
-        write_plot([rep.runs[0] for rep in reps], plot, scenario.cap, title=scenario.name)
+        write_plot([rep.runs[0] for rep in reps], plot, scenario.cap, title, bound=bound)
     if as_json:
-        payload: Any = rows[0] if len(rows) == 1 else rows
-        console.print_json(json.dumps(payload))
+        emit_json(rows[0] if len(rows) == 1 else rows)
         return
-    console.print(_table(rows, scenario))
+    console.print(_table(rows, title, scenario.days > 1))
+    bound_text = _percent(bound) if bound is not None else "— (not a Markovian scenario)"
+    console.print(f"LP bound (best any pacer reaches in this model): {bound_text}", soft_wrap=True)
     if plot is not None:
-        console.print(f"plot written to {plot}")
+        console.print(f"plot written to {plot}", soft_wrap=True)
+
+
+def _check_plot(plot: Path | None) -> None:
+    """Refuse a plot target that cannot be written before any simulation runs."""
+    from cxdial.errors import ValidationError
+
+    if plot is None:
+        return
+    if plot.suffix.lower() not in (".png", ".html", ".htm"):
+        raise ValidationError(
+            f"cannot plot to {plot.name}", field="--plot", fix="use a .png or .html file name"
+        )
+    if not plot.parent.is_dir():
+        raise ValidationError(
+            f"the folder of {plot} does not exist", field="--plot", fix="create it first"
+        )
+
+
+def _trial_detail(found: Recommendation, target: int) -> str:
+    met = "met" if found.met else "short"
+    return (
+        f": {found.contacts_low:,.0f}/{target:,} contacts, "
+        f"{found.abandon_rate:.1%} abandoned, {met}"
+    )
+
+
+def _capacity_table(found: list[Recommendation], contacts: int, scenario: Scenario) -> Table:
+    table = Table(
+        title=f"{contacts:,} contacts in {scenario.days} × {scenario.hours:g} h "
+        f"at ≤ {scenario.cap:.1%} abandoned"
+    )
+    for col in ("policy", "agents", "contacts", "aband.", "in cap", "util.", "trunks", "met"):
+        table.add_column(col, justify="left" if col == "policy" else "right", no_wrap=True)
+    for f in found:
+        table.add_row(
+            f.policy,
+            str(f.agents),
+            f"{f.contacts_low:,.0f}",
+            f"{f.abandon_rate:.2%}",
+            f"{f.share_within_cap:.0%}",
+            f"{f.utilization:.1%}",
+            str(f.trunks),
+            Text("yes", style="green") if f.met else Text("NO", style="red"),
+        )
+    return table
 
 
 def capacity(
-    scenario_path: Path | None = typer.Argument(None, dir_okay=False, help="scenario YAML"),
-    contacts: int = typer.Option(..., "--contacts", help="connected live answers to reach"),
+    scenario_path: Path | None = typer.Argument(
+        None, metavar="[SCENARIO.yaml]", exists=True, dir_okay=False, help="scenario YAML"
+    ),
+    contacts: int = typer.Option(..., "--contacts", min=1, help="connected live answers to reach"),
     hours: float | None = typer.Option(None, "--hours", help="hours per day"),
     answer_rate: float | None = typer.Option(None, "--answer-rate", help="live answers per dial"),
     handle_time: float | None = typer.Option(None, "--handle-time", help="mean talk+wrap, s"),
@@ -204,11 +228,18 @@ def capacity(
     cap: float | None = typer.Option(None, "--cap", help="abandonment cap (default 0.03)"),
     replications: int = typer.Option(5, "--replications", min=2, help="runs per candidate"),
     confidence: float = typer.Option(0.95, "--confidence", help="share of runs within the cap"),
-    max_agents: int = typer.Option(500, "--max-agents", min=1),
-    seed: int = typer.Option(0, "--seed"),
+    max_agents: int = typer.Option(500, "--max-agents", min=1, help="largest team to try"),
+    seed: int = typer.Option(0, "--seed", help="first random seed"),
     as_json: bool = typer.Option(False, "--json", help="print JSON"),
 ) -> None:
-    """Find the fewest agents (and the trunks, dial rate) that reach a contact target."""
+    """Find the fewest agents (and the trunks) that reach a contact target within the cap.
+
+    The "contacts" column is the lower end of the 95 % interval over the replications;
+    "in cap" the share of replications whose worst 30-day abandonment stayed under the cap.
+    """
+    from cxdial.pacing.capacity import recommend
+    from cxdial.pacing.report import build_scenario, policy_specs
+
     scenario = build_scenario(
         scenario_path,
         answer_rate=answer_rate,
@@ -218,48 +249,33 @@ def capacity(
         cap=cap,
     )
     found = []
-    with Progress(
-        TextColumn("{task.description}"), TimeElapsedColumn(), console=console_err, transient=True
-    ) as bar:
-        for spec in _specs(policy):
-            task = bar.add_task(f"searching team size for {spec}", total=None)
+    with progress_reporter("capacity") as step:
+        for spec in policy_specs(policy):
+            trials = 0
+
+            def tried(result: Recommendation) -> None:
+                nonlocal trials
+                trials += 1
+                text = f"{result.policy}, {result.agents} agents"
+                step(text, trials, None, _trial_detail(result, contacts))
+
             found.append(
-                recommend(scenario, contacts, spec, replications, seed, confidence, max_agents)
+                recommend(
+                    scenario,
+                    contacts,
+                    spec,
+                    replications,
+                    seed,
+                    confidence,
+                    max_agents,
+                    on_trial=tried,
+                )
             )
-            bar.remove_task(task)
     rows = [{**vars(f), "target_contacts": contacts} for f in found]
     if as_json:
-        console.print_json(json.dumps(rows[0] if len(rows) == 1 else rows))
+        emit_json(rows[0] if len(rows) == 1 else rows)
         return
-    table = Table(
-        title=f"{contacts:,} contacts in {scenario.days} × {scenario.hours:g} h "
-        f"at ≤ {scenario.cap:.1%} abandoned"
-    )
-    for col in (
-        "policy",
-        "agents",
-        "contacts (95% low)",
-        "abandoned",
-        "within cap",
-        "utilisation",
-        "trunks",
-        "dials/agent-h",
-        "met",
-    ):
-        table.add_column(col)
-    for f in found:
-        table.add_row(
-            f.policy,
-            str(f.agents),
-            f"{f.contacts:,.0f} ({f.contacts_low:,.0f})",
-            f"{f.abandon_rate:.2%}",
-            f"{f.share_within_cap:.0%}",
-            f"{f.utilization:.1%}",
-            str(f.trunks),
-            f"{f.dials_per_agent_hour:.0f}",
-            "yes" if f.met else "NO",
-        )
-    console.print(table)
+    console.print(_capacity_table(found, contacts, scenario))
 
 
 def register(app: typer.Typer) -> None:

@@ -164,13 +164,15 @@ def recommend(
     confidence: float = 0.95,
     max_agents: int = 500,
     progress: Progress | None = None,
+    on_trial: Callable[[Recommendation], None] | None = None,
 ) -> Recommendation:
     """Binary-search the fewest agents whose replications reach ``contacts`` with the cap held.
 
     A team qualifies when the lower 95 % bound of contacts ≥ ``contacts`` and at least
     ``confidence`` of replications keep abandonment ≤ the scenario's cap. ``spec`` may be
     ``ratio:auto``: each team size then gets the largest compliant fixed ratio
-    (:func:`tune_ratio`), which the result names.
+    (:func:`tune_ratio`), which the result names. ``on_trial`` is called with each team
+    size's result as soon as it is known (progress bars, log lines).
     """
     if contacts < 1:
         raise ValidationError("contacts must be ≥ 1", field="contacts")
@@ -199,6 +201,8 @@ def recommend(
             )
             if progress is not None:
                 progress(len(cache), 0)
+            if on_trial is not None:
+                on_trial(cache[agents])
         return cache[agents]
 
     per_agent = scenario.days * scenario.hours * 3600 / scenario.handle_time.mean

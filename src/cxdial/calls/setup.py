@@ -1,0 +1,256 @@
+"""One gated call from settings: the wiring ``cxdial call`` (or any script) needs.
+
+:func:`place_gated_call` resolves the caller ID and skill, loads the attempt history (a
+CSV, or the store's last eight days), builds the compliance gate with its ledger, places
+the call through :class:`~cxdial.calls.CallPlacer`, optionally follows it, and feeds the
+attempt back to the frequency caps — also when following fails after the dial.
+:func:`follow_contact` follows a call placed earlier, by its contact id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from cxdial.calls.compliance_hook import gate_check, record_attempt
+from cxdial.calls.models import CallOutcome, CallResult, DialIntent, PlacedCall, Via
+from cxdial.calls.placer import CallPlacer
+from cxdial.compliance import AttemptHistory, Contact, Decision, DncIndex, Gate, Purpose
+from cxdial.errors import ConfigurationError, ValidationError
+
+if TYPE_CHECKING:
+    from cxdial.config import Settings
+    from cxdial.store import Ledger
+
+__all__ = [
+    "CONTACT_ATTRIBUTES",
+    "CallReport",
+    "CallRequest",
+    "Screening",
+    "follow_contact",
+    "place_gated_call",
+]
+
+HISTORY_DAYS = 8
+"""How far back the store's attempts are read: the longest frequency-cap window (7 days) + 1."""
+
+CONTACT_ATTRIBUTES = (
+    "state",
+    "postal_code",
+    "timezone",
+    "phone_type",
+    "consent",
+    "consent_at",
+    "revoked_at",
+    "ebr_at",
+    "inquiry_at",
+    "subject",
+    "debt_id",
+)
+"""The contact fields of ``cxdial screen`` that a single call may carry."""
+
+
+@dataclass(frozen=True)
+class CallRequest:
+    """Whom to call, from where, how, and whether to follow it (``None``: from settings)."""
+
+    to: str
+    caller_id: str | None = None
+    skill_id: int | None = None
+    via: Via = Via.SCRIPT
+    context_id: str | None = None
+    wait: bool = False
+    timeout: float = 120.0
+
+
+@dataclass(frozen=True)
+class Screening:
+    """What the compliance gate judges the call on."""
+
+    purpose: Purpose = Purpose.TELEMARKETING
+    attributes: Mapping[str, Any] = field(default_factory=dict)
+    """Contact fields (:data:`CONTACT_ATTRIBUTES`); ``None`` values are left out."""
+    dnc_files: Sequence[Path] = ()
+    history_csv: Path | None = None
+    """Earlier attempts as CSV; without it the store's attempt log is read and written."""
+    override_reason: str | None = None
+    attribute_labels: Mapping[str, str] = field(default_factory=dict)
+    """How each attribute is named to the user in errors (e.g. ``--phone-type``)."""
+
+
+@dataclass(frozen=True)
+class CallReport:
+    """The dial CXone accepted, its outcome when followed, and the gate's decision."""
+
+    placed: PlacedCall
+    result: CallResult | None
+    decision: Decision | None
+
+    @property
+    def in_progress(self) -> bool:
+        """Followed, but still ringing or talking when following gave up."""
+        return self.result is not None and self.result.outcome is CallOutcome.PENDING
+
+
+def _check_attributes(screening: Screening) -> dict[str, Any]:
+    """The non-empty attributes, refused with the option's name when one is invalid."""
+    present = {k: v for k, v in screening.attributes.items() if v is not None}
+    unknown = sorted(set(present) - set(CONTACT_ATTRIBUTES))
+    if unknown:
+        raise ValidationError(
+            f"unknown contact attribute {unknown[0]!r}",
+            field=unknown[0],
+            fix=f"one of: {', '.join(CONTACT_ATTRIBUTES)}",
+        )
+    from pydantic import ValidationError as PydanticError
+
+    try:
+        Contact.model_validate({**present, "id": "check", "phone": "+12025550100"})
+    except PydanticError as exc:
+        first = exc.errors()[0]
+        name = str(first["loc"][0]) if first["loc"] else "contact"
+        label = screening.attribute_labels.get(name, name)
+        value = present.get(name)
+        raise ValidationError(
+            f"invalid {label} {value!r}: {first['msg']}",
+            field=label,
+            fix="see `cxdial call --help` for the accepted values",
+        ) from None
+    return present
+
+
+def _require(request: CallRequest, settings: Settings) -> tuple[str, int]:
+    caller = request.caller_id or settings.caller_id
+    skill_id = request.skill_id or settings.skill_id
+    if caller is None:
+        raise ConfigurationError(
+            "no caller ID", field="caller_id", fix="pass --from or set CXDIAL_CALLER_ID"
+        )
+    if skill_id is None:
+        raise ConfigurationError(
+            "no skill to dial on", field="skill_id", fix="pass --skill or set CXDIAL_SKILL_ID"
+        )
+    return caller, skill_id
+
+
+def _history(screening: Screening, settings: Settings, now: datetime) -> AttemptHistory:
+    if screening.history_csv is not None:
+        return AttemptHistory.from_csv(screening.history_csv)
+    from cxdial.store import AttemptLog
+
+    log = AttemptLog(settings.database_url)
+    return AttemptHistory.from_store(log, since=now - timedelta(days=HISTORY_DAYS))
+
+
+def _ledger(settings: Settings) -> Ledger:
+    """The compliance ledger every decision of this call is written to (key from the env)."""
+    import os
+
+    from cxdial.store import open_ledger
+
+    return open_ledger(settings.database_url, environ=os.environ)
+
+
+def place_gated_call(
+    settings: Settings,
+    request: CallRequest,
+    screening: Screening,
+    *,
+    clock: Callable[[], datetime],
+) -> CallReport:
+    """Gate, place and (with ``request.wait``) follow one call; record the attempt.
+
+    Raises :class:`~cxdial.errors.ComplianceBlocked` (nothing dialed) when the gate refuses,
+    :class:`~cxdial.errors.ValidationError` / :class:`~cxdial.errors.ConfigurationError` for
+    bad input before anything is sent.
+    """
+    from cxdial.cxone import Client
+
+    caller, skill_id = _require(request, settings)
+    attributes = _check_attributes(screening)
+    attempts = _history(screening, settings, clock())
+    gate = Gate(
+        dnc=DncIndex.from_files(screening.dnc_files) if screening.dnc_files else None,
+        history=attempts,
+        ledger=_ledger(settings),
+    )
+    decisions: list[Decision] = []
+    hook = gate_check(
+        gate,
+        purpose=screening.purpose,
+        attributes=attributes,
+        override_reason=screening.override_reason,
+        at=clock,
+        on_decision=decisions.append,
+    )
+    with Client.from_settings(settings) as client:
+        placer = CallPlacer(client, pre_dial=hook, script_path=settings.dial_script_path)
+        with placer.sessions_closed():
+            intent = placer.intent(
+                request.to,
+                caller_id=caller,
+                skill_id=skill_id,
+                via=request.via,
+                context_id=request.context_id,
+            )
+            placed = placer.place(intent)
+            result: CallResult | None = None
+            try:
+                if request.wait:
+                    result = placer.follow(placed, timeout=request.timeout)
+            finally:
+                record_attempt(
+                    attempts,
+                    placed,
+                    result,
+                    at=clock(),
+                    subject=attributes.get("subject"),
+                    debt_id=attributes.get("debt_id"),
+                )
+    return CallReport(placed, result, decisions[-1] if decisions else None)
+
+
+def follow_contact(
+    settings: Settings,
+    contact_id: int,
+    *,
+    skill_id: int | None,
+    placed_at: datetime,
+    timeout: float,
+) -> CallResult:
+    """Follow a call placed earlier (by ``cxdial call``) to its outcome, by contact id.
+
+    ``skill_id`` and ``placed_at`` narrow the completed-contacts lookup once CXone no longer
+    serves the contact as active. The number is not needed: the contact id identifies the
+    call, so the intent carries placeholders that nothing dials.
+    """
+    from cxdial.cxone import Client
+
+    skill = skill_id or settings.skill_id
+    if skill is None:
+        raise ConfigurationError(
+            "no skill to look the contact up on",
+            field="skill_id",
+            fix="pass --skill or set CXDIAL_SKILL_ID",
+        )
+    intent = DialIntent(
+        to="(placed earlier)",
+        caller_id="(placed earlier)",
+        skill_id=skill,
+        via=Via.SCRIPT,
+        context_id="",
+        idempotency_key="",
+    )
+    with Client.from_settings(settings) as client:
+        placer = CallPlacer(client, pre_dial=_never_dials, check_caller_id=False)
+        return placer.follow(PlacedCall(intent, contact_id, placed_at), timeout=timeout)
+
+
+def _never_dials(intent: DialIntent) -> None:
+    """The pre-dial hook of a placer that only follows: it refuses every dial."""
+    raise ValidationError(
+        "this placer only follows calls", field="to", fix="use place_gated_call to dial"
+    )
