@@ -15,6 +15,7 @@ from sqlalchemy import (
     Boolean,
     CursorResult,
     DateTime,
+    Engine,
     Float,
     Index,
     Integer,
@@ -25,7 +26,7 @@ from sqlalchemy import (
 from sqlalchemy import update as sql_update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from cxdial.store.tables import Base
+from cxdial.store.tables import AttemptRow, Base
 
 __all__ = [
     "COUNTERS",
@@ -36,6 +37,7 @@ __all__ = [
     "Watermark",
     "bump",
     "counters",
+    "create_event_schema",
     "rowcount",
 ]
 
@@ -90,7 +92,8 @@ class CallStateRow(Base):
     sequences: Mapped[list[int]] = mapped_column(JSON, default=list)
     answered: Mapped[bool] = mapped_column(Boolean, default=False)
     reconciled: Mapped[bool] = mapped_column(Boolean, default=False)
-    attempt_recorded: Mapped[bool] = mapped_column(Boolean, default=False)
+    attempt_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    """The ``call_attempts`` row this call's completion wrote (its time follows ``started_at``)."""
     extras: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
@@ -101,6 +104,17 @@ class Watermark(Base):
 
     name: Mapped[str] = mapped_column(String(100), primary_key=True)
     value: Mapped[str] = mapped_column(String(64))
+
+
+def create_event_schema(engine: Engine) -> None:
+    """Create the consumer tables (and the attempt history they feed) if missing."""
+    Base.metadata.create_all(
+        engine,
+        tables=[
+            t.__table__  # type: ignore[misc]
+            for t in (EventCounter, SeenEvent, SeenKey, CallStateRow, Watermark, AttemptRow)
+        ],
+    )
 
 
 def rowcount(result: Result[Any]) -> int:
