@@ -261,3 +261,19 @@ def test_secrets_come_from_the_environment_comma_separated() -> None:
     with pytest.raises(ConfigurationError) as info:
         ServiceConfig.from_env({"CXDIAL_WEBHOOK_SECRET": "plain-text"})
     assert info.value.field == "CXDIAL_WEBHOOK_SECRET"
+
+
+def test_the_stats_api_needs_the_bearer_token(tmp_path: Path) -> None:
+    """/events/stats answers with the API token, 401 without it or with a wrong one."""
+
+    async def test(client: httpx.AsyncClient, queue: EventQueue) -> None:
+        assert (await client.get("/events/stats")).status_code == 401
+        wrong = {"authorization": "Bearer nope"}
+        assert (await client.get("/events/stats", headers=wrong)).status_code == 401
+        await _post(client, BODY, signed(BODY))
+        ok = {"authorization": "Bearer api-token-0123456789"}
+        response = await client.get("/events/stats", headers=ok)
+        assert response.status_code == 200
+        assert response.json()["received"] == 1
+
+    serve(tmp_path, test, api_token="api-token-0123456789")

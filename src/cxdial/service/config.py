@@ -63,6 +63,8 @@ class ServiceConfig:
     """Largest accepted request body, bytes; larger is 413."""
     database_url: str | None = None
     queue_url: str | None = None
+    api_token: str | None = field(default=None, repr=False)
+    """Bearer token of the service's read API (``GET /events/stats``); unset disables it."""
 
     def __post_init__(self) -> None:
         for secret in self.secrets:
@@ -74,7 +76,7 @@ class ServiceConfig:
     def from_env(
         cls, environ: Mapping[str, str] | None = None, **explicit: object
     ) -> ServiceConfig:
-        """``explicit`` (non-None) over ``CXDIAL_WEBHOOK_SECRET``, ``…_TOKENS``, ``…_QUEUE_URL``."""
+        """``explicit`` (non-None) over the ``CXDIAL_*`` variables of ``cxdial serve``."""
         env = os.environ if environ is None else environ
         secrets = tuple(s.strip() for s in env.get(_SECRET_ENV, "").split(",") if s.strip())
         values: dict[str, object] = {
@@ -82,6 +84,7 @@ class ServiceConfig:
             "tokens": _parse_tokens(env.get(_TOKENS_ENV, "")),
             "database_url": env.get("CXDIAL_DATABASE_URL") or None,
             "queue_url": env.get("CXDIAL_QUEUE_URL") or None,
+            "api_token": env.get("CXDIAL_API_TOKEN") or None,
         }
         values.update({k: v for k, v in explicit.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]

@@ -76,7 +76,7 @@ class Service:
             await self.queue.close()
 
     async def _receiver(self, stop: asyncio.Event) -> None:
-        app = create_app(self.config, self.queue)
+        app = create_app(self.config, self.queue, self.engine)
         config = uvicorn.Config(
             app, host=self.host, port=self.port, log_level="warning", lifespan="off"
         )
