@@ -3,30 +3,24 @@
 from __future__ import annotations
 
 import asyncio
-import base64
 import json
-import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 import typer
+from service_support import SECRET, Running
 from typer.testing import CliRunner
 
 from cxdial.cli import events_cmd, serve_cmd
-from cxdial.emulator.testing import free_port
 from cxdial.emulator.webhooks import sign
 from cxdial.errors import ConfigurationError, ValidationError
 from cxdial.events.consumer import Processor
 from cxdial.events.embedded import EmbeddedQueue
 from cxdial.events.queue import QueueSettings
-from cxdial.service import ServiceConfig
-from cxdial.service.runtime import Service
 from cxdial.store import make_engine
 
-SECRET = "whsec_" + base64.b64encode(b"cli-secret-0123456789abcdef").decode()
 EVENT = {
     "type": "call.completed",
     "occurred_at": "2026-11-23T19:05:00Z",
@@ -115,47 +109,12 @@ def test_serve_rejects_an_unknown_role(db_url: str) -> None:
     assert result.exception.field == "--role"
 
 
-@pytest.fixture
-def running(tmp_path: Path) -> Iterator[tuple[str, str]]:
-    """A receiver + worker service on a real loopback port; its URL and store URL."""
-    db = f"sqlite:///{tmp_path / 'svc.db'}"
-    port = free_port()
-    loop = asyncio.new_event_loop()
-    stop = asyncio.Event()
-    engine = make_engine(db)
-
-    async def main() -> None:
-        service = Service(
-            ServiceConfig(secrets=(SECRET,)),
-            engine,
-            EmbeddedQueue(engine),
-            ("receiver", "worker"),
-            port=port,
-        )
-        await service.serve(stop)
-
-    thread = threading.Thread(target=loop.run_until_complete, args=(main(),), daemon=True)
-    thread.start()
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(url + "/healthz").status_code == 200:
-                break
-        except httpx.TransportError:
-            time.sleep(0.05)
-    yield url, db
-    loop.call_soon_threadsafe(stop.set)
-    thread.join(10)
-    loop.close()
-
-
 @pytest.mark.e2e
 def test_a_served_receiver_acks_and_its_worker_applies_the_event(
-    running: tuple[str, str],
+    running: Running,
 ) -> None:
     """Over a real socket: healthz 200, a signed push acked 202, then applied by the worker."""
-    url, db = running
+    url, db = running.url, running.db
     body = json.dumps(EVENT).encode()
     ts = int(time.time())
     headers = {
