@@ -177,6 +177,16 @@ def test_a_polled_record_the_pushes_delivered_merges_as_a_duplicate(engine: Engi
     assert _counts(engine)["reconciled"] == 0
 
 
+def test_a_polled_duplicate_still_fills_a_disposition_the_push_lacked(engine: Engine) -> None:
+    """Push without disposition, then the platform's record with one: merged, counted once."""
+    processor = Processor(engine)
+    processor.handle([push(ev("call.completed", seq=3), "c")])
+    assert processor.handle([envelope_from_completed(RECORD)]) == [Handled.DUPLICATE]
+    view = processor.call(1)
+    assert view is not None
+    assert (view.disposition, view.reconciled) == ("3", False)
+
+
 def test_calls_that_arrived_as_events_count_against_the_frequency_cap(engine: Engine) -> None:
     """Three completed calls today (Florida, 3 per 24 h) block a fourth telemarketing dial."""
     processor = Processor(engine)

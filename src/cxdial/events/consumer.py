@@ -124,6 +124,8 @@ class Processor:
         event = envelope.event
         key = session.get(SeenKey, event.business_key)
         if key is not None and now - key.seen_at < self.window.total_seconds():
+            if envelope.source == "poll":  # the platform's copy: fill what the push lacked
+                self._fill(session, event)
             return Handled.DUPLICATE
         if key is None:
             session.add(SeenKey(contact_id=event.contact_id, type=event.type, seen_at=now))
@@ -189,6 +191,15 @@ class Processor:
             session.add(attempt)
             session.flush()
             row.attempt_id = attempt.id
+
+    @staticmethod
+    def _fill(session: Session, event: CallEvent) -> None:
+        row = session.get(CallStateRow, event.contact_id)
+        if row is None:
+            return
+        row.disposition = row.disposition or event.disposition
+        row.agent_id = row.agent_id if row.agent_id is not None else event.agent_id
+        row.duration_s = row.duration_s if row.duration_s is not None else event.duration_s
 
     def call(self, contact_id: int) -> CallView | None:
         """The stored state of one call, with its sequence gaps."""
