@@ -121,6 +121,7 @@ class Processor:
         if session.get(SeenEvent, envelope.id) is not None:
             return Handled.DUPLICATE
         session.add(SeenEvent(event_id=envelope.id, seen_at=now))
+        session.flush()  # a repeat later in the same batch finds it
         event = envelope.event
         key = session.get(SeenKey, event.business_key)
         if key is not None and now - key.seen_at < self.window.total_seconds():
