@@ -39,6 +39,8 @@ from cxdial.store import make_engine
 
 SECRET = "whsec_" + base64.b64encode(b"bench-secret-0123456789abcdef").decode()
 REDIS_URL = "redis://127.0.0.1:6379/0"
+ROUNDS = 4
+"""Interleaved closed-loop rounds per target."""
 
 
 def _serve(kind: str, port: int, db_url: str, prefix: str) -> None:
@@ -188,27 +190,35 @@ def main() -> None:
     args = parser.parse_args()
     ctx = multiprocessing.get_context("spawn")
     prefix = f"cxdial-bench:{uuid.uuid4().hex}"
-    closed: list[Result] = []
+    kinds = ("bare", "embedded", "redis")
+    closed = {k: Result(k, [], 0.0, 0) for k in kinds}
     opened: list[Result] = []
     with tempfile.TemporaryDirectory() as tmp:
         db_url = f"sqlite:///{Path(tmp) / 'bench.db'}"
-        for kind in ("bare", "embedded", "redis"):
+        procs, urls = [], {}
+        for kind in kinds:
             port = free_port()
             proc = ctx.Process(target=_serve, args=(kind, port, db_url, prefix), daemon=True)
             proc.start()
-            url = f"http://127.0.0.1:{port}"
-            try:
-                _wait_ready(url)
-                asyncio.run(closed_loop(kind, url, 300, args.concurrency))  # warm-up
-                closed.append(asyncio.run(closed_loop(kind, url, args.events, args.concurrency)))
-                opened.append(asyncio.run(open_loop(kind, url, args.rate, args.seconds)))
-                for r in (closed[-1], opened[-1]):
-                    print(
-                        f"{kind}: {r.rps:,.0f}/s p50 {r.pct(0.5):.2f} ms "
-                        f"p99 {r.pct(0.99):.2f} ms errors {r.errors}",
-                        flush=True,
+            procs.append(proc)
+            urls[kind] = f"http://127.0.0.1:{port}"
+        try:
+            for kind in kinds:
+                _wait_ready(urls[kind])
+                asyncio.run(closed_loop(kind, urls[kind], 300, args.concurrency))  # warm-up
+            for _ in range(ROUNDS):  # interleaved, so load from others hits every target alike
+                for kind in kinds:
+                    r = asyncio.run(
+                        closed_loop(kind, urls[kind], args.events // ROUNDS, args.concurrency)
                     )
-            finally:
+                    total = closed[kind]
+                    total.latencies += r.latencies
+                    total.wall += r.wall
+                    total.errors += r.errors
+            for kind in kinds:
+                opened.append(asyncio.run(open_loop(kind, urls[kind], args.rate, args.seconds)))
+        finally:
+            for proc in procs:
                 proc.terminate()
                 proc.join(10)
     client = redis.Redis.from_url(REDIS_URL)
@@ -216,12 +226,12 @@ def main() -> None:
     if keys:
         client.delete(*keys)
     client.close()
-    ceiling = closed[0].rps or float("nan")
+    ceiling = closed["bare"].rps or float("nan")
     console = Console()
     table = Table(title=f"webhook acks, {args.concurrency} clients, {args.events} events")
     for col in ("target", "acked/s", "p50 ms", "p99 ms", "ratio", "errors"):
         table.add_column(col, justify="right")
-    for r in closed:
+    for r in closed.values():
         table.add_row(
             r.name,
             f"{r.rps:,.0f}",
