@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import base64
+import json
 import os
 import signal
 import subprocess
@@ -11,12 +13,16 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+import httpx
 import pytest
 from sqlalchemy import create_engine, func, select
 
+from cxdial.emulator.testing import free_port
+from cxdial.emulator.webhooks import sign
 from cxdial.events import EmbeddedQueue, Envelope, parse_event
 from cxdial.store import session_scope
 from cxdial.store.event_tables import CallStateRow, counters
+from cxdial.store.queue import QueueRow
 from cxdial.store.tables import AttemptRow
 
 EVENTS = 2000
@@ -95,3 +101,76 @@ def test_a_killed_worker_restarts_and_every_event_is_applied_exactly_once(
         assert session.scalar(select(func.count()).select_from(AttemptRow)) == EVENTS
         assert session.scalar(select(func.count()).select_from(CallStateRow)) == EVENTS
     engine.dispose()
+
+
+RECEIVER = """
+import asyncio, base64, sys
+from cxdial.events import EmbeddedQueue
+from cxdial.service import ServiceConfig
+from cxdial.service.runtime import Service
+from cxdial.store import make_engine
+
+engine = make_engine(sys.argv[1])
+secret = "whsec_" + base64.b64encode(b"crash-secret-0123456789abcd").decode()
+service = Service(ServiceConfig(secrets=(secret,)), engine, EmbeddedQueue(engine),
+                  ("receiver",), port=int(sys.argv[2]))
+asyncio.run(service.serve())
+"""
+CRASH_SECRET = "whsec_" + base64.b64encode(b"crash-secret-0123456789abcd").decode()
+
+
+@pytest.mark.slow
+def test_every_event_a_killed_receiver_acked_is_in_the_queue(tmp_path: Path) -> None:
+    """SIGKILL the receiver mid-burst: each push it answered 202 to survives in the store."""
+    url = f"sqlite:///{tmp_path / 'recv.db'}"
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-c", RECEIVER, url, str(port)])  # noqa: S603
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(base + "/healthz").status_code == 200:
+                break
+        except httpx.TransportError:
+            time.sleep(0.1)
+    acked: list[str] = []
+
+    async def blast() -> None:
+        async with httpx.AsyncClient(base_url=base, timeout=10) as client:
+
+            async def one(n: int) -> None:
+                body = json.dumps(
+                    {
+                        "type": "call.started",
+                        "occurred_at": "2026-11-23T15:00:00Z",
+                        "contact_id": n,
+                        "skill_id": 1,
+                        "phone": "+15551230001",
+                    }
+                ).encode()
+                ts = int(time.time())
+                msg = f"msg_{n}"
+                headers = {
+                    "webhook-id": msg,
+                    "webhook-timestamp": str(ts),
+                    "webhook-signature": sign(CRASH_SECRET, msg, ts, body),
+                }
+                try:
+                    response = await client.post("/webhooks/cxone", content=body, headers=headers)
+                except httpx.HTTPError:
+                    return
+                if response.status_code == 202:
+                    acked.append(msg)
+                    if len(acked) == 150:
+                        os.kill(proc.pid, signal.SIGKILL)
+
+            await asyncio.gather(*(one(n) for n in range(600)))
+
+    asyncio.run(blast())
+    proc.wait()
+    assert 150 <= len(acked) < 600
+    engine = create_engine(url)
+    with session_scope(engine) as session:
+        stored = {Envelope.from_json(b).id for b in session.scalars(select(QueueRow.body))}
+    engine.dispose()
+    assert set(acked) <= stored
