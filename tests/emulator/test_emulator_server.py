@@ -172,7 +172,7 @@ async def test_webhooks_are_signed_and_retried(receiver: _Receiver, anyio_backen
     first_id, retried_id = (receiver.received[i][0]["webhook-id"] for i in (0, 1))
     assert first_id == retried_id
     events = [json.loads(b) for _, b in receiver.received[1:]]
-    assert [e["type"] for e in events] == ["call.dialed", "call.answered", "call.completed"]
+    assert [e["type"] for e in events] == ["call.started", "call.answered", "call.completed"]
     assert events[0]["data"]["contextId"] == "wh"
     assert events[-1]["data"]["contactId"] == contact
     assert events[-1]["data"]["endReason"] == "Contact Hung Up"

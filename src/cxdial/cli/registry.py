@@ -50,6 +50,8 @@ COMMANDS: tuple[LazyCommand, ...] = (
     ),
     LazyCommand("capacity", "cxdial.cli.simulate_cmd", "Size the team that reaches a target."),
     LazyCommand("emulator", "cxdial.cli.emulator_cmd", "Serve the CXone emulator on loopback."),
+    LazyCommand("serve", "cxdial.cli.serve_cmd", "Receive, poll and process call events."),
+    LazyCommand("events", "cxdial.cli.events_cmd", "Event pipeline stats, dead letters, replay."),
 )
 
 

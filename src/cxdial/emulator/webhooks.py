@@ -1,8 +1,11 @@
 """Call events POSTed to a configured URL, signed per the Standard Webhooks spec.
 
 This is how a CXone Studio script's REST API action would report calls; CXone itself
-has no outbound-call webhook (cxone-api.md §3.8), so the payload is cxdial's design:
-``{"type": "call.dialed"|"call.answered"|"call.completed", "timestamp", "data"}``.
+has no outbound-call webhook (cxone-api.md §3.8), so the payload is cxdial's design, the
+pushed-event contract of ``cxdial.events`` (issue 8): ``type`` (``call.started``,
+``call.answered``, ``call.completed``, ``call.abandoned``), ``occurred_at``, ``contact_id``,
+``skill_id``, ``phone``, ``outcome``, ``disposition``, ``agent_id``, ``duration_s`` and a
+per-call ``sequence``; the emulator's raw record rides along as the extra field ``data``.
 
 Headers: ``webhook-id`` (stable across retries), ``webhook-timestamp`` (Unix seconds),
 ``webhook-signature: v1,<base64 HMAC-SHA256 of "{id}.{timestamp}.{body}">``. A secret
@@ -28,7 +31,7 @@ import httpx
 
 from cxdial.emulator.world import World
 
-__all__ = ["WebhookSender", "secret_key", "sign"]
+__all__ = ["WebhookSender", "contract_body", "secret_key", "sign"]
 
 log = logging.getLogger("cxdial.emulator.webhooks")
 
@@ -50,6 +53,35 @@ def sign(secret: str, msg_id: str, timestamp: int, body: bytes) -> str:
     return "v1," + base64.b64encode(digest).decode()
 
 
+_OUTCOMES = {"answered", "no_answer", "busy", "machine", "failed", "abandoned"}
+
+
+def contract_body(event: dict[str, Any], sequence: int) -> dict[str, Any]:
+    """The pushed-event body of one outbox entry (``sequence`` counts the call's pushes)."""
+    data = event.get("data", {})
+    kind = {"call.dialed": "call.started"}.get(event["type"], event["type"])
+    outcome = data.get("outcome")
+    if kind == "call.completed" and outcome == "abandoned":
+        kind = "call.abandoned"
+    phone = str(data.get("toAddress") or "")
+    body: dict[str, Any] = {
+        "type": kind,
+        "occurred_at": event["timestamp"],
+        "contact_id": data.get("contactId"),
+        "skill_id": data.get("skillId"),
+        "phone": phone if phone.startswith("+") else "+1" + phone[-10:],
+        "agent_id": data.get("agentId"),
+        "duration_s": data.get("totalDurationSeconds"),
+        "sequence": sequence,
+        "data": data,
+    }
+    if kind in ("call.completed", "call.abandoned"):
+        body["outcome"] = outcome if outcome in _OUTCOMES else "failed"  # e.g. DNC-scrubbed
+        if data.get("primaryDispositionId") is not None:
+            body["disposition"] = str(data["primaryDispositionId"])
+    return {k: v for k, v in body.items() if v is not None}
+
+
 class WebhookSender:
     """Delivers the world's outbox in order from one background task, retrying failures."""
 
@@ -61,6 +93,7 @@ class WebhookSender:
         self.failed = 0
         self.retries = 0
         self._pending: deque[dict[str, Any]] = deque()
+        self._sequences: dict[Any, int] = {}
         self._worker: asyncio.Task[None] | None = None
 
     @property
@@ -72,7 +105,13 @@ class WebhookSender:
         """Start delivering whatever the world queued (no-op without a URL or events)."""
         if not self.world.config.webhook_url:
             return
-        self._pending.extend(self.world.outbox)
+        for event in self.world.outbox:
+            contact = event.get("data", {}).get("contactId")
+            sequence = self._sequences.get(contact, 0) + 1
+            self._sequences[contact] = sequence
+            if event["type"] == "call.completed":
+                self._sequences.pop(contact, None)
+            self._pending.append(contract_body(event, sequence))
         self.world.outbox.clear()
         if self._pending and (self._worker is None or self._worker.done()):
             self._worker = asyncio.get_running_loop().create_task(self._drain())

@@ -1,0 +1,237 @@
+"""Consuming events exactly once: dedupe, per-call ordering with gaps, state and attempts.
+
+One transaction per batch holds the dedupe rows and every write an event causes, so a
+redelivered event (its ack was lost) is recognised and changes nothing twice. Two
+dedupe rules: the event id (a push's ``webhook-id``, a poll's record version) and the
+business key (contact id + event type) within ``window``, which is also how a polled
+record that a push already delivered is merged, and how one the pushes missed is filled
+in and marked reconciled.
+
+Ordering per call: events carry a ``sequence`` (the script's push order) and a time;
+the call's state follows the greatest ``(sequence, time)`` seen, whatever the arrival
+order, and missing sequence numbers are reported as gaps.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+
+from sqlalchemy import Engine, delete, select
+from sqlalchemy.orm import Session
+
+from cxdial.events.models import TERMINAL_TYPES, CallEvent, Envelope
+from cxdial.store.db import session_scope
+from cxdial.store.event_tables import CallStateRow, SeenEvent, SeenKey, bump, create_event_schema
+from cxdial.store.tables import AttemptRow
+
+__all__ = ["CallView", "Handled", "Processor", "gaps_of"]
+
+_RANK = {
+    "call.started": 1,
+    "call.answered": 2,
+    "call.abandoned": 3,
+    "call.completed": 3,
+    "disposition.set": 4,
+}
+
+
+class Handled(StrEnum):
+    """What became of one event."""
+
+    PROCESSED = "processed"
+    DUPLICATE = "duplicate"
+
+
+@dataclass(frozen=True, slots=True)
+class CallView:
+    """Where a call stands (read back from the store)."""
+
+    contact_id: int
+    skill_id: int
+    state: str
+    outcome: str | None
+    disposition: str | None
+    answered: bool
+    reconciled: bool
+    sequences: tuple[int, ...]
+    gaps: tuple[int, ...]
+
+
+def gaps_of(sequences: Sequence[int]) -> tuple[int, ...]:
+    """Sequence numbers missing below the highest one seen (numbering starts at 1)."""
+    seen = set(sequences)
+    return tuple(n for n in range(1, max(seen, default=0) + 1) if n not in seen)
+
+
+def _utc(at: datetime) -> datetime:
+    return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
+
+
+def _later(event: CallEvent, row: CallStateRow) -> bool:
+    """Whether ``event`` comes after the call's current state: by sequence when both have
+    one, else by the type's place in a call's life, then by time."""
+    at = _utc(event.occurred_at)
+    if event.sequence is not None and row.last_sequence is not None:
+        return (event.sequence, at) > (row.last_sequence, _utc(row.last_at))
+    return (_RANK[event.type], at) > (_RANK[row.state], _utc(row.last_at))
+
+
+def _started(event: CallEvent) -> datetime:
+    extra = event.extras.get("started_at")
+    if isinstance(extra, str):
+        try:
+            return _utc(datetime.fromisoformat(extra.replace("Z", "+00:00")))
+        except ValueError:
+            pass
+    return _utc(event.occurred_at)
+
+
+class Processor:
+    """Applies envelopes to the store; one instance per worker, safe to run on many."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        window: timedelta = timedelta(hours=24),
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.engine = engine
+        self.window = window
+        self._clock = clock
+        create_event_schema(engine)
+
+    def handle(self, envelopes: Sequence[Envelope]) -> list[Handled]:
+        """Apply ``envelopes`` in one transaction; what became of each."""
+        now = self._clock()
+        with session_scope(self.engine) as session:
+            results = [self._one(session, e, now) for e in envelopes]
+            bump(
+                session,
+                processed=results.count(Handled.PROCESSED),
+                duplicates=results.count(Handled.DUPLICATE),
+            )
+        return results
+
+    def _one(self, session: Session, envelope: Envelope, now: float) -> Handled:
+        if session.get(SeenEvent, envelope.id) is not None:
+            return Handled.DUPLICATE
+        session.add(SeenEvent(event_id=envelope.id, seen_at=now))
+        session.flush()  # a repeat later in the same batch finds it
+        event = envelope.event
+        key = session.get(SeenKey, event.business_key)
+        if key is not None and now - key.seen_at < self.window.total_seconds():
+            if envelope.source == "poll":  # the platform's copy: fill what the push lacked
+                self._fill(session, event)
+            return Handled.DUPLICATE
+        if key is None:
+            session.add(SeenKey(contact_id=event.contact_id, type=event.type, seen_at=now))
+        else:
+            key.seen_at = now
+        session.flush()
+        self._apply(session, envelope)
+        return Handled.PROCESSED
+
+    def _apply(self, session: Session, envelope: Envelope) -> None:
+        event = envelope.event
+        row = session.get(CallStateRow, event.contact_id)
+        at = _utc(event.occurred_at)
+        if row is None:
+            row = CallStateRow(
+                contact_id=event.contact_id,
+                skill_id=event.skill_id,
+                phone_e164=event.phone,
+                state=event.type,
+                started_at=_started(event),
+                last_at=at,
+                last_sequence=event.sequence,
+                sequences=[],
+                answered=False,
+                reconciled=False,
+                extras={},
+            )
+            session.add(row)
+        elif _later(event, row):
+            row.state, row.last_at = event.type, at
+            row.last_sequence = event.sequence if event.sequence is not None else row.last_sequence
+        started = min(_utc(row.started_at), _started(event))
+        if started != _utc(row.started_at):
+            row.started_at = started
+            if row.attempt_id is not None:  # the call's start was learned after its end
+                attempt = session.get(AttemptRow, row.attempt_id)
+                if attempt is not None:
+                    attempt.at = started
+        if event.sequence is not None and event.sequence not in row.sequences:
+            row.sequences = sorted([*row.sequences, event.sequence])
+        if event.outcome is not None and (event.type in TERMINAL_TYPES or row.outcome is None):
+            row.outcome = event.outcome
+        row.disposition = event.disposition or row.disposition
+        row.agent_id = event.agent_id if event.agent_id is not None else row.agent_id
+        row.duration_s = event.duration_s if event.duration_s is not None else row.duration_s
+        row.answered = row.answered or event.type == "call.answered" or event.outcome == "answered"
+        if event.extras:
+            row.extras = {
+                **row.extras,
+                **{k: v for k, v in event.extras.items() if k != "started_at"},
+            }
+        if envelope.source == "poll":
+            row.reconciled = True
+            bump(session, reconciled=1)
+        if event.type in TERMINAL_TYPES and row.attempt_id is None:
+            attempt = AttemptRow(
+                phone_e164=event.phone,
+                at=_utc(row.started_at),
+                subject=None,
+                debt_id=None,
+                outcome=event.outcome or "failed",
+            )
+            session.add(attempt)
+            session.flush()
+            row.attempt_id = attempt.id
+
+    @staticmethod
+    def _fill(session: Session, event: CallEvent) -> None:
+        row = session.get(CallStateRow, event.contact_id)
+        if row is None:
+            return
+        row.disposition = row.disposition or event.disposition
+        row.agent_id = row.agent_id if row.agent_id is not None else event.agent_id
+        row.duration_s = row.duration_s if row.duration_s is not None else event.duration_s
+
+    def call(self, contact_id: int) -> CallView | None:
+        """The stored state of one call, with its sequence gaps."""
+        with session_scope(self.engine) as session:
+            row = session.get(CallStateRow, contact_id)
+            if row is None:
+                return None
+            return CallView(
+                contact_id=row.contact_id,
+                skill_id=row.skill_id,
+                state=row.state,
+                outcome=row.outcome,
+                disposition=row.disposition,
+                answered=row.answered,
+                reconciled=row.reconciled,
+                sequences=tuple(row.sequences),
+                gaps=gaps_of(row.sequences),
+            )
+
+    def calls_with_gaps(self) -> list[CallView]:
+        """Every call whose sequence numbers have holes (a push went missing)."""
+        with session_scope(self.engine) as session:
+            ids = [
+                r.contact_id for r in session.scalars(select(CallStateRow)) if gaps_of(r.sequences)
+            ]
+        return [view for i in ids if (view := self.call(i)) is not None]
+
+    def prune(self) -> int:
+        """Forget dedupe rows older than the window; how many were removed."""
+        cutoff = self._clock() - self.window.total_seconds()
+        with session_scope(self.engine) as session:
+            a = session.execute(delete(SeenEvent).where(SeenEvent.seen_at < cutoff))
+            b = session.execute(delete(SeenKey).where(SeenKey.seen_at < cutoff))
+            return int(getattr(a, "rowcount", 0)) + int(getattr(b, "rowcount", 0))

@@ -1,0 +1,117 @@
+"""A polled ``/contacts/completed`` record as the same :class:`CallEvent` pushes produce.
+
+CXone renamed the record's fields between versions (``cxone-api.md`` §3.6, SDK v23/v33):
+v≤23 sends ``fromAddr``/``toAddr``/``contactStart``, v33 ``fromAddress``/``toAddress``/
+``contactStartDate``. Both are read; the outcome follows :func:`cxdial.calls.outcome_of`
+so a polled call and a followed call are classified identically.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pydantic
+from pydantic import BaseModel
+
+from cxdial.calls.outcome import outcome_of
+from cxdial.compliance.phones import national_number
+from cxdial.cxone.models.contacts import ContactDetail
+from cxdial.events.models import (
+    CallEvent,
+    Envelope,
+    EventValidationError,
+    error_of,
+    parse_event,
+)
+
+__all__ = ["envelope_from_completed", "event_from_completed", "poll_event_id"]
+
+_ALIASES: dict[str, tuple[str, ...]] = {
+    "to": ("toAddress", "toAddr"),
+    "start": ("contactStartDate", "contactStart"),
+    "end": ("contactEndDate", "contactEnd"),
+}
+
+
+def _first(record: Mapping[str, Any], names: tuple[str, ...]) -> Any:
+    return next((record[n] for n in names if record.get(n) not in (None, "")), None)
+
+
+def _instant(value: Any, field: str) -> datetime:
+    try:
+        at = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        raise EventValidationError(
+            f"completed contact has an unreadable {field!r}: {value!r}",
+            field=field,
+            fix="ISO-8601 with an offset",
+        ) from None
+    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
+
+
+def _e164(value: Any) -> str:
+    text = str(value or "")
+    if text.startswith("+"):
+        return text
+    national = national_number(text)
+    if national is None:
+        raise EventValidationError(
+            "completed contact has no dialable toAddress", field="toAddress", fix="E.164"
+        )
+    return "+1" + national
+
+
+def _wire(record: Mapping[str, Any] | BaseModel) -> dict[str, Any]:
+    if isinstance(record, BaseModel):
+        return record.model_dump(by_alias=True, exclude_none=True)
+    return dict(record)
+
+
+def event_from_completed(record: Mapping[str, Any] | BaseModel) -> CallEvent:
+    """The terminal event of one completed contact (``call.abandoned`` or ``call.completed``)."""
+    wire = _wire(record)
+    try:
+        outcome, _ = outcome_of(ContactDetail.model_validate(wire))
+    except pydantic.ValidationError as exc:
+        raise error_of(exc) from None
+    start_raw = _first(wire, _ALIASES["start"])
+    end_raw = _first(wire, _ALIASES["end"])
+    duration = wire.get("totalDurationSeconds")
+    if end_raw is not None:
+        occurred = _instant(end_raw, "contactEndDate")
+    elif start_raw is not None:
+        occurred = _instant(start_raw, "contactStartDate") + timedelta(seconds=float(duration or 0))
+    elif wire.get("lastUpdateTime"):
+        occurred = _instant(wire["lastUpdateTime"], "lastUpdateTime")
+    else:
+        raise EventValidationError(
+            "completed contact has no time", field="contactStartDate", fix="request that field"
+        )
+    disposition = wire.get("primaryDispositionId")
+    body: dict[str, Any] = {
+        "type": "call.abandoned" if outcome == "abandoned" else "call.completed",
+        "occurred_at": occurred.isoformat(),
+        "contact_id": wire.get("contactId"),
+        "skill_id": wire.get("skillId"),
+        "phone": _e164(_first(wire, _ALIASES["to"])),
+        "outcome": str(outcome),
+        "disposition": None if disposition is None else str(disposition),
+        "agent_id": wire.get("agentId"),
+        "duration_s": duration,
+    }
+    if start_raw is not None:
+        body["started_at"] = _instant(start_raw, "contactStartDate").isoformat()
+    return parse_event({k: v for k, v in body.items() if v is not None})
+
+
+def poll_event_id(record: Mapping[str, Any] | BaseModel) -> str:
+    """A stable id for one version of a polled record (same record, same id)."""
+    wire = _wire(record)
+    return f"poll:{wire.get('contactId')}:{wire.get('lastUpdateTime') or ''}"
+
+
+def envelope_from_completed(record: Mapping[str, Any] | BaseModel) -> Envelope:
+    """The queue envelope of one polled record."""
+    return Envelope.of(event_from_completed(record), id=poll_event_id(record), source="poll")

@@ -1,0 +1,144 @@
+"""Tables the event consumers write: seen ids and business keys, call state, counters, marks.
+
+Everything a consumer changes for one event is written in one transaction with the
+dedupe rows, so a redelivered event finds itself already seen and changes nothing twice.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, cast
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CursorResult,
+    DateTime,
+    Engine,
+    Float,
+    Index,
+    Integer,
+    Result,
+    String,
+    select,
+)
+from sqlalchemy import update as sql_update
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from cxdial.store.tables import AttemptRow, Base
+
+__all__ = [
+    "COUNTERS",
+    "CallStateRow",
+    "EventCounter",
+    "SeenEvent",
+    "SeenKey",
+    "Watermark",
+    "bump",
+    "counters",
+    "create_event_schema",
+    "rowcount",
+]
+
+COUNTERS = ("received", "duplicates", "processed", "reconciled")
+
+
+class EventCounter(Base):
+    """A pipeline counter (received, duplicates, processed, reconciled)."""
+
+    __tablename__ = "event_counters"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class SeenEvent(Base):
+    """An event id already handled (pushes: ``webhook-id``; polls: contact + update time)."""
+
+    __tablename__ = "event_seen_ids"
+
+    event_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    seen_at: Mapped[float] = mapped_column(Float, index=True)
+
+
+class SeenKey(Base):
+    """A business key (contact id + event type) already handled, and when."""
+
+    __tablename__ = "event_seen_keys"
+
+    contact_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    type: Mapped[str] = mapped_column(String(32), primary_key=True)
+    seen_at: Mapped[float] = mapped_column(Float, index=True)
+
+
+class CallStateRow(Base):
+    """Where one call stands, after every event seen for it, in sequence-and-time order."""
+
+    __tablename__ = "event_call_state"
+    __table_args__ = (Index("ix_event_call_state_skill_at", "skill_id", "started_at"),)
+
+    contact_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    skill_id: Mapped[int] = mapped_column(BigInteger)
+    phone_e164: Mapped[str] = mapped_column(String(20))
+    state: Mapped[str] = mapped_column(String(32))
+    outcome: Mapped[str | None] = mapped_column(String(16))
+    disposition: Mapped[str | None] = mapped_column(String(200))
+    agent_id: Mapped[int | None] = mapped_column(BigInteger)
+    duration_s: Mapped[float | None] = mapped_column(Float)
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_sequence: Mapped[int | None] = mapped_column(Integer)
+    sequences: Mapped[list[int]] = mapped_column(JSON, default=list)
+    answered: Mapped[bool] = mapped_column(Boolean, default=False)
+    reconciled: Mapped[bool] = mapped_column(Boolean, default=False)
+    attempt_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    """The ``call_attempts`` row this call's completion wrote (its time follows ``started_at``)."""
+    extras: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class Watermark(Base):
+    """A poller's resume point: the ``lastPollTime`` of its last complete pass."""
+
+    __tablename__ = "event_watermarks"
+
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[str] = mapped_column(String(64))
+
+
+def create_event_schema(engine: Engine) -> None:
+    """Create the consumer tables (and the attempt history they feed) if missing."""
+    Base.metadata.create_all(
+        engine,
+        tables=[
+            t.__table__  # type: ignore[misc]
+            for t in (EventCounter, SeenEvent, SeenKey, CallStateRow, Watermark, AttemptRow)
+        ],
+    )
+
+
+def rowcount(result: Result[Any]) -> int:
+    """Rows an UPDATE or DELETE touched."""
+    return int(cast(CursorResult[Any], result).rowcount)
+
+
+def bump(session: Session, **deltas: int) -> None:
+    """Add ``deltas`` to the named counters inside ``session``'s transaction."""
+    for name, delta in deltas.items():
+        if not delta:
+            continue
+        result = session.execute(
+            sql_update(EventCounter)
+            .where(EventCounter.name == name)
+            .values(value=EventCounter.value + delta)
+        )
+        if rowcount(result) == 0:
+            session.add(EventCounter(name=name, value=delta))
+            session.flush()
+
+
+def counters(session: Session) -> dict[str, int]:
+    """Every counter (zero when never bumped)."""
+    values = {name: 0 for name in COUNTERS}
+    values.update({r.name: int(r.value) for r in session.scalars(select(EventCounter))})
+    return values
