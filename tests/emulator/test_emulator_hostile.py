@@ -133,3 +133,17 @@ def test_request_id_with_control_characters_is_sanitised(
         response = http.get(ACD + "/skills", headers={**bearer, "X-Request-Id": b"abc\x80\xff"})
     assert response.status_code == 200
     assert response.headers["x-request-id"] == "abc??"
+
+
+@pytest.mark.parametrize("path", ["/dnc-groups", "/dispositions"])
+async def test_a_body_labelled_as_a_form_is_decoded_by_the_same_strict_parser(
+    api: Api, path: str
+) -> None:
+    """A JSON body the middleware skipped (labelled form-encoded) is still refused by
+    the one strict decoder when a route reads it: a lone surrogate is a 400, never stored."""
+    body = b'{"dncGroupName": "\\ud800", "dispositions": []}'
+    refused = await api.call(
+        "POST", path, content=body, headers={"Content-Type": "application/x-www-form-urlencoded"}
+    )
+    assert refused.status_code == 400
+    assert "lone surrogate" in refused.json()["errorDescription"]
