@@ -21,6 +21,7 @@ from cxdial.emulator.credentials import DEMO_BUSINESS_UNIT
 from cxdial.emulator.deps import ACD_PREFIX, Ctx, acd
 from cxdial.emulator.entities import Skill
 from cxdial.emulator.errors import ApiError
+from cxdial.emulator.openapi import request_body
 from cxdial.emulator.routes.admin_common import read_json, validate
 from cxdial.emulator.routes.common import find_skill, page
 from cxdial.emulator.validation import StrictModel, query_flag
@@ -120,7 +121,7 @@ def _name_error(ctx: Ctx, name: str, own_id: int | None) -> str | None:
     return None
 
 
-@router.post("/dispositions")
+@router.post("/dispositions", openapi_extra=request_body(_CreateBody))
 async def create_dispositions(ctx: Ctx = _EDIT) -> dict[str, Any]:
     """Batch create: 200 with ``dispositionResults`` per item, even when some fail."""
     body = validate(_CreateBody, await read_json(ctx))
@@ -215,7 +216,7 @@ async def get_disposition(disposition_id: int, ctx: Ctx = _VIEW) -> dict[str, An
     return disposition_detail(ctx, find_disposition(ctx, disposition_id))
 
 
-@router.put("/dispositions/{disposition_id}")
+@router.put("/dispositions/{disposition_id}", openapi_extra=request_body(_UpdateBody))
 async def update_disposition(disposition_id: int, ctx: Ctx = _EDIT) -> Response:
     """Update name, classification, preview flag, active flag or notes."""
     d = find_disposition(ctx, disposition_id)
@@ -246,7 +247,10 @@ async def update_disposition(disposition_id: int, ctx: Ctx = _EDIT) -> Response:
     return Response(status_code=200)
 
 
-@router.patch("/dispositions/{disposition_id}/status")
+@router.patch(
+    "/dispositions/{disposition_id}/status",
+    openapi_extra=request_body(_StatusBody, required=False),
+)
 async def disposition_status(
     disposition_id: int, ctx: Ctx = _EDIT, isActive: str | None = None
 ) -> Response:

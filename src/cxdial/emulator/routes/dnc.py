@@ -15,6 +15,7 @@ from fastapi import APIRouter, Depends, Response
 from cxdial.emulator.deps import ACD_PREFIX, Ctx, acd
 from cxdial.emulator.entities import DncGroup
 from cxdial.emulator.errors import ApiError
+from cxdial.emulator.openapi import request_body
 from cxdial.emulator.routes.common import (
     CxoneRoute,
     find_skill,
@@ -83,7 +84,7 @@ async def list_groups(ctx: Ctx = _VIEW, top: int | None = None, skip: int | None
     return {"resultSet": {"totalGroups": meta["totalRecords"], "dncGroups": groups}, **meta}
 
 
-@router.post("/dnc-groups")
+@router.post("/dnc-groups", openapi_extra=request_body(_GroupBody))
 async def create_group(ctx: Ctx = _EDIT) -> dict[str, Any]:
     """Create a group."""
     body = await parse_body(ctx.request, _GroupBody)
@@ -171,7 +172,11 @@ async def records(
     return {"resultSet": {"totalRecords": meta["totalRecords"], "dncRecords": items}, **meta}
 
 
-@router.api_route("/dnc-groups/{group_id}/records", methods=["POST", "DELETE"])
+@router.api_route(
+    "/dnc-groups/{group_id}/records",
+    methods=["POST", "DELETE"],
+    openapi_extra=request_body(_RecordsBody),
+)
 async def change_records(group_id: int, ctx: Ctx = _EDIT) -> dict[str, Any]:
     """Add (POST) or expire (DELETE) numbers: 200 with a result per number.
 

@@ -16,6 +16,7 @@ from cxdial.emulator.credentials import DEMO_BUSINESS_UNIT
 from cxdial.emulator.deps import ACD_PREFIX, Ctx, acd
 from cxdial.emulator.entities import Skill
 from cxdial.emulator.errors import ApiError
+from cxdial.emulator.openapi import request_body
 from cxdial.emulator.routes.common import (
     CxoneRoute,
     business_unit_meta,
@@ -192,7 +193,11 @@ async def skill_agents(
     )
 
 
-@router.api_route("/skills/{skill_id}/agents", methods=["POST", "DELETE"])
+@router.api_route(
+    "/skills/{skill_id}/agents",
+    methods=["POST", "DELETE"],
+    openapi_extra=request_body(_AgentsBody, array_of=_AgentItem),
+)
 async def change_skill_agents(skill_id: int, ctx: Ctx = _EDIT) -> dict[str, Any]:
     """Assign (POST) or unassign (DELETE) agents; 200 with a result per agent.
 

@@ -25,6 +25,7 @@ from fastapi import APIRouter, Depends, Response
 from cxdial.emulator.deps import ACD_PREFIX, Ctx, acd
 from cxdial.emulator.entities import Skill
 from cxdial.emulator.errors import ApiError
+from cxdial.emulator.openapi import request_body
 from cxdial.emulator.routes.admin_common import read_json, validate
 from cxdial.emulator.routes.common import find_skill
 from cxdial.emulator.routes.skill_parameters import DEFAULTS
@@ -157,7 +158,9 @@ async def get_cadence(skill_id: int, ctx: Ctx = _VIEW) -> dict[str, Any]:
     return copy.deepcopy(_block(find_skill(ctx, skill_id), "cadenceSettings"))
 
 
-@router.put("/skills/{skill_id}/parameters/cadence-settings")
+@router.put(
+    "/skills/{skill_id}/parameters/cadence-settings", openapi_extra=request_body(_CadenceBody)
+)
 async def put_cadence(skill_id: int, ctx: Ctx = _EDIT) -> Response:
     """Per-destination attempts and cadences; the body is the block itself."""
     skill = find_skill(ctx, skill_id)
@@ -182,7 +185,7 @@ async def get_xs(skill_id: int, ctx: Ctx = _VIEW) -> dict[str, Any]:
     return {"xsSettings": copy.deepcopy(_block(find_skill(ctx, skill_id), "xsSettings"))}
 
 
-@router.put("/skills/{skill_id}/parameters/xs-settings")
+@router.put("/skills/{skill_id}/parameters/xs-settings", openapi_extra=request_body(_XsBody))
 async def put_xs(skill_id: int, ctx: Ctx = _EDIT) -> Response:
     """Proactive XS (records pulled from an external system) settings."""
     skill = find_skill(ctx, skill_id)
@@ -197,7 +200,10 @@ async def put_xs(skill_id: int, ctx: Ctx = _EDIT) -> Response:
     return Response(status_code=200)
 
 
-@router.put("/skills/{skill_id}/parameters/list-management")
+@router.put(
+    "/skills/{skill_id}/parameters/list-management",
+    openapi_extra=request_body(_ListManagementBody),
+)
 async def put_list_management(skill_id: int, ctx: Ctx = _EDIT) -> Response:
     """Display fields and record ordering; the body is the block itself."""
     skill = find_skill(ctx, skill_id)

@@ -18,6 +18,7 @@ from pydantic import BaseModel, create_model
 from cxdial.emulator.deps import ACD_PREFIX, Ctx, acd
 from cxdial.emulator.entities import Skill
 from cxdial.emulator.errors import ApiError
+from cxdial.emulator.openapi import request_body
 from cxdial.emulator.routes.common import CxoneRoute, find_skill
 from cxdial.emulator.validation import StrictModel, parse_body
 
@@ -158,6 +159,8 @@ class CpaSettings(StrictModel):
 
 
 class _TimeZones(StrictModel):
+    """PUT …/parameters/time-zones: the whole list of zones."""
+
     timeZoneSettings: list[TimeZoneSetting]
 
 
@@ -275,24 +278,13 @@ def _lists(ctx: Ctx, skill_id: int) -> list[dict[str, Any]]:
     ]
 
 
-def _block(name: str) -> tuple[str, type[BaseModel] | None]:
-    if name == "time-zones":
-        return "timeZoneSettings", None
-    if name not in _BLOCKS:
-        valid = ", ".join([*_BLOCKS, "time-zones"])
-        raise ApiError(404, "NotFound", f"No parameter block '{name}'; expected one of {valid}")
-    return _BLOCKS[name]
-
-
-@router.get("/skills/{skill_id}/parameters/{block}")
-async def get_block(skill_id: int, block: str, ctx: Ctx = _VIEW) -> dict[str, Any]:
+def _get_block(ctx: Ctx, skill_id: int, key: str) -> dict[str, Any]:
     """One parameter block, **unwrapped** as the spec answers it (CJ; SDK skill-service.js).
 
     ``time-zones`` stays ``{timeZoneSettings: [...]}`` (a list cannot be unwrapped).
     ``cpa-management`` also carries ``AnsMachineOverrideSeconds``, the one key the spec
     documents for its GET, beside the camelCase block (design).
     """
-    key, _ = _block(block)
     value = copy.deepcopy(_blocks(find_skill(ctx, skill_id))[key])
     if key == "timeZoneSettings":
         return {key: _zones_out(value)}
@@ -302,24 +294,54 @@ async def get_block(skill_id: int, block: str, ctx: Ctx = _VIEW) -> dict[str, An
     return value
 
 
-@router.put("/skills/{skill_id}/parameters/{block}")
-async def put_block(skill_id: int, block: str, ctx: Ctx = _EDIT) -> Response:
-    """Merge the given fields into one parameter block."""
-    key, model = _block(block)
+def _put_block(ctx: Ctx, skill_id: int, key: str, parsed: BaseModel) -> Response:
+    """Merge the given fields into one parameter block (time zones: replace the list)."""
     skill = find_skill(ctx, skill_id)
     blocks = _blocks(skill)
-    if model is None:
-        zones = await parse_body(ctx.request, _TimeZones)
-        blocks[key] = [z.model_dump(exclude_none=True) for z in zones.timeZoneSettings]
+    if isinstance(parsed, _TimeZones):
+        blocks[key] = [z.model_dump(exclude_none=True) for z in parsed.timeZoneSettings]
     else:
-        fields: dict[str, Any] = {key: (model, ...)}
-        wrapper: type[BaseModel] = create_model(f"{key}Body", __base__=StrictModel, **fields)
-        parsed = await parse_body(ctx.request, wrapper)
         merged = {**blocks[key], **getattr(parsed, key).model_dump(exclude_none=True)}
         _check(key, merged)
         blocks[key] = merged
     skill.updated = ctx.world.now
     return Response(status_code=200)
+
+
+def _wrapper(key: str, model: type[BaseModel]) -> type[BaseModel]:
+    """The PUT body of a block: the block under its own name (``{retrySettings: {…}}``)."""
+    fields: dict[str, Any] = {key: (model, ...)}
+    name = key[0].upper() + key[1:] + "Body"
+    return create_model(name, __base__=StrictModel, **fields)
+
+
+def _add_block_routes(block: str, key: str, body: type[BaseModel]) -> None:
+    """GET and PUT ``/skills/{skill_id}/parameters/<block>``: one route per block, so each
+    PUT documents its own body and each block answers its own versions."""
+    path = f"/skills/{{skill_id}}/parameters/{block}"
+    slug = block.replace("-", "_")
+
+    async def get_block(skill_id: int, ctx: Ctx = _VIEW) -> dict[str, Any]:
+        return _get_block(ctx, skill_id, key)
+
+    async def put_block(skill_id: int, ctx: Ctx = _EDIT) -> Response:
+        return _put_block(ctx, skill_id, key, await parse_body(ctx.request, body))
+
+    get_block.__doc__ = f"The {key} block (CJ getSkillsIdParameters; unwrapped)."
+    put_block.__doc__ = f"Merge fields into the {key} block (CJ PUT …/parameters/{block})."
+    router.add_api_route(path, get_block, methods=["GET"], name=f"get_{slug}")
+    router.add_api_route(
+        path,
+        put_block,
+        methods=["PUT"],
+        name=f"put_{slug}",
+        openapi_extra=request_body(body),
+    )
+
+
+for _name, (_key, _model) in _BLOCKS.items():
+    _add_block_routes(_name, _key, _wrapper(_key, _model))
+_add_block_routes("time-zones", "timeZoneSettings", _TimeZones)
 
 
 def _check(key: str, block: dict[str, Any]) -> None:

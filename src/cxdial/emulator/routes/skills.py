@@ -14,6 +14,7 @@ from cxdial.emulator.credentials import DEMO_TENANT_ID
 from cxdial.emulator.deps import ACD_PREFIX, Ctx, acd
 from cxdial.emulator.entities import Skill
 from cxdial.emulator.errors import ApiError
+from cxdial.emulator.openapi import request_body
 from cxdial.emulator.routes.common import (
     CxoneRoute,
     accepted,
@@ -336,7 +337,7 @@ async def list_skills(
     )
 
 
-@router.post("/skills")
+@router.post("/skills", openapi_extra=request_body(_CreateBody))
 async def create_skills(ctx: Ctx = _EDIT) -> dict[str, Any]:
     """Batch create: 200 with a result per item, even when some fail.
 
@@ -367,7 +368,7 @@ async def get_skill(skill_id: int, ctx: Ctx = _VIEW) -> dict[str, Any]:
     return skill_json(ctx, find_skill(ctx, skill_id))
 
 
-@router.put("/skills/{skill_id}")
+@router.put("/skills/{skill_id}", openapi_extra=request_body(_UpdateBody))
 async def update_skill(skill_id: int, ctx: Ctx = _EDIT) -> dict[str, Any]:
     """Update a skill's fields: ``{success, skillId}`` (CJ putSkillsId)."""
     skill = find_skill(ctx, skill_id)
