@@ -1,4 +1,4 @@
-"""Contacts (active, completed, detail, state history, custom data), agents, dispositions.
+"""Contacts (active, completed, detail, state history, custom data) and agents.
 
 Reporting follows CXone (cxone-api.md §3.6, §3.7; emulator-fidelity.md §1, §2):
 ``updatedSince`` + ``lastPollTime`` for incremental pulls, ``top``/``skip`` with
@@ -35,17 +35,14 @@ from cxdial.emulator.routes.shapes import (
     ACTIVE_FIELDS,
     AGENT_FIELDS,
     AGENT_STATE_FIELDS,
-    DISPOSITION_FIELDS,
     STATE_IDS,
     active_record,
     agent_record,
     agent_state_record,
     completed_fields,
     completed_record,
-    disposition_record,
 )
 from cxdial.emulator.telephony import end_contact
-from cxdial.emulator.world import DISPOSITIONS
 
 __all__ = ["router"]
 
@@ -54,7 +51,6 @@ _CONTACTS = Depends(acd("Contacts View"))
 _REPORT = Depends(acd("Reporting View"))
 _AGENTS = Depends(acd("Agents View"))
 _END = Depends(acd("Contacts Edit"))
-_DISPOSITIONS = Depends(acd("Dispositions View"))
 _DAY = 86_400.0
 _MAX_RANGE_DAYS = 30
 OrderBy = Annotated[str | None, Query(alias="orderBy")]
@@ -304,41 +300,6 @@ async def end(contact_id: int, ctx: Ctx = _END) -> Response:
         raise ApiError(409, "ContactEnded", f"Contact {contact_id} has already ended")
     end_contact(ctx.world, c, "Ended by API")
     return Response(status_code=202)
-
-
-@router.get("/dispositions")
-async def dispositions(
-    ctx: Ctx = _DISPOSITIONS,
-    searchString: str | None = None,
-    isActive: str | None = None,
-    isPreviewDispositions: str | None = None,
-    updatedSince: str | None = None,
-    fields: str | None = None,
-    orderBy: OrderBy = None,
-    top: int | None = None,
-    skip: int | None = None,
-) -> Any:
-    """The business unit's dispositions, searched, filtered and paged."""
-    after = since(ctx, updatedSince, "updatedSince")
-    items = [disposition_record(ctx.world, d) for d in DISPOSITIONS]
-    if searchString:
-        items = [d for d in items if searchString.lower() in d["dispositionName"].lower()]
-    if after is not None:
-        items = [d for d in items if ctx.world.clock.from_iso(d["lastUpdated"]) >= after]
-    items = filter_items(
-        items, {"isActive": isActive, "isPreviewDisposition": isPreviewDispositions}
-    )
-    return listing(
-        ctx,
-        items,
-        key="dispositions",
-        known=DISPOSITION_FIELDS,
-        top=top,
-        skip=skip,
-        fields=fields,
-        order_by=_order(ctx, orderBy),
-        extra={"businessUnitId": DEMO_BUSINESS_UNIT},
-    )
 
 
 @router.get("/agents")

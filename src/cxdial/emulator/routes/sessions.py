@@ -23,9 +23,10 @@ from cxdial.emulator.errors import ApiError
 from cxdial.emulator.openapi import request_body
 from cxdial.emulator.routes.common import CxoneRoute, accepted, find_skill
 from cxdial.emulator.routes.dialing import check_caller_id, check_e164
+from cxdial.emulator.routes.dispositions import assigned_dispositions
 from cxdial.emulator.telephony import end_contact, place_call
 from cxdial.emulator.validation import StrictModel, parse_body, query_flag
-from cxdial.emulator.world import CALLER_IDS, DISPOSITIONS
+from cxdial.emulator.world import CALLER_IDS
 
 __all__ = ["router"]
 
@@ -239,14 +240,16 @@ async def disposition(session_id: str, contact_id: int, ctx: Ctx = _SESSION) -> 
         raise ApiError(
             404, "ContactNotFound", f"Contact {contact_id} is not in session {session.session_id}"
         )
-    known = {d[0] for d in DISPOSITIONS}
+    skill = ctx.world.skills.get(contact.skill_id)
+    known = {d.disposition_id for d in assigned_dispositions(ctx, skill)} if skill else set()
     for field in ("primaryDispositionId", "secondaryDispositionId"):
         value = getattr(body, field)
         if value is not None and value not in known:
             raise ApiError(
                 400,
                 "InvalidParameter",
-                f"'{field}' {value} is not a disposition; GET /dispositions lists them",
+                f"'{field}' {value} is not an active disposition of skill {contact.skill_id}; "
+                f"GET /skills/{contact.skill_id}/dispositions lists them",
             )
     contact.disposition_id = body.primaryDispositionId
     contact.disposition_notes = body.primaryDispositionNotes or ""

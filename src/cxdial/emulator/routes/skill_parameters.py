@@ -22,7 +22,7 @@ from cxdial.emulator.openapi import request_body
 from cxdial.emulator.routes.common import CxoneRoute, find_skill
 from cxdial.emulator.validation import StrictModel, parse_body
 
-__all__ = ["DEFAULTS", "router"]
+__all__ = ["DEFAULTS", "router", "schedule_view", "zones_view"]
 
 router = APIRouter(prefix=ACD_PREFIX, route_class=CxoneRoute)
 _VIEW = Depends(acd("Skills View"))
@@ -208,7 +208,7 @@ def _blocks(skill: Skill) -> dict[str, Any]:
 _DAYS_OF = {day: day.capitalize() for day in _DAYS}
 
 
-def _schedules(block: dict[str, Any]) -> dict[str, Any]:
+def schedule_view(block: dict[str, Any]) -> dict[str, Any]:
     """scheduleSettings as GET /parameters shows it: ``{isScheduled, schedules[]}`` (CJ).
 
     The items of ``schedules`` are untyped in the spec; ``{day, isActive, startTime,
@@ -228,7 +228,7 @@ def _schedules(block: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _zones_out(zones: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def zones_view(zones: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """GET spells a zone ``name`` (PUT: ``standardName``; CJ); both are sent (design)."""
     return [
         {
@@ -244,40 +244,6 @@ def _zones_out(zones: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
-@router.get("/skills/{skill_id}/parameters")
-async def all_parameters(skill_id: int, ctx: Ctx = _VIEW) -> dict[str, Any]:
-    """Every parameter block of the skill, in the spec's shape (CJ getSkillsIdParameters).
-
-    ``skillId`` is kept beside the spec's ``skillNo`` (an emulator addition).
-    """
-    skill = find_skill(ctx, skill_id)
-    blocks = copy.deepcopy(_blocks(skill))
-    return {
-        "skillName": skill.name,
-        "skillNo": skill_id,
-        "skillId": skill_id,
-        "generalSettings": blocks["generalSettings"],
-        "cadenceSettings": blocks.get("cadenceSettings", {}),
-        "deliveryPreferences": blocks["deliveryPreferences"],
-        "callingLists": _lists(ctx, skill_id),
-        "cpaSettings": blocks["cpaSettings"],
-        "retrySettings": blocks["retrySettings"],
-        "filterSettings": blocks.get("filterSettings", {"isFilterActive": False}),
-        "listManagementSettings": blocks.get("listManagementSettings", {}),
-        "scheduleSettings": _schedules(blocks["scheduleSettings"]),
-        "timeZoneSettings": _zones_out(blocks["timeZoneSettings"]),
-        "xsSettings": blocks.get("xsSettings", {}),
-    }
-
-
-def _lists(ctx: Ctx, skill_id: int) -> list[dict[str, Any]]:
-    return [
-        {"id": lst.list_id, "name": lst.name}
-        for lst in ctx.world.lists.values()
-        if skill_id in lst.skill_ids
-    ]
-
-
 def _get_block(ctx: Ctx, skill_id: int, key: str) -> dict[str, Any]:
     """One parameter block, **unwrapped** as the spec answers it (CJ; SDK skill-service.js).
 
@@ -287,7 +253,7 @@ def _get_block(ctx: Ctx, skill_id: int, key: str) -> dict[str, Any]:
     """
     value = copy.deepcopy(_blocks(find_skill(ctx, skill_id))[key])
     if key == "timeZoneSettings":
-        return {key: _zones_out(value)}
+        return {key: zones_view(value)}
     if key == "cpaSettings":
         return {**value, "AnsMachineOverrideSeconds": value.get("ansMachineOverrideSeconds", 0)}
     assert isinstance(value, dict)

@@ -24,6 +24,7 @@ from cxdial.emulator.routes.common import (
     listing,
     since,
 )
+from cxdial.emulator.routes.dispositions import skill_disposition_items
 from cxdial.emulator.telephony import end_contact
 from cxdial.emulator.validation import StrictModel, parse_body, query_flag
 from cxdial.emulator.world import CALLER_IDS
@@ -242,7 +243,7 @@ def skill_json(ctx: Ctx, skill: Skill) -> dict[str, Any]:
         "enableShortAbandon": extra.get("enableShortAbandon", False),
         "shortAbandonThreshold": extra.get("shortAbandonThreshold", 0),
         "countShortAbandons": extra.get("countShortAbandons", False),
-        "dispositions": extra.get("dispositions", []),
+        "dispositions": skill_disposition_items(ctx, skill),
         "deliverMultipleNumbersSerially": extra.get("deliverMultipleNumbersSerially", False),
         "cradleToGrave": extra.get("cradleToGrave", False),
         "priorityInterrupt": extra.get("priorityInterrupt", False),
