@@ -30,6 +30,7 @@ from cxdial.emulator.routes import (
     skill_parameters,
     skill_reporting,
     skills,
+    state_history,
 )
 
 __all__ = ["ROUTERS"]
@@ -56,4 +57,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     skill_activity.router,
     skill_parameters.router,
     skills.router,
+    state_history.router,
 )

@@ -22,6 +22,7 @@ __all__ = [
     "ACTIVE_FIELDS",
     "AGENT_FIELDS",
     "AGENT_STATE_FIELDS",
+    "AGENT_STATE_IDS",
     "COMPLETED_FIELDS",
     "DISPOSITION_FIELDS",
     "LEGACY_COMPLETED_NAMES",
@@ -213,7 +214,7 @@ DISPOSITION_FIELDS = [
     "classification",
     "isContactFinal",
 ]
-_AGENT_STATE_IDS = {
+AGENT_STATE_IDS = {
     "LoggedOut": 0,
     "Available": 1,
     "Unavailable": 2,
@@ -359,7 +360,7 @@ def agent_state_record(world: World, agent: Agent) -> dict[str, Any]:
     contact = world.contacts.get(agent.contact_id) if agent.contact_id is not None else None
     return {
         "agentId": agent.agent_id,
-        "agentStateId": _AGENT_STATE_IDS.get(agent.state, 0),
+        "agentStateId": AGENT_STATE_IDS.get(agent.state, 0),
         "agentStateName": agent.state,
         "agentStateCategory": agent.state,
         "businessUnitId": DEMO_BUSINESS_UNIT,
