@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -52,7 +53,8 @@ async def test_started_skill_dials_records_to_completion(api: Api) -> None:
     dialed = {c["toAddress"] for c in completed["completedContacts"]}
     assert dialed == {phone for _, phone in ROWS}
     assert all(c["endReason"] for c in completed["completedContacts"])
-    window = {"startDate": day_ago(), "endDate": "2100-01-01T00:00:00Z"}
+    tomorrow = (datetime.now(UTC) + timedelta(days=1)).isoformat()
+    window = {"startDate": day_ago(), "endDate": tomorrow}  # required, at most 31 days
     summary = (await api.call("GET", f"/skills/{skill}/summary", params=window)).json()[
         "skillSummaries"
     ][0]

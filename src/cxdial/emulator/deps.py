@@ -9,7 +9,6 @@ dependency declares ``{version}`` as a path parameter, so every ACD operation do
 from __future__ import annotations
 
 import time
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from fastapi import Path, Request
@@ -19,7 +18,7 @@ from cxdial.emulator.errors import ApiError
 from cxdial.emulator.versions import parse_version, versions_for
 from cxdial.emulator.world import World
 
-__all__ = ["ACD_PREFIX", "Ctx", "acd", "world_of"]
+__all__ = ["ACD_PREFIX", "AcdCheck", "Ctx", "acd", "world_of"]
 
 ACD_PREFIX = "/inContactAPI/services/{version}"
 _VERSION_PARAM = Path(
@@ -75,10 +74,18 @@ def world_of(request: Request) -> World:
     return world
 
 
-def acd(permission: str) -> Callable[..., Awaitable[Ctx]]:
-    """A dependency that runs the ACD checks and yields a :class:`Ctx`."""
+class AcdCheck:
+    """The dependency :func:`acd` makes: the ACD checks for routes needing ``permission``.
 
-    async def check(request: Request, version: str = _VERSION_PARAM) -> Ctx:
+    A class rather than a closure so the app's routes can be inspected: the contract test
+    asserts every ACD route depends on one (``route.dependant.dependencies``)."""
+
+    def __init__(self, permission: str) -> None:
+        self.permission = permission
+
+    async def __call__(self, request: Request, version: str = _VERSION_PARAM) -> Ctx:
+        """Version (404), bearer token (401), rate limit (429), Accept (406), permission (403)."""
+        permission = self.permission
         world = world_of(request)
         route = getattr(request.scope.get("route"), "path", "")
         supported = versions_for(request.method, route.removeprefix(ACD_PREFIX))
@@ -122,7 +129,10 @@ def acd(permission: str) -> Callable[..., Awaitable[Ctx]]:
             )
         return Ctx(world, key, number, request)
 
-    return check
+
+def acd(permission: str) -> AcdCheck:
+    """A dependency that runs the ACD checks and yields a :class:`Ctx`."""
+    return AcdCheck(permission)
 
 
 def _buckets_of(request: Request) -> _Buckets:

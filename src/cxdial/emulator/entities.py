@@ -9,6 +9,7 @@ from typing import Any
 __all__ = [
     "Agent",
     "AgentSession",
+    "AgentStateSpan",
     "CallList",
     "CallRecord",
     "Contact",
@@ -109,7 +110,8 @@ class UploadJob:
 
 @dataclass(slots=True)
 class DncGroup:
-    """A do-not-call group, its numbers, and the skills scrubbed against it."""
+    """A do-not-call group, its numbers, the skills scrubbed against it and the skills
+    contributing numbers to it."""
 
     group_id: int
     name: str
@@ -119,6 +121,18 @@ class DncGroup:
     is_active: bool = True
     records: dict[str, dict[str, Any]] = field(default_factory=dict)
     scrubbed_skills: set[int] = field(default_factory=set)
+    contributing_skills: set[int] = field(default_factory=set)
+
+
+@dataclass(frozen=True, slots=True)
+class AgentStateSpan:
+    """One state an agent entered: when, and the contact and skill it was on then."""
+
+    state: str
+    start: float
+    contact_id: int | None = None
+    skill_id: int | None = None
+    session_id: str | None = None
 
 
 @dataclass(slots=True)
@@ -135,12 +149,21 @@ class Agent:
     skill_id: int | None = None
     updated: float = 0.0
     session_id: str | None = None
+    history: list[AgentStateSpan] = field(default_factory=list)
+    """Every state the agent entered, oldest first (``GET /agents/state-history``)."""
+
+    def __post_init__(self) -> None:
+        if not self.history:
+            self.history.append(AgentStateSpan(self.state, self.updated))
 
     def set_state(self, state: str, now: float) -> None:
-        """Change state and stamp the change."""
+        """Change state, stamp the change and record it in :attr:`history`."""
         if state != self.state:
             self.state = state
             self.updated = now
+            self.history.append(
+                AgentStateSpan(state, now, self.contact_id, self.skill_id, self.session_id)
+            )
 
 
 @dataclass(slots=True)

@@ -54,8 +54,9 @@ class OAuthError(Exception):
 
 
 def header_text(text: str) -> str:
-    """``text`` fit for a header value: printable ASCII, one line, at most 500 characters."""
-    return "".join(ch if " " <= ch <= "~" else "?" for ch in text[:500])
+    """``text`` fit for a header value: printable ASCII, one line, at most 500 characters,
+    no leading or trailing space (HTTP forbids them; h11 refuses to send such a value)."""
+    return "".join(ch if " " <= ch <= "~" else "?" for ch in text[:500]).strip(" ")
 
 
 def api_error_response(

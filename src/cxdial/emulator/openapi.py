@@ -40,13 +40,57 @@ _ACD_ERRORS = {
 _METHODS = ("get", "put", "post", "delete", "patch")
 
 
+def _qualified(model: type[BaseModel], name: str) -> str:
+    """A component name unique across modules (``skill_agents.AgentItem``): route modules
+    reuse private names such as ``_StatusBody`` for different models."""
+    return f"{model.__module__.rsplit('.', 1)[-1]}.{name.lstrip('_')}"
+
+
+def _schema_of(model: type[BaseModel]) -> dict[str, Any]:
+    """``model``'s JSON schema with its nested models under module-qualified names."""
+    schema = model.model_json_schema(ref_template=_REF)
+    defs = schema.get("$defs", {})
+    renamed = {name: _qualified(model, name) for name in defs}
+
+    def rewrite(node: Any) -> Any:
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith(_REF.format(model="")):
+                target = ref.removeprefix(_REF.format(model=""))
+                node = {**node, "$ref": _REF.format(model=renamed.get(target, target))}
+            return {key: rewrite(value) for key, value in node.items()}
+        if isinstance(node, list):
+            return [rewrite(item) for item in node]
+        return node
+
+    schema = rewrite(schema)
+    if defs:
+        schema["$defs"] = {renamed[name]: sub for name, sub in schema["$defs"].items()}
+    return schema  # type: ignore[no-any-return]
+
+
 def request_body(
-    model: type[BaseModel], *, required: bool = True, description: str | None = None
+    model: type[BaseModel],
+    *,
+    required: bool = True,
+    description: str | None = None,
+    array_of: type[BaseModel] | None = None,
 ) -> dict[str, Any]:
-    """``openapi_extra`` documenting a JSON body of ``model`` that the route parses itself."""
+    """``openapi_extra`` documenting a JSON body of ``model`` that the route parses itself.
+
+    ``array_of``: the route also takes a bare array of these (MCP's agent arrays); the
+    body is then documented as one of the two forms.
+    """
+    schema = _schema_of(model)
+    if array_of is not None:
+        item = _schema_of(array_of)
+        defs = {**item.pop("$defs", {}), **schema.pop("$defs", {})}
+        schema = {"oneOf": [schema, {"type": "array", "items": item}]}
+        if defs:
+            schema["$defs"] = defs
     body: dict[str, Any] = {
         "required": required,
-        "content": {"application/json": {"schema": model.model_json_schema(ref_template=_REF)}},
+        "content": {"application/json": {"schema": schema}},
     }
     if description:
         body["description"] = description

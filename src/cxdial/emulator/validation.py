@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-import json
 import types
 import typing
 from typing import Any, TypeVar
@@ -13,6 +12,7 @@ from pydantic import BaseModel, ConfigDict
 from pydantic import ValidationError as PydanticValidationError
 
 from cxdial.emulator.errors import ApiError
+from cxdial.emulator.jsonbody import json_body
 
 __all__ = ["StrictModel", "parse_body", "query_flag"]
 
@@ -73,16 +73,12 @@ def describe(exc: PydanticValidationError, model: type[BaseModel]) -> str:
 async def parse_body(request: Request, model: type[M], *, list_key: str | None = None) -> M:
     """Parse the JSON body into ``model`` or raise a 400 that names the field.
 
-    With ``list_key``, a bare JSON array is read as ``{list_key: [...]}`` (real clients send
-    both forms to some batch endpoints, e.g. MCP's bare agent array).
+    The body is the one the middleware decoded (:func:`~cxdial.emulator.jsonbody.json_body`);
+    an empty body is ``{}``. With ``list_key``, a bare JSON array is read as
+    ``{list_key: [...]}`` (real clients send both forms to some batch endpoints, e.g. MCP's
+    bare agent array).
     """
-    raw = await request.body()
-    if not raw.strip():
-        raw = b"{}"
-    try:
-        data = json.loads(raw)
-    except json.JSONDecodeError as exc:
-        raise ApiError(400, "InvalidRequest", f"Request body is not valid JSON: {exc}") from exc
+    data = await json_body(request, empty={})
     if list_key is not None and isinstance(data, list):
         data = {list_key: data}
     if not isinstance(data, dict):

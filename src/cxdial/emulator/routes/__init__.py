@@ -1,4 +1,8 @@
-"""The ACD API routers, one module per CXone API area."""
+"""The ACD API routers, one module per CXone API area.
+
+Their order does not matter: :func:`cxdial.emulator.routing.install_routes` puts fixed
+paths ahead of path parameters whatever order the routers come in.
+"""
 
 from __future__ import annotations
 
@@ -26,16 +30,12 @@ from cxdial.emulator.routes import (
     skill_parameters,
     skill_reporting,
     skills,
+    state_history,
 )
 
 __all__ = ["ROUTERS"]
 
-# Order matters: fixed paths (``/skills/activity``, ``/lists/call-lists/jobs``) must be
-# registered before the routers whose ``{id}`` paths would otherwise capture them.
 ROUTERS: tuple[APIRouter, ...] = (
-    # campaign and event endpoints first: their fixed paths (/skills/agents,
-    # /skills/parameters, /contacts/states, .../parameters/cadence-settings) sit where
-    # older {id} routes would capture them
     campaigns.router,
     contact_dispositions.router,
     dispositions.router,
@@ -57,4 +57,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     skill_activity.router,
     skill_parameters.router,
     skills.router,
+    state_history.router,
 )

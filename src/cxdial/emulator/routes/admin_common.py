@@ -4,7 +4,6 @@ arrays, required date ranges, version-dependent names, empty pages and seconds a
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
@@ -15,6 +14,7 @@ from pydantic import ValidationError as PydanticValidationError
 from cxdial.emulator.credentials import DEMO_BUSINESS_UNIT
 from cxdial.emulator.deps import Ctx
 from cxdial.emulator.errors import ApiError
+from cxdial.emulator.jsonbody import json_body
 from cxdial.emulator.routes.common import page, since
 from cxdial.emulator.validation import describe
 
@@ -42,14 +42,9 @@ _MAX_RANGE_DAYS = 31
 
 
 async def read_json(ctx: Ctx) -> Any:
-    """The JSON body (objects and arrays alike; empty = ``{}``), or a 400 saying why not."""
-    raw = await ctx.request.body()
-    if not raw.strip():
-        return {}
-    try:
-        return json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
-        raise ApiError(400, "InvalidRequest", f"Request body is not valid JSON: {exc}") from None
+    """The JSON body (objects and arrays alike; empty = ``{}``), decoded once by the
+    middleware (:func:`~cxdial.emulator.jsonbody.json_body`); a bad one is a 400."""
+    return await json_body(ctx.request, empty={})
 
 
 def validate(model: type[M], data: Any) -> M:

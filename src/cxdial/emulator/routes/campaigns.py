@@ -25,6 +25,7 @@ from cxdial.emulator.admin_state import Campaign
 from cxdial.emulator.credentials import DEMO_BUSINESS_UNIT
 from cxdial.emulator.deps import ACD_PREFIX, Ctx, acd
 from cxdial.emulator.errors import ApiError
+from cxdial.emulator.openapi import request_body
 from cxdial.emulator.routes.admin_common import listing_page, read_json, validate
 from cxdial.emulator.validation import StrictModel, query_flag
 
@@ -135,7 +136,7 @@ async def list_campaigns(
     }
 
 
-@router.post("/campaigns")
+@router.post("/campaigns", openapi_extra=request_body(_CampaignBody))
 async def create_campaign(ctx: Ctx = _EDIT) -> dict[str, Any]:
     """Create a campaign from a flat body; answers its id."""
     body = validate(_CampaignBody, await read_json(ctx))
@@ -162,7 +163,7 @@ async def get_campaign(campaign_id: int, ctx: Ctx = _VIEW) -> dict[str, Any]:
     return _item(ctx, _find(ctx, campaign_id), detail=True)
 
 
-@router.put("/campaigns/{campaign_id}")
+@router.put("/campaigns/{campaign_id}", openapi_extra=request_body(_CampaignBody))
 async def update_campaign(campaign_id: int, ctx: Ctx = _EDIT) -> Response:
     """Update a campaign; the spec requires ``name`` on every update."""
     campaign = _find(ctx, campaign_id)
@@ -181,7 +182,10 @@ async def update_campaign(campaign_id: int, ctx: Ctx = _EDIT) -> Response:
     return Response(status_code=200)
 
 
-@router.patch("/campaigns/{campaign_id}/status")
+@router.patch(
+    "/campaigns/{campaign_id}/status",
+    openapi_extra=request_body(_StatusBody, required=False),
+)
 async def campaign_status(
     campaign_id: int, ctx: Ctx = _EDIT, isActive: str | None = None
 ) -> Response:
@@ -240,7 +244,11 @@ async def campaign_unassigned_skills(campaign_id: int, ctx: Ctx = _VIEW) -> Any:
     }
 
 
-@router.api_route("/campaigns/{campaign_id}/skills", methods=["POST", "DELETE"])
+@router.api_route(
+    "/campaigns/{campaign_id}/skills",
+    methods=["POST", "DELETE"],
+    openapi_extra=request_body(_SkillsBody),
+)
 async def change_campaign_skills(campaign_id: int, ctx: Ctx = _EDIT) -> dict[str, Any]:
     """Assign (POST) or unassign (DELETE) skills: ``{addAll?, skills:[id]}`` (spec) or
     ``{skills:[{skillId}]}`` (MCP). Answers the skills it applied to and the unknown ones."""

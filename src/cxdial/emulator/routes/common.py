@@ -20,6 +20,7 @@ from cxdial.emulator.validation import query_flag
 __all__ = [
     "LEGACY_NAMES_MAX",
     "MAX_TOP",
+    "REPORT_MAX_DAYS",
     "CxoneRoute",
     "accepted",
     "api_version",
@@ -34,6 +35,7 @@ __all__ = [
     "order_items",
     "page",
     "project",
+    "report_window",
     "since",
 ]
 
@@ -46,6 +48,9 @@ LEGACY_NAMES_MAX = 23
 v21–v23 use the old names (TAP's v21 schema, the SDK's V23 model); v33 the new ones (the
 spec, the SDK's V33 model). No source shows v24–v32: the emulator gives them the new names.
 """
+REPORT_MAX_DAYS = 30
+"""Longest date range of a reporting query (QA v7: "Date Range must be 30 days or less")."""
+_DAY = 86_400.0
 SUCCESS_TEXT = {202: "Accepted"}
 """``icStatusDescription`` of successful answers (QA asserts "Success"; 202 is ours)."""
 
@@ -254,6 +259,71 @@ def since(ctx: Ctx, value: str | None, name: str) -> float | None:
             400,
             "InvalidParameter",
             f"'{name}' must be an ISO-8601 date-time, e.g. 2026-01-31T09:00:00Z",
+        ) from None
+
+
+def report_window(
+    ctx: Ctx,
+    start_text: str | None,
+    end_text: str | None,
+    since_text: str | None,
+    *,
+    max_days: int = REPORT_MAX_DAYS,
+    need_start: bool = False,
+) -> tuple[float | None, float | None, float | None]:
+    """``(start, end, updatedSince)`` by CXone's date rules on reporting (QA v7 lab data,
+    RPV70067–RPV70075, on completed contacts): some date is required, ``endDate`` needs a
+    ``startDate`` and defaults to now, a range spans at most ``max_days``. With
+    ``need_start`` only ``startDate`` will do (``/contacts/custom-data``)."""
+    start_text, end_text, since_text = (
+        v if v and v.strip() else None for v in (start_text, end_text, since_text)
+    )
+    if need_start and start_text is None:
+        raise ApiError(
+            400, "InvalidParameter", "Invalid startDate - missing required query parameter"
+        )
+    if start_text is None and end_text is None and since_text is None:
+        raise ApiError(
+            400,
+            "InvalidParameter",
+            "Invalid DateRange - No dates fields provided; pass updatedSince, or startDate "
+            "(and endDate)",
+        )
+    now = ctx.world.now
+    after = None
+    if since_text is not None:
+        after = _report_date(ctx, since_text, "Invalid updatedSince")
+        if after < now - max_days * _DAY:
+            raise ApiError(
+                400,
+                "InvalidParameter",
+                f"Invalid updatedSince - '{since_text}', must be {max_days} days or less",
+            )
+    if start_text is None:
+        if end_text is not None:
+            raise ApiError(400, "InvalidParameter", "Invalid startDate - endDate needs a startDate")
+        return None, None, after
+    start = _report_date(ctx, start_text, "Invalid startDate")
+    end = _report_date(ctx, end_text, "Invalid endDate") if end_text is not None else now
+    if end < start:
+        raise ApiError(400, "InvalidParameter", "Invalid DateRange - endDate is before startDate")
+    if end - start > max_days * _DAY:
+        raise ApiError(
+            400,
+            "InvalidParameter",
+            f"Invalid DateRange - Date Range must be {max_days} days or less",
+        )
+    return start, end, after
+
+
+def _report_date(ctx: Ctx, text: str, prefix: str) -> float:
+    try:
+        return ctx.world.clock.from_iso(text)
+    except ValueError:
+        raise ApiError(
+            400,
+            "InvalidParameter",
+            f"{prefix} - '{text}' is not an ISO-8601 date-time, e.g. 2026-01-31T09:00:00Z",
         ) from None
 
 

@@ -20,6 +20,7 @@ from fastapi import APIRouter, Depends, Response
 from cxdial.emulator.deps import ACD_PREFIX, Ctx, acd
 from cxdial.emulator.entities import Contact
 from cxdial.emulator.errors import ApiError
+from cxdial.emulator.openapi import request_body
 from cxdial.emulator.routes.admin_common import read_json, validate
 from cxdial.emulator.routes.common import find_skill
 from cxdial.emulator.routes.dispositions import assigned_dispositions
@@ -77,7 +78,7 @@ def _as_int(value: int | str, name: str) -> int:
     raise ApiError(400, "InvalidParameter", f"'dispositionInfo.{name}' must be a number")
 
 
-@router.post("/contacts/{contact_id}/set-disposition")
+@router.post("/contacts/{contact_id}/set-disposition", openapi_extra=request_body(_SetBody))
 async def set_disposition(contact_id: int, ctx: Ctx = _CONTACTS_EDIT) -> Response:
     """Disposition a contact on its skill (``dispositionCode`` = a disposition id)."""
     contact = _contact(ctx, contact_id)

@@ -1,4 +1,4 @@
-"""Contacts (active, completed, detail, state history, custom data), agents, dispositions.
+"""Contacts (active, completed, detail, state history, custom data) and agents.
 
 Reporting follows CXone (cxone-api.md §3.6, §3.7; emulator-fidelity.md §1, §2):
 ``updatedSince`` + ``lastPollTime`` for incremental pulls, ``top``/``skip`` with
@@ -29,34 +29,29 @@ from cxdial.emulator.routes.common import (
     iso_duration,
     listing,
     project,
+    report_window,
     since,
 )
 from cxdial.emulator.routes.shapes import (
     ACTIVE_FIELDS,
     AGENT_FIELDS,
     AGENT_STATE_FIELDS,
-    DISPOSITION_FIELDS,
     STATE_IDS,
     active_record,
     agent_record,
     agent_state_record,
     completed_fields,
     completed_record,
-    disposition_record,
 )
 from cxdial.emulator.telephony import end_contact
-from cxdial.emulator.world import DISPOSITIONS
 
-__all__ = ["router"]
+__all__ = ["router", "state_rows"]
 
 router = APIRouter(prefix=ACD_PREFIX, route_class=CxoneRoute)
 _CONTACTS = Depends(acd("Contacts View"))
 _REPORT = Depends(acd("Reporting View"))
 _AGENTS = Depends(acd("Agents View"))
 _END = Depends(acd("Contacts Edit"))
-_DISPOSITIONS = Depends(acd("Dispositions View"))
-_DAY = 86_400.0
-_MAX_RANGE_DAYS = 30
 OrderBy = Annotated[str | None, Query(alias="orderBy")]
 
 
@@ -122,56 +117,6 @@ async def active(
     )
 
 
-def _window(
-    ctx: Ctx, start_text: str | None, end_text: str | None, since_text: str | None
-) -> tuple[float | None, float | None, float | None]:
-    """CXone's date rules on completed contacts (QA v7 lab data, RPV70067–RPV70075)."""
-    start_text, end_text, since_text = (
-        v if v and v.strip() else None for v in (start_text, end_text, since_text)
-    )
-    if start_text is None and end_text is None and since_text is None:
-        raise ApiError(
-            400,
-            "InvalidParameter",
-            "Invalid DateRange - No dates fields provided; pass updatedSince, or startDate "
-            "(and endDate)",
-        )
-    now = ctx.world.now
-    after = None
-    if since_text is not None:
-        after = _parse(ctx, since_text, "Invalid updatedSince")
-        if after < now - _MAX_RANGE_DAYS * _DAY:
-            raise ApiError(
-                400,
-                "InvalidParameter",
-                f"Invalid updatedSince - '{since_text}', must be 30 days or less",
-            )
-    if start_text is None:
-        if end_text is not None:
-            raise ApiError(400, "InvalidParameter", "Invalid startDate - endDate needs a startDate")
-        return None, None, after
-    start = _parse(ctx, start_text, "Invalid startDate")
-    end = _parse(ctx, end_text, "Invalid endDate") if end_text is not None else now
-    if end < start:
-        raise ApiError(400, "InvalidParameter", "Invalid DateRange - endDate is before startDate")
-    if end - start > _MAX_RANGE_DAYS * _DAY:
-        raise ApiError(
-            400, "InvalidParameter", "Invalid DateRange - Date Range must be 30 days or less"
-        )
-    return start, end, after
-
-
-def _parse(ctx: Ctx, text: str, prefix: str) -> float:
-    try:
-        return ctx.world.clock.from_iso(text)
-    except ValueError:
-        raise ApiError(
-            400,
-            "InvalidParameter",
-            f"{prefix} - '{text}' is not an ISO-8601 date-time, e.g. 2026-01-31T09:00:00Z",
-        ) from None
-
-
 @router.get("/contacts/completed")
 async def completed(
     ctx: Ctx = _REPORT,
@@ -200,7 +145,7 @@ async def completed(
     v≤23 answers (and filters) with the old names ``fromAddr``, ``toAddr``, ``contactStart``,
     ``mediaType``, ``confSeconds``, ``ACWSeconds``; later versions with the v33 names.
     """
-    start, end, after = _window(ctx, startDate, endDate, updatedSince)
+    start, end, after = report_window(ctx, startDate, endDate, updatedSince)
     version = api_version(ctx)
     legacy = version <= LEGACY_NAMES_MAX
     contacts = _ordered(
@@ -263,11 +208,9 @@ async def contact(contact_id: int, ctx: Ctx = _CONTACTS, fields: str | None = No
     return {**business_unit_meta(ctx), "contactId": shown}
 
 
-@router.get("/contacts/{contact_id}/state-history")
-@router.get("/contacts/{contact_id}/statehistory")
-async def state_history(contact_id: int, ctx: Ctx = _CONTACTS) -> dict[str, Any]:
-    """Each state the contact went through; ``statehistory`` is the v12 spelling (QA)."""
-    c = _find(ctx, contact_id)
+def state_rows(ctx: Ctx, c: Contact) -> list[dict[str, Any]]:
+    """``contactStateHistory`` rows of one contact (CJ contactStateHistory): one per state,
+    ``duration`` an ISO-8601 duration (the spec types it a string)."""
     skill = ctx.world.skills.get(c.skill_id)
     rows = []
     for i, (state, at) in enumerate(c.history):
@@ -286,7 +229,14 @@ async def state_history(contact_id: int, ctx: Ctx = _CONTACTS) -> dict[str, Any]
                 "duration": iso_duration(nxt - at if nxt is not None else 0.0),
             }
         )
-    return {"contactStateHistory": rows}
+    return rows
+
+
+@router.get("/contacts/{contact_id}/state-history")
+@router.get("/contacts/{contact_id}/statehistory")
+async def state_history(contact_id: int, ctx: Ctx = _CONTACTS) -> dict[str, Any]:
+    """Each state the contact went through; ``statehistory`` is the v12 spelling (QA)."""
+    return {"contactStateHistory": state_rows(ctx, _find(ctx, contact_id))}
 
 
 @router.get("/contacts/{contact_id}/custom-data")
@@ -304,41 +254,6 @@ async def end(contact_id: int, ctx: Ctx = _END) -> Response:
         raise ApiError(409, "ContactEnded", f"Contact {contact_id} has already ended")
     end_contact(ctx.world, c, "Ended by API")
     return Response(status_code=202)
-
-
-@router.get("/dispositions")
-async def dispositions(
-    ctx: Ctx = _DISPOSITIONS,
-    searchString: str | None = None,
-    isActive: str | None = None,
-    isPreviewDispositions: str | None = None,
-    updatedSince: str | None = None,
-    fields: str | None = None,
-    orderBy: OrderBy = None,
-    top: int | None = None,
-    skip: int | None = None,
-) -> Any:
-    """The business unit's dispositions, searched, filtered and paged."""
-    after = since(ctx, updatedSince, "updatedSince")
-    items = [disposition_record(ctx.world, d) for d in DISPOSITIONS]
-    if searchString:
-        items = [d for d in items if searchString.lower() in d["dispositionName"].lower()]
-    if after is not None:
-        items = [d for d in items if ctx.world.clock.from_iso(d["lastUpdated"]) >= after]
-    items = filter_items(
-        items, {"isActive": isActive, "isPreviewDisposition": isPreviewDispositions}
-    )
-    return listing(
-        ctx,
-        items,
-        key="dispositions",
-        known=DISPOSITION_FIELDS,
-        top=top,
-        skip=skip,
-        fields=fields,
-        order_by=_order(ctx, orderBy),
-        extra={"businessUnitId": DEMO_BUSINESS_UNIT},
-    )
 
 
 @router.get("/agents")

@@ -3,8 +3,10 @@
 Shapes: calljacob/nice-cxone-api @28a1bd4b (NICE's OpenAPI), ``AdminSkillsService.ts``
 (``postDispositions``, ``getDispositionsId``, ``putDispositionsId``,
 ``dispostionClassifications``, ``patchStatusByDispositionsId``, ``getDispositionsSkills``,
-``dispositionList``, ``dispositionsNotAssignedSkill``). ``GET /dispositions`` itself is served by
-:mod:`.contacts`; a contact's disposition by :mod:`.contact_dispositions`.
+``dispositionList``, ``dispositionsNotAssignedSkill``) and ``getDispositions`` for the
+listing (outboundani/cxone-mcp @17439bd6 ``list_dispositions`` reads it). Every route reads
+the one table, ``world.admin.dispositions``; a contact's disposition is served by
+:mod:`.contact_dispositions`.
 """
 
 # Parameter and field names are CXone's camelCase wire names.
@@ -12,20 +14,28 @@ Shapes: calljacob/nice-cxone-api @28a1bd4b (NICE's OpenAPI), ``AdminSkillsServic
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Depends, Query, Response
 
 from cxdial.emulator.admin_state import CLASSIFICATIONS, Disposition
 from cxdial.emulator.credentials import DEMO_BUSINESS_UNIT
 from cxdial.emulator.deps import ACD_PREFIX, Ctx, acd
 from cxdial.emulator.entities import Skill
 from cxdial.emulator.errors import ApiError
+from cxdial.emulator.openapi import request_body
 from cxdial.emulator.routes.admin_common import read_json, validate
-from cxdial.emulator.routes.common import find_skill, page
+from cxdial.emulator.routes.common import filter_items, find_skill, listing, page, since
+from cxdial.emulator.routes.shapes import DISPOSITION_FIELDS, disposition_record
 from cxdial.emulator.validation import StrictModel, query_flag
 
-__all__ = ["assigned_dispositions", "disposition_detail", "find_disposition", "router"]
+__all__ = [
+    "assigned_dispositions",
+    "disposition_detail",
+    "find_disposition",
+    "router",
+    "skill_disposition_items",
+]
 
 router = APIRouter(prefix=ACD_PREFIX)
 _VIEW = Depends(acd("Dispositions View"))
@@ -104,6 +114,21 @@ def _skill_item(ctx: Ctx, d: Disposition, order: int) -> dict[str, Any]:
     }
 
 
+def skill_disposition_items(ctx: Ctx, skill: Skill) -> list[dict[str, Any]]:
+    """``dispositions[]`` of ``GET /skills/{id}`` (CJ getSkillsId: ``{dispositionId,
+    dispositionName, priority, isPreviewDisposition}``): the skill's assigned ones, in
+    order; ``priority`` is the position (emulator design)."""
+    return [
+        {
+            "dispositionId": d.disposition_id,
+            "dispositionName": d.name,
+            "priority": i + 1,
+            "isPreviewDisposition": d.is_preview,
+        }
+        for i, d in enumerate(assigned_dispositions(ctx, skill))
+    ]
+
+
 def assigned_dispositions(ctx: Ctx, skill: Skill) -> list[Disposition]:
     """The active dispositions assigned to ``skill``, by id."""
     admin = ctx.world.admin
@@ -120,7 +145,45 @@ def _name_error(ctx: Ctx, name: str, own_id: int | None) -> str | None:
     return None
 
 
-@router.post("/dispositions")
+@router.get("/dispositions")
+async def list_dispositions(
+    ctx: Ctx = _VIEW,
+    searchString: str | None = None,
+    isActive: str | None = None,
+    isPreviewDispositions: str | None = None,
+    updatedSince: str | None = None,
+    fields: str | None = None,
+    orderBy: Annotated[str | None, Query(alias="orderBy")] = None,
+    top: int | None = None,
+    skip: int | None = None,
+) -> Any:
+    """The business unit's dispositions, seeded and created alike: searched, filtered and
+    paged (CJ getDispositions); 204 when the page holds nothing. ``orderby`` (QA's
+    spelling) is read as ``orderBy``."""
+    after = since(ctx, updatedSince, "updatedSince")
+    chosen = [
+        d for d in ctx.world.admin.dispositions.values() if after is None or d.updated >= after
+    ]
+    items = [disposition_record(ctx.world, d) for d in chosen]
+    if searchString:
+        items = [d for d in items if searchString.lower() in d["dispositionName"].lower()]
+    items = filter_items(
+        items, {"isActive": isActive, "isPreviewDisposition": isPreviewDispositions}
+    )
+    return listing(
+        ctx,
+        items,
+        key="dispositions",
+        known=DISPOSITION_FIELDS,
+        top=top,
+        skip=skip,
+        fields=fields,
+        order_by=orderBy if orderBy is not None else ctx.request.query_params.get("orderby"),
+        extra={"businessUnitId": DEMO_BUSINESS_UNIT},
+    )
+
+
+@router.post("/dispositions", openapi_extra=request_body(_CreateBody))
 async def create_dispositions(ctx: Ctx = _EDIT) -> dict[str, Any]:
     """Batch create: 200 with ``dispositionResults`` per item, even when some fail."""
     body = validate(_CreateBody, await read_json(ctx))
@@ -215,7 +278,7 @@ async def get_disposition(disposition_id: int, ctx: Ctx = _VIEW) -> dict[str, An
     return disposition_detail(ctx, find_disposition(ctx, disposition_id))
 
 
-@router.put("/dispositions/{disposition_id}")
+@router.put("/dispositions/{disposition_id}", openapi_extra=request_body(_UpdateBody))
 async def update_disposition(disposition_id: int, ctx: Ctx = _EDIT) -> Response:
     """Update name, classification, preview flag, active flag or notes."""
     d = find_disposition(ctx, disposition_id)
@@ -246,7 +309,10 @@ async def update_disposition(disposition_id: int, ctx: Ctx = _EDIT) -> Response:
     return Response(status_code=200)
 
 
-@router.patch("/dispositions/{disposition_id}/status")
+@router.patch(
+    "/dispositions/{disposition_id}/status",
+    openapi_extra=request_body(_StatusBody, required=False),
+)
 async def disposition_status(
     disposition_id: int, ctx: Ctx = _EDIT, isActive: str | None = None
 ) -> Response:

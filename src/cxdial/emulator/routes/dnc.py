@@ -1,6 +1,11 @@
-"""Do-not-call groups, their records, search, and scrubbed skills (cxone-api.md §3.3).
+"""Do-not-call groups, their records, search, scrubbed and contributing skills
+(cxone-api.md §3.3).
 
 Scrubbing happens at dial time: a skill scrubbed against a group never dials its numbers.
+Contributing skills (skills whose dispositions add numbers to the group; calljacob/
+nice-cxone-api @28a1bd4b ``AdminListsService.ts`` getDncGroupsContribSkills,
+postDncGroupsContribSkillsById, deleteDncGroupsContribSkillsById, QA v12) are recorded and
+listed; no disposition adds a number here (emulator design: the sources do not say which).
 """
 
 # Parameter and field names are CXone's camelCase wire names.
@@ -15,6 +20,7 @@ from fastapi import APIRouter, Depends, Response
 from cxdial.emulator.deps import ACD_PREFIX, Ctx, acd
 from cxdial.emulator.entities import DncGroup
 from cxdial.emulator.errors import ApiError
+from cxdial.emulator.openapi import request_body
 from cxdial.emulator.routes.common import (
     CxoneRoute,
     find_skill,
@@ -83,7 +89,7 @@ async def list_groups(ctx: Ctx = _VIEW, top: int | None = None, skip: int | None
     return {"resultSet": {"totalGroups": meta["totalRecords"], "dncGroups": groups}, **meta}
 
 
-@router.post("/dnc-groups")
+@router.post("/dnc-groups", openapi_extra=request_body(_GroupBody))
 async def create_group(ctx: Ctx = _EDIT) -> dict[str, Any]:
     """Create a group."""
     body = await parse_body(ctx.request, _GroupBody)
@@ -171,7 +177,11 @@ async def records(
     return {"resultSet": {"totalRecords": meta["totalRecords"], "dncRecords": items}, **meta}
 
 
-@router.api_route("/dnc-groups/{group_id}/records", methods=["POST", "DELETE"])
+@router.api_route(
+    "/dnc-groups/{group_id}/records",
+    methods=["POST", "DELETE"],
+    openapi_extra=request_body(_RecordsBody),
+)
 async def change_records(group_id: int, ctx: Ctx = _EDIT) -> dict[str, Any]:
     """Add (POST) or expire (DELETE) numbers: 200 with a result per number.
 
@@ -224,15 +234,7 @@ async def change_records(group_id: int, ctx: Ctx = _EDIT) -> dict[str, Any]:
 @router.get("/dnc-groups/{group_id}/scrubbed-skills")
 async def scrubbed_skills(group_id: int, ctx: Ctx = _VIEW) -> dict[str, Any]:
     """Skills whose dialing is scrubbed against the group."""
-    group = _find(ctx, group_id)
-    skills = [
-        {"skillId": s, "skillName": ctx.world.skills[s].name}
-        for s in sorted(group.scrubbed_skills)
-        if s in ctx.world.skills
-    ]
-    url = str(ctx.request.url)
-    links = {"self": url, "next": None, "previous": None}
-    return {"scrubbedSkills": skills, "totalRecords": len(skills), "_links": links}
+    return _skill_refs(ctx, _find(ctx, group_id).scrubbed_skills, "scrubbedSkills")
 
 
 @router.api_route("/dnc-groups/{group_id}/scrubbed-skills/{skill_id}", methods=["POST", "DELETE"])
@@ -244,5 +246,46 @@ async def change_scrubbed_skill(group_id: int, skill_id: int, ctx: Ctx = _EDIT) 
         group.scrubbed_skills.add(skill_id)
     else:
         group.scrubbed_skills.discard(skill_id)
+    group.updated = ctx.world.now
+    return Response(status_code=200)
+
+
+def _skill_refs(ctx: Ctx, skill_ids: set[int], key: str) -> dict[str, Any]:
+    """``{<key>: [{skillId, skillName}], totalRecords, _links}`` (CJ)."""
+    skills = [
+        {"skillId": s, "skillName": ctx.world.skills[s].name}
+        for s in sorted(skill_ids)
+        if s in ctx.world.skills
+    ]
+    links = {"self": str(ctx.request.url), "next": None, "previous": None}
+    return {key: skills, "totalRecords": len(skills), "_links": links}
+
+
+@router.get("/dnc-groups/{group_id}/contributing-skills")
+async def contributing_skills(group_id: int, ctx: Ctx = _VIEW) -> dict[str, Any]:
+    """Skills contributing numbers to the group: ``{totalRecords, _links,
+    contributingSkills[{skillId, skillName}]}`` (CJ getDNCGroupContributingSkillsResponse);
+    200 with an empty list when there are none, as ``scrubbed-skills`` answers."""
+    return _skill_refs(ctx, _find(ctx, group_id).contributing_skills, "contributingSkills")
+
+
+@router.api_route(
+    "/dnc-groups/{group_id}/contributing-skills/{skill_id}", methods=["POST", "DELETE"]
+)
+async def change_contributing_skill(group_id: int, skill_id: int, ctx: Ctx = _EDIT) -> Response:
+    """Add (POST) or remove (DELETE) a contributing skill; 200 with no body (CJ types the
+    answer ``any``). Removing a skill that does not contribute is a 404 naming it."""
+    group = _find(ctx, group_id)
+    find_skill(ctx, skill_id)
+    if ctx.request.method == "POST":
+        group.contributing_skills.add(skill_id)
+    elif skill_id in group.contributing_skills:
+        group.contributing_skills.discard(skill_id)
+    else:
+        raise ApiError(
+            404,
+            "SkillNotFound",
+            f"Skill {skill_id} does not contribute to DNC group {group_id}",
+        )
     group.updated = ctx.world.now
     return Response(status_code=200)

@@ -24,6 +24,7 @@ from cxdial.emulator.admin_state import HoursProfile
 from cxdial.emulator.credentials import DEMO_BUSINESS_UNIT
 from cxdial.emulator.deps import ACD_PREFIX, Ctx, acd
 from cxdial.emulator.errors import ApiError
+from cxdial.emulator.openapi import request_body
 from cxdial.emulator.routes.admin_common import listing_page, read_json, validate
 from cxdial.emulator.validation import StrictModel, query_flag
 
@@ -190,7 +191,7 @@ async def list_profiles(
     }
 
 
-@router.post("/hours-of-operation")
+@router.post("/hours-of-operation", openapi_extra=request_body(_CreateBody))
 async def create_profile(ctx: Ctx = _EDIT) -> dict[str, Any]:
     """Create a profile; answers its id and name."""
     body = validate(_CreateBody, await read_json(ctx))
@@ -222,7 +223,7 @@ async def get_profile(profile_id: int, ctx: Ctx = _VIEW) -> dict[str, Any]:
     return _detail(ctx, _find(ctx, profile_id))
 
 
-@router.put("/hours-of-operation/{profile_id}")
+@router.put("/hours-of-operation/{profile_id}", openapi_extra=request_body(_UpdateBody))
 async def update_profile(profile_id: int, ctx: Ctx = _EDIT) -> Response:
     """Replace a profile's name, days and holidays (all three required by the spec)."""
     profile = _find(ctx, profile_id)
@@ -254,7 +255,7 @@ async def delete_profile(profile_id: int, ctx: Ctx = _EDIT) -> Response:
     return Response(status_code=200)
 
 
-@router.put("/hours-of-operation/{profile_id}/skills")
+@router.put("/hours-of-operation/{profile_id}/skills", openapi_extra=request_body(_SkillsBody))
 async def profile_skills(profile_id: int, ctx: Ctx = _EDIT) -> Response:
     """Assign (``assign: true``, the default) or unassign skills, or ``all`` of them."""
     profile = _find(ctx, profile_id)

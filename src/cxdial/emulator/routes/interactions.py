@@ -12,21 +12,34 @@ no script left to signal: 409.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from fastapi import APIRouter, Depends, Response
+from pydantic import BaseModel, create_model
 
 from cxdial.emulator.admin_state import Signal
 from cxdial.emulator.deps import ACD_PREFIX, Ctx, acd
 from cxdial.emulator.errors import ApiError
-from cxdial.emulator.routes.admin_common import read_json
+from cxdial.emulator.openapi import request_body
+from cxdial.emulator.routes.admin_common import read_json, validate
+from cxdial.emulator.validation import StrictModel
 
-__all__ = ["MAX_PARAMETERS", "router"]
+__all__ = ["MAX_PARAMETERS", "SignalBody", "router"]
 
 router = APIRouter(prefix=ACD_PREFIX)
 _EDIT = Depends(acd("Contacts Edit"))
 MAX_PARAMETERS = 9
 """``p1`` through ``p9`` (cxone-api.md §3.4)."""
 _NAME = re.compile(r"^p([1-9])$")
+_PARAMETER_FIELDS: dict[str, Any] = {
+    f"p{i}": (str | int | float | bool | None, None) for i in range(1, MAX_PARAMETERS + 1)
+}
+SignalBody: type[BaseModel] = create_model(
+    "SignalBody",
+    __base__=StrictModel,
+    __doc__="Signal parameters in the body: p1..p9, each a string or a number (COG).",
+    **_PARAMETER_FIELDS,
+)
 
 
 def _index(name: str, where: str) -> int:
@@ -40,7 +53,10 @@ def _index(name: str, where: str) -> int:
     return int(match.group(1))
 
 
-@router.post("/interactions/{contact_id}/signal")
+@router.post(
+    "/interactions/{contact_id}/signal",
+    openapi_extra=request_body(SignalBody, required=False),
+)
 async def signal(contact_id: int, ctx: Ctx = _EDIT) -> Response:
     """Pass ``p1..p9`` (query and/or JSON body) to the script running the contact."""
     given: dict[int, str] = {}
@@ -53,6 +69,7 @@ async def signal(contact_id: int, ctx: Ctx = _EDIT) -> Response:
         index = _index(name, "body")
         if isinstance(value, dict | list) or value is None:
             raise ApiError(400, "InvalidParameter", f"'{name}' must be a string or a number")
+        validate(SignalBody, {name: value})
         if index in given:
             raise ApiError(400, "InvalidParameter", f"'{name}' is given in both query and body")
         given[index] = str(value).lower() if isinstance(value, bool) else str(value)

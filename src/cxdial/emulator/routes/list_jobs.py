@@ -22,6 +22,7 @@ from fastapi.responses import JSONResponse
 from cxdial.emulator.deps import ACD_PREFIX, Ctx, acd
 from cxdial.emulator.entities import CallRecord, UploadJob
 from cxdial.emulator.errors import ApiError
+from cxdial.emulator.openapi import request_body
 from cxdial.emulator.routes.common import (
     CxoneRoute,
     business_unit_meta,
@@ -71,7 +72,7 @@ def _skill_id(ctx: Ctx, given: int | str | None, skills: set[int]) -> int:
         raise ApiError(400, "InvalidParameter", "'skillId' must be an integer") from None
 
 
-@router.post("/lists/call-lists/{list_id}/upload")
+@router.post("/lists/call-lists/{list_id}/upload", openapi_extra=request_body(_UploadBody))
 async def upload(list_id: int, ctx: Ctx = _EDIT) -> JSONResponse:
     """Queue a base64 CSV for a skill: **202** "Accepted. Upload job queued" (QA v12)."""
     lst = find_list(ctx, list_id)

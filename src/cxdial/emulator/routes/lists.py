@@ -13,6 +13,7 @@ from pydantic import BaseModel, create_model
 from cxdial.emulator.deps import ACD_PREFIX, Ctx, acd
 from cxdial.emulator.entities import CallList
 from cxdial.emulator.errors import ApiError
+from cxdial.emulator.openapi import request_body
 from cxdial.emulator.routes.common import (
     CxoneRoute,
     business_unit_meta,
@@ -94,7 +95,7 @@ async def list_lists(ctx: Ctx = _VIEW, top: int | None = None, skip: int | None 
     return {"callingLists": [_list_json(ctx.world, lst) for lst in chunk], **meta}
 
 
-@router.post("/lists/call-lists")
+@router.post("/lists/call-lists", openapi_extra=request_body(_ListBody, required=False))
 async def create_list(ctx: Ctx = _EDIT) -> dict[str, int]:
     """Create a list mapping (columns by query or body; destinations in the body)."""
     query = dict(ctx.request.query_params)
@@ -211,7 +212,9 @@ async def attempts(list_id: int, ctx: Ctx = _VIEW, finalized: str | None = None)
     return {"resultSet": {"listId": list_id, "listName": lst.name, "contactAttempts": items}}
 
 
-@router.delete("/lists/call-lists/{list_name}/removeProspects")
+@router.delete(
+    "/lists/call-lists/{list_name}/removeProspects", openapi_extra=request_body(_RemoveBody)
+)
 async def remove_prospects(list_name: str, ctx: Ctx = _EDIT) -> dict[str, Any]:
     """Remove records by external id from the list named ``list_name``."""
     lst = next((x for x in ctx.world.lists.values() if x.name == list_name), None)

@@ -20,11 +20,13 @@ from fastapi import APIRouter, Depends, Query, Response
 from cxdial.emulator.deps import ACD_PREFIX, Ctx, acd
 from cxdial.emulator.entities import Agent, AgentSession
 from cxdial.emulator.errors import ApiError
+from cxdial.emulator.openapi import request_body
 from cxdial.emulator.routes.common import CxoneRoute, accepted, find_skill
 from cxdial.emulator.routes.dialing import check_caller_id, check_e164
+from cxdial.emulator.routes.dispositions import assigned_dispositions
 from cxdial.emulator.telephony import end_contact, place_call
 from cxdial.emulator.validation import StrictModel, parse_body, query_flag
-from cxdial.emulator.world import CALLER_IDS, DISPOSITIONS
+from cxdial.emulator.world import CALLER_IDS
 
 __all__ = ["router"]
 
@@ -85,7 +87,7 @@ def _agent_for(ctx: Ctx, as_agent: int | None) -> Agent:
     return agent
 
 
-@router.post("/agent-sessions")
+@router.post("/agent-sessions", openapi_extra=request_body(_StartBody, required=False))
 async def start_session(ctx: Ctx = _SESSION, asAgentId: int | None = None) -> dict[str, str]:
     """Start a session for the key's agent (or ``asAgentId``)."""
     body = await parse_body(ctx.request, _StartBody)
@@ -163,7 +165,10 @@ async def set_state(
     return accepted()
 
 
-@router.post("/agent-sessions/{session_id}/dialer-login")
+@router.post(
+    "/agent-sessions/{session_id}/dialer-login",
+    openapi_extra=request_body(_DialerLogin, required=False),
+)
 async def dialer_login(
     session_id: str, ctx: Ctx = _SESSION, skillName: str | None = None
 ) -> Response:
@@ -191,7 +196,7 @@ def _e164(value: int | str) -> str:
     return value
 
 
-@router.post("/agent-sessions/{session_id}/dial-phone")
+@router.post("/agent-sessions/{session_id}/dial-phone", openapi_extra=request_body(_DialBody))
 async def dial_phone(session_id: str, ctx: Ctx = _SESSION) -> Response:
     """Dial for the session's agent; the contact arrives as a CallContactEvent."""
     session = _session(ctx, session_id)
@@ -222,7 +227,10 @@ async def dial_phone(session_id: str, ctx: Ctx = _SESSION) -> Response:
     return accepted()
 
 
-@router.post("/agent-sessions/{session_id}/interactions/{contact_id}/disposition")
+@router.post(
+    "/agent-sessions/{session_id}/interactions/{contact_id}/disposition",
+    openapi_extra=request_body(_Disposition),
+)
 async def disposition(session_id: str, contact_id: int, ctx: Ctx = _SESSION) -> Response:
     """Disposition a contact the session's agent handled."""
     session = _session(ctx, session_id)
@@ -232,14 +240,16 @@ async def disposition(session_id: str, contact_id: int, ctx: Ctx = _SESSION) -> 
         raise ApiError(
             404, "ContactNotFound", f"Contact {contact_id} is not in session {session.session_id}"
         )
-    known = {d[0] for d in DISPOSITIONS}
+    skill = ctx.world.skills.get(contact.skill_id)
+    known = {d.disposition_id for d in assigned_dispositions(ctx, skill)} if skill else set()
     for field in ("primaryDispositionId", "secondaryDispositionId"):
         value = getattr(body, field)
         if value is not None and value not in known:
             raise ApiError(
                 400,
                 "InvalidParameter",
-                f"'{field}' {value} is not a disposition; GET /dispositions lists them",
+                f"'{field}' {value} is not an active disposition of skill {contact.skill_id}; "
+                f"GET /skills/{contact.skill_id}/dispositions lists them",
             )
     contact.disposition_id = body.primaryDispositionId
     contact.disposition_notes = body.primaryDispositionNotes or ""

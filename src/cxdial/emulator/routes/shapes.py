@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from cxdial.emulator.admin_state import Disposition
 from cxdial.emulator.credentials import DEMO_BUSINESS_UNIT
 from cxdial.emulator.entities import Agent, Contact
 from cxdial.emulator.routes.common import LEGACY_NAMES_MAX
@@ -21,7 +22,7 @@ __all__ = [
     "ACTIVE_FIELDS",
     "AGENT_FIELDS",
     "AGENT_STATE_FIELDS",
-    "CLASSIFICATIONS",
+    "AGENT_STATE_IDS",
     "COMPLETED_FIELDS",
     "DISPOSITION_FIELDS",
     "LEGACY_COMPLETED_NAMES",
@@ -213,15 +214,7 @@ DISPOSITION_FIELDS = [
     "classification",
     "isContactFinal",
 ]
-CLASSIFICATIONS = {
-    "Success": 1,
-    "Contact Final": 2,
-    "Callback": 3,
-    "Destination Final": 4,
-    "System": 5,
-}
-"""classificationId of each disposition classification the emulator uses (design)."""
-_AGENT_STATE_IDS = {
+AGENT_STATE_IDS = {
     "LoggedOut": 0,
     "Available": 1,
     "Unavailable": 2,
@@ -367,7 +360,7 @@ def agent_state_record(world: World, agent: Agent) -> dict[str, Any]:
     contact = world.contacts.get(agent.contact_id) if agent.contact_id is not None else None
     return {
         "agentId": agent.agent_id,
-        "agentStateId": _AGENT_STATE_IDS.get(agent.state, 0),
+        "agentStateId": AGENT_STATE_IDS.get(agent.state, 0),
         "agentStateName": agent.state,
         "agentStateCategory": agent.state,
         "businessUnitId": DEMO_BUSINESS_UNIT,
@@ -432,20 +425,20 @@ def agent_record(world: World, agent: Agent) -> dict[str, Any]:
     }
 
 
-def disposition_record(world: World, entry: tuple[int, str, str, bool]) -> dict[str, Any]:
+def disposition_record(world: World, disposition: Disposition) -> dict[str, Any]:
     """A ``dispositions`` item (CJ getDispositions) plus ``classificationName`` (CJ's
     single-disposition GET; MCP reads it); ``classification`` and ``isContactFinal`` are ours."""
-    disposition_id, name, classification, final = entry
+    cls = world.admin.classification(disposition.classification_id)
     return {
-        "dispositionId": disposition_id,
-        "dispositionName": name,
-        "notes": None,
-        "lastUpdated": world.clock.iso(0),
-        "classificationId": CLASSIFICATIONS[classification],
-        "classificationName": classification,
-        "systemOutcome": name if classification == "System" else None,
-        "isActive": True,
-        "isPreviewDisposition": False,
-        "classification": classification,
-        "isContactFinal": final,
+        "dispositionId": disposition.disposition_id,
+        "dispositionName": disposition.name,
+        "notes": disposition.notes,
+        "lastUpdated": world.clock.iso(disposition.updated),
+        "classificationId": disposition.classification_id,
+        "classificationName": cls.name if cls else None,
+        "systemOutcome": disposition.system_outcome,
+        "isActive": disposition.is_active,
+        "isPreviewDisposition": disposition.is_preview,
+        "classification": cls.name if cls else None,
+        "isContactFinal": bool(cls and cls.is_contact_final),
     }

@@ -1,4 +1,4 @@
-"""Skill agents, real-time skill activity and the skill summary (cxone-api.md §3.1, §3.6, §3.7).
+"""Skill agents and real-time skill activity (cxone-api.md §3.1, §3.7).
 
 Registered before the skills router so ``/skills/activity`` is not read as a skill id.
 """
@@ -15,15 +15,13 @@ from fastapi import APIRouter, Depends
 from cxdial.emulator.credentials import DEMO_BUSINESS_UNIT
 from cxdial.emulator.deps import ACD_PREFIX, Ctx, acd
 from cxdial.emulator.entities import Skill
-from cxdial.emulator.errors import ApiError
+from cxdial.emulator.openapi import request_body
 from cxdial.emulator.routes.common import (
     CxoneRoute,
     business_unit_meta,
     filter_items,
     find_skill,
-    iso_duration,
     listing,
-    project,
     since,
 )
 from cxdial.emulator.routes.shapes import TEAM
@@ -150,20 +148,23 @@ async def skill_agents(
     top: int | None = None,
     skip: int | None = None,
 ) -> Any:
-    """Agents assigned to the skill: ``agentSkillAssignments`` (CJ getSkillAgentsResponse)."""
+    """Agents assigned to the skill: ``agentSkillAssignments`` (CJ getSkillAgentsResponse),
+    with the proficiency and active flag ``PUT /skills/{id}/agents`` set (``world.admin``)."""
     skill = find_skill(ctx, skill_id)
+    admin = ctx.world.admin
     agents = [ctx.world.agents[a] for a in sorted(skill.agent_ids) if a in ctx.world.agents]
+    campaign = admin.campaigns.get(skill.campaign_id)
     items = [
         {
             "agentId": a.agent_id,
             "firstName": a.first_name,
             "middleName": None,
             "lastName": a.last_name,
-            "agentProficiencyValue": 1,
-            "agentProficiencyName": "1",
+            "agentProficiencyValue": admin.proficiency_of(skill_id, a.agent_id),
+            "agentProficiencyName": str(admin.proficiency_of(skill_id, a.agent_id)),
             "campaignId": skill.campaign_id,
-            "campaignName": None,
-            "isActive": True,
+            "campaignName": campaign.name if campaign else None,
+            "isActive": admin.assignment_active.get((skill_id, a.agent_id), True),
             "isSkillActive": skill.is_active,
             "isDialer": skill.is_pc,
             "isNaturalCalling": False,
@@ -192,7 +193,11 @@ async def skill_agents(
     )
 
 
-@router.api_route("/skills/{skill_id}/agents", methods=["POST", "DELETE"])
+@router.api_route(
+    "/skills/{skill_id}/agents",
+    methods=["POST", "DELETE"],
+    openapi_extra=request_body(_AgentsBody, array_of=_AgentItem),
+)
 async def change_skill_agents(skill_id: int, ctx: Ctx = _EDIT) -> dict[str, Any]:
     """Assign (POST) or unassign (DELETE) agents; 200 with a result per agent.
 
@@ -275,58 +280,3 @@ async def skill_activity(skill_id: int, ctx: Ctx = _REPORT) -> dict[str, Any]:
     """Real-time activity of one skill (CJ skillActivityById: with ``lastPollTime``)."""
     activity = _activity(ctx, find_skill(ctx, skill_id))
     return {"lastPollTime": ctx.world.iso(ctx.world.now), "skillActivity": [activity]}
-
-
-@router.get("/skills/{skill_id}/summary")
-async def skill_summary(
-    skill_id: int,
-    ctx: Ctx = _REPORT,
-    startDate: str | None = None,
-    endDate: str | None = None,
-    fields: str | None = None,
-) -> dict[str, Any]:
-    """Dials, connects, abandons and handle time over [startDate, endDate) (both required,
-    CJ getSkillsSkillIdSummary). Times are ISO-8601 duration strings (the spec types them
-    strings; TAP parses them as ISO durations), counts are numbers."""
-    skill = find_skill(ctx, skill_id)
-    for name, value in (("startDate", startDate), ("endDate", endDate)):
-        if not value:
-            raise ApiError(400, "InvalidParameter", f"Missing required query parameter '{name}'")
-    start, end = since(ctx, startDate, "startDate"), since(ctx, endDate, "endDate")
-    done = [
-        c
-        for c in ctx.world.contacts.values()
-        if c.skill_id == skill_id
-        and not c.active
-        and c.outcome != "dnc"
-        and (start is None or c.created >= start)
-        and (end is None or c.created < end)
-    ]
-    connects = [c for c in done if c.answered_at is not None and c.outcome == "answered"]
-    handled = [c for c in connects if c.agent_id is not None or c.via == "script"]
-    abandons = sum(1 for c in done if c.abandoned)
-    aht = sum((c.ended_at or 0) - (c.answered_at or 0) for c in handled) / max(len(handled), 1)
-    summary = {
-        "businessUnitId": DEMO_BUSINESS_UNIT,
-        "businessUnitName": "cxdial emulator",
-        "skillId": skill_id,
-        "skillName": skill.name,
-        "campaignId": skill.campaign_id,
-        "campaignName": None,
-        "mediaTypeId": skill.media_type_id,
-        "mediaTypeName": "Phone Call",
-        "isOutbound": skill.is_outbound,
-        "contactsOffered": len(done),
-        "contactsHandled": len(handled),
-        "contactsActive": sum(1 for c in ctx.world.active.values() if c.skill_id == skill_id),
-        "abandonCount": abandons,
-        "abandonRate": round(100.0 * abandons / len(connects), 2) if connects else 0.0,
-        "averageHandleTime": iso_duration(aht),
-        "dials": len(done),
-        "connects": len(connects),
-        "connectsAHT": iso_duration(aht),
-        "rightPartyConnects": len(handled),
-        "rightPartyConnectsAHT": iso_duration(aht),
-    }
-    [shown] = project([summary], fields, list(summary), "skillSummaries")
-    return {"skillSummaries": [shown]}

@@ -21,6 +21,7 @@ from cxdial.emulator.credentials import DEMO_BUSINESS_UNIT
 from cxdial.emulator.deps import ACD_PREFIX, Ctx, acd
 from cxdial.emulator.entities import Skill
 from cxdial.emulator.errors import ApiError
+from cxdial.emulator.openapi import request_body
 from cxdial.emulator.routes.admin_common import listing_page, read_json, validate
 from cxdial.emulator.routes.common import since
 from cxdial.emulator.skill_figures import (
@@ -110,7 +111,7 @@ def _media(value: int | str | None) -> int | None:
     raise ApiError(400, "InvalidParameter", "'filter.mediaTypeId' must be a number")
 
 
-@router.post("/skills/activity/search")
+@router.post("/skills/activity/search", openapi_extra=request_body(_SearchBody, required=False))
 async def search_activity(ctx: Ctx = _REPORT) -> Any:
     """Current activity of the skills a filter selects; paged, 204 when the page is empty."""
     body = validate(_SearchBody, await read_json(ctx))

@@ -25,6 +25,7 @@ from cxdial.emulator.credentials import DEMO_BUSINESS_UNIT
 from cxdial.emulator.deps import ACD_PREFIX, Ctx, acd
 from cxdial.emulator.entities import Agent, Skill
 from cxdial.emulator.errors import ApiError
+from cxdial.emulator.openapi import request_body
 from cxdial.emulator.routes.admin_common import listing_page, read_json, validate_as
 from cxdial.emulator.routes.common import find_skill
 from cxdial.emulator.validation import StrictModel
@@ -136,7 +137,9 @@ async def agents_of_skills(ctx: Ctx = _VIEW, skills: str | None = None) -> Any:
     }
 
 
-@router.put("/skills/{skill_id}/agents")
+@router.put(
+    "/skills/{skill_id}/agents", openapi_extra=request_body(_AgentsBody, array_of=_AgentItem)
+)
 async def modify_assignments(skill_id: int, ctx: Ctx = _EDIT) -> dict[str, Any]:
     """Change proficiency or the active flag of existing assignments; 200 with a result per
     agent (an agent not assigned to the skill fails its item)."""

@@ -25,9 +25,10 @@ from fastapi import APIRouter, Depends, Response
 from cxdial.emulator.deps import ACD_PREFIX, Ctx, acd
 from cxdial.emulator.entities import Skill
 from cxdial.emulator.errors import ApiError
+from cxdial.emulator.openapi import request_body
 from cxdial.emulator.routes.admin_common import read_json, validate
 from cxdial.emulator.routes.common import find_skill
-from cxdial.emulator.routes.skill_parameters import DEFAULTS
+from cxdial.emulator.routes.skill_parameters import DEFAULTS, schedule_view, zones_view
 from cxdial.emulator.validation import StrictModel
 
 __all__ = ["BLOCK_DEFAULTS", "router", "skill_blocks"]
@@ -130,7 +131,9 @@ def _block(skill: Skill, key: str) -> dict[str, Any]:
 
 
 def skill_blocks(ctx: Ctx, skill: Skill) -> dict[str, Any]:
-    """Every parameter block of ``skill`` as ``GET /skills/parameters`` lists it."""
+    """Every parameter block of ``skill`` with its defaults, in the spec's GET shape
+    (CJ getSkillsIdParameters, getSkillsParameters): ``scheduleSettings{isScheduled,
+    schedules[]}``, ``timeZoneSettings[{name, …}]``, the calling lists feeding the skill."""
     blocks: dict[str, Any] = {}
     for key, value in {**DEFAULTS, **BLOCK_DEFAULTS}.items():
         blocks[key] = copy.deepcopy(skill.parameters.get(key, value))
@@ -139,7 +142,14 @@ def skill_blocks(ctx: Ctx, skill: Skill) -> dict[str, Any]:
         for lst in ctx.world.lists.values()
         if skill.skill_id in lst.skill_ids
     ]
-    return {"skillName": skill.name, "skillNo": skill.skill_id, **blocks, "callingLists": lists}
+    return {
+        "skillName": skill.name,
+        "skillNo": skill.skill_id,
+        **blocks,
+        "scheduleSettings": schedule_view(blocks["scheduleSettings"]),
+        "timeZoneSettings": zones_view(blocks["timeZoneSettings"]),
+        "callingLists": lists,
+    }
 
 
 @router.get("/skills/parameters")
@@ -151,13 +161,23 @@ async def all_skills_parameters(ctx: Ctx = _VIEW) -> Any:
     return {"skills": [skill_blocks(ctx, s) for s in skills]}
 
 
+@router.get("/skills/{skill_id}/parameters")
+async def all_parameters(skill_id: int, ctx: Ctx = _VIEW) -> dict[str, Any]:
+    """Every parameter block of the skill with its defaults, cadence, XS, list management
+    and filter included (CJ getSkillsIdParameters); ``skillId`` is kept beside the spec's
+    ``skillNo`` (an emulator addition)."""
+    return {**skill_blocks(ctx, find_skill(ctx, skill_id)), "skillId": skill_id}
+
+
 @router.get("/skills/{skill_id}/parameters/cadence-settings")
 async def get_cadence(skill_id: int, ctx: Ctx = _VIEW) -> dict[str, Any]:
     """The cadence block, unwrapped."""
     return copy.deepcopy(_block(find_skill(ctx, skill_id), "cadenceSettings"))
 
 
-@router.put("/skills/{skill_id}/parameters/cadence-settings")
+@router.put(
+    "/skills/{skill_id}/parameters/cadence-settings", openapi_extra=request_body(_CadenceBody)
+)
 async def put_cadence(skill_id: int, ctx: Ctx = _EDIT) -> Response:
     """Per-destination attempts and cadences; the body is the block itself."""
     skill = find_skill(ctx, skill_id)
@@ -182,7 +202,7 @@ async def get_xs(skill_id: int, ctx: Ctx = _VIEW) -> dict[str, Any]:
     return {"xsSettings": copy.deepcopy(_block(find_skill(ctx, skill_id), "xsSettings"))}
 
 
-@router.put("/skills/{skill_id}/parameters/xs-settings")
+@router.put("/skills/{skill_id}/parameters/xs-settings", openapi_extra=request_body(_XsBody))
 async def put_xs(skill_id: int, ctx: Ctx = _EDIT) -> Response:
     """Proactive XS (records pulled from an external system) settings."""
     skill = find_skill(ctx, skill_id)
@@ -197,7 +217,10 @@ async def put_xs(skill_id: int, ctx: Ctx = _EDIT) -> Response:
     return Response(status_code=200)
 
 
-@router.put("/skills/{skill_id}/parameters/list-management")
+@router.put(
+    "/skills/{skill_id}/parameters/list-management",
+    openapi_extra=request_body(_ListManagementBody),
+)
 async def put_list_management(skill_id: int, ctx: Ctx = _EDIT) -> Response:
     """Display fields and record ordering; the body is the block itself."""
     skill = find_skill(ctx, skill_id)

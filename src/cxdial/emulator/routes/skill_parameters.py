@@ -18,10 +18,11 @@ from pydantic import BaseModel, create_model
 from cxdial.emulator.deps import ACD_PREFIX, Ctx, acd
 from cxdial.emulator.entities import Skill
 from cxdial.emulator.errors import ApiError
+from cxdial.emulator.openapi import request_body
 from cxdial.emulator.routes.common import CxoneRoute, find_skill
 from cxdial.emulator.validation import StrictModel, parse_body
 
-__all__ = ["DEFAULTS", "router"]
+__all__ = ["DEFAULTS", "router", "schedule_view", "zones_view"]
 
 router = APIRouter(prefix=ACD_PREFIX, route_class=CxoneRoute)
 _VIEW = Depends(acd("Skills View"))
@@ -158,6 +159,8 @@ class CpaSettings(StrictModel):
 
 
 class _TimeZones(StrictModel):
+    """PUT …/parameters/time-zones: the whole list of zones."""
+
     timeZoneSettings: list[TimeZoneSetting]
 
 
@@ -205,7 +208,7 @@ def _blocks(skill: Skill) -> dict[str, Any]:
 _DAYS_OF = {day: day.capitalize() for day in _DAYS}
 
 
-def _schedules(block: dict[str, Any]) -> dict[str, Any]:
+def schedule_view(block: dict[str, Any]) -> dict[str, Any]:
     """scheduleSettings as GET /parameters shows it: ``{isScheduled, schedules[]}`` (CJ).
 
     The items of ``schedules`` are untyped in the spec; ``{day, isActive, startTime,
@@ -225,7 +228,7 @@ def _schedules(block: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _zones_out(zones: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def zones_view(zones: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """GET spells a zone ``name`` (PUT: ``standardName``; CJ); both are sent (design)."""
     return [
         {
@@ -241,85 +244,70 @@ def _zones_out(zones: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
-@router.get("/skills/{skill_id}/parameters")
-async def all_parameters(skill_id: int, ctx: Ctx = _VIEW) -> dict[str, Any]:
-    """Every parameter block of the skill, in the spec's shape (CJ getSkillsIdParameters).
-
-    ``skillId`` is kept beside the spec's ``skillNo`` (an emulator addition).
-    """
-    skill = find_skill(ctx, skill_id)
-    blocks = copy.deepcopy(_blocks(skill))
-    return {
-        "skillName": skill.name,
-        "skillNo": skill_id,
-        "skillId": skill_id,
-        "generalSettings": blocks["generalSettings"],
-        "cadenceSettings": blocks.get("cadenceSettings", {}),
-        "deliveryPreferences": blocks["deliveryPreferences"],
-        "callingLists": _lists(ctx, skill_id),
-        "cpaSettings": blocks["cpaSettings"],
-        "retrySettings": blocks["retrySettings"],
-        "filterSettings": blocks.get("filterSettings", {"isFilterActive": False}),
-        "listManagementSettings": blocks.get("listManagementSettings", {}),
-        "scheduleSettings": _schedules(blocks["scheduleSettings"]),
-        "timeZoneSettings": _zones_out(blocks["timeZoneSettings"]),
-        "xsSettings": blocks.get("xsSettings", {}),
-    }
-
-
-def _lists(ctx: Ctx, skill_id: int) -> list[dict[str, Any]]:
-    return [
-        {"id": lst.list_id, "name": lst.name}
-        for lst in ctx.world.lists.values()
-        if skill_id in lst.skill_ids
-    ]
-
-
-def _block(name: str) -> tuple[str, type[BaseModel] | None]:
-    if name == "time-zones":
-        return "timeZoneSettings", None
-    if name not in _BLOCKS:
-        valid = ", ".join([*_BLOCKS, "time-zones"])
-        raise ApiError(404, "NotFound", f"No parameter block '{name}'; expected one of {valid}")
-    return _BLOCKS[name]
-
-
-@router.get("/skills/{skill_id}/parameters/{block}")
-async def get_block(skill_id: int, block: str, ctx: Ctx = _VIEW) -> dict[str, Any]:
+def _get_block(ctx: Ctx, skill_id: int, key: str) -> dict[str, Any]:
     """One parameter block, **unwrapped** as the spec answers it (CJ; SDK skill-service.js).
 
     ``time-zones`` stays ``{timeZoneSettings: [...]}`` (a list cannot be unwrapped).
     ``cpa-management`` also carries ``AnsMachineOverrideSeconds``, the one key the spec
     documents for its GET, beside the camelCase block (design).
     """
-    key, _ = _block(block)
     value = copy.deepcopy(_blocks(find_skill(ctx, skill_id))[key])
     if key == "timeZoneSettings":
-        return {key: _zones_out(value)}
+        return {key: zones_view(value)}
     if key == "cpaSettings":
         return {**value, "AnsMachineOverrideSeconds": value.get("ansMachineOverrideSeconds", 0)}
     assert isinstance(value, dict)
     return value
 
 
-@router.put("/skills/{skill_id}/parameters/{block}")
-async def put_block(skill_id: int, block: str, ctx: Ctx = _EDIT) -> Response:
-    """Merge the given fields into one parameter block."""
-    key, model = _block(block)
+def _put_block(ctx: Ctx, skill_id: int, key: str, parsed: BaseModel) -> Response:
+    """Merge the given fields into one parameter block (time zones: replace the list)."""
     skill = find_skill(ctx, skill_id)
     blocks = _blocks(skill)
-    if model is None:
-        zones = await parse_body(ctx.request, _TimeZones)
-        blocks[key] = [z.model_dump(exclude_none=True) for z in zones.timeZoneSettings]
+    if isinstance(parsed, _TimeZones):
+        blocks[key] = [z.model_dump(exclude_none=True) for z in parsed.timeZoneSettings]
     else:
-        fields: dict[str, Any] = {key: (model, ...)}
-        wrapper: type[BaseModel] = create_model(f"{key}Body", __base__=StrictModel, **fields)
-        parsed = await parse_body(ctx.request, wrapper)
         merged = {**blocks[key], **getattr(parsed, key).model_dump(exclude_none=True)}
         _check(key, merged)
         blocks[key] = merged
     skill.updated = ctx.world.now
     return Response(status_code=200)
+
+
+def _wrapper(key: str, model: type[BaseModel]) -> type[BaseModel]:
+    """The PUT body of a block: the block under its own name (``{retrySettings: {…}}``)."""
+    fields: dict[str, Any] = {key: (model, ...)}
+    name = key[0].upper() + key[1:] + "Body"
+    return create_model(name, __base__=StrictModel, **fields)
+
+
+def _add_block_routes(block: str, key: str, body: type[BaseModel]) -> None:
+    """GET and PUT ``/skills/{skill_id}/parameters/<block>``: one route per block, so each
+    PUT documents its own body and each block answers its own versions."""
+    path = f"/skills/{{skill_id}}/parameters/{block}"
+    slug = block.replace("-", "_")
+
+    async def get_block(skill_id: int, ctx: Ctx = _VIEW) -> dict[str, Any]:
+        return _get_block(ctx, skill_id, key)
+
+    async def put_block(skill_id: int, ctx: Ctx = _EDIT) -> Response:
+        return _put_block(ctx, skill_id, key, await parse_body(ctx.request, body))
+
+    get_block.__doc__ = f"The {key} block (CJ getSkillsIdParameters; unwrapped)."
+    put_block.__doc__ = f"Merge fields into the {key} block (CJ PUT …/parameters/{block})."
+    router.add_api_route(path, get_block, methods=["GET"], name=f"get_{slug}")
+    router.add_api_route(
+        path,
+        put_block,
+        methods=["PUT"],
+        name=f"put_{slug}",
+        openapi_extra=request_body(body),
+    )
+
+
+for _name, (_key, _model) in _BLOCKS.items():
+    _add_block_routes(_name, _key, _wrapper(_key, _model))
+_add_block_routes("time-zones", "timeZoneSettings", _TimeZones)
 
 
 def _check(key: str, block: dict[str, Any]) -> None:

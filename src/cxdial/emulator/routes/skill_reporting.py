@@ -1,5 +1,6 @@
-"""Skill reporting computed from the emulator's real contacts: ``/skills/summary``,
-``sla-summary``, ``call-data``, ``wfm-data/skills/dialer-contacts``.
+"""Skill reporting computed from the emulator's real contacts: ``/skills/summary`` (all
+skills and ``/skills/{id}/summary``), ``sla-summary``, ``call-data``,
+``wfm-data/skills/dialer-contacts``.
 
 Shapes: calljacob/nice-cxone-api @28a1bd4b (CJ) ``ReportingReportingService.ts``
 (``getFullSkillSummaries``, ``getFullSLASummaries``, ``getFullSLASkillSummary``,
@@ -31,7 +32,7 @@ from cxdial.emulator.routes.admin_common import (
     date_range,
     listing_page,
 )
-from cxdial.emulator.routes.common import find_skill
+from cxdial.emulator.routes.common import find_skill, project
 from cxdial.emulator.skill_figures import (
     agent_counts,
     campaign_of,
@@ -120,6 +121,23 @@ async def skills_summary(
     if not skills:
         return Response(status_code=204)
     return {"skillSummaries": [summary_record(ctx, s, start, end) for s in skills]}
+
+
+@router.get("/skills/{skill_id}/summary")
+async def skill_summary(
+    skill_id: int,
+    startDate: DateParam,
+    endDate: DateParam,
+    ctx: Ctx = _REPORT,
+    fields: str | None = None,
+) -> dict[str, Any]:
+    """Statistics of one skill over a required date range (CJ getSkillsSkillIdSummary),
+    counted as ``/skills/summary`` counts them; ``fields`` projects the item."""
+    skill = find_skill(ctx, skill_id)
+    start, end = date_range(ctx, startDate, endDate)
+    record = summary_record(ctx, skill, start, end)
+    [shown] = project([record], fields, list(record), "skillSummaries")
+    return {"skillSummaries": [shown]}
 
 
 def _sla_record(ctx: Ctx, skill: Skill, start: float, end: float) -> dict[str, Any]:

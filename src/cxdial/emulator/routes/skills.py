@@ -14,6 +14,7 @@ from cxdial.emulator.credentials import DEMO_TENANT_ID
 from cxdial.emulator.deps import ACD_PREFIX, Ctx, acd
 from cxdial.emulator.entities import Skill
 from cxdial.emulator.errors import ApiError
+from cxdial.emulator.openapi import request_body
 from cxdial.emulator.routes.common import (
     CxoneRoute,
     accepted,
@@ -23,6 +24,7 @@ from cxdial.emulator.routes.common import (
     listing,
     since,
 )
+from cxdial.emulator.routes.dispositions import skill_disposition_items
 from cxdial.emulator.telephony import end_contact
 from cxdial.emulator.validation import StrictModel, parse_body, query_flag
 from cxdial.emulator.world import CALLER_IDS
@@ -241,7 +243,7 @@ def skill_json(ctx: Ctx, skill: Skill) -> dict[str, Any]:
         "enableShortAbandon": extra.get("enableShortAbandon", False),
         "shortAbandonThreshold": extra.get("shortAbandonThreshold", 0),
         "countShortAbandons": extra.get("countShortAbandons", False),
-        "dispositions": extra.get("dispositions", []),
+        "dispositions": skill_disposition_items(ctx, skill),
         "deliverMultipleNumbersSerially": extra.get("deliverMultipleNumbersSerially", False),
         "cradleToGrave": extra.get("cradleToGrave", False),
         "priorityInterrupt": extra.get("priorityInterrupt", False),
@@ -336,7 +338,7 @@ async def list_skills(
     )
 
 
-@router.post("/skills")
+@router.post("/skills", openapi_extra=request_body(_CreateBody))
 async def create_skills(ctx: Ctx = _EDIT) -> dict[str, Any]:
     """Batch create: 200 with a result per item, even when some fail.
 
@@ -367,7 +369,7 @@ async def get_skill(skill_id: int, ctx: Ctx = _VIEW) -> dict[str, Any]:
     return skill_json(ctx, find_skill(ctx, skill_id))
 
 
-@router.put("/skills/{skill_id}")
+@router.put("/skills/{skill_id}", openapi_extra=request_body(_UpdateBody))
 async def update_skill(skill_id: int, ctx: Ctx = _EDIT) -> dict[str, Any]:
     """Update a skill's fields: ``{success, skillId}`` (CJ putSkillsId)."""
     skill = find_skill(ctx, skill_id)
