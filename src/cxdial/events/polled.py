@@ -2,8 +2,10 @@
 
 CXone renamed the record's fields between versions (``cxone-api.md`` §3.6, SDK v23/v33):
 v≤23 sends ``fromAddr``/``toAddr``/``contactStart``, v33 ``fromAddress``/``toAddress``/
-``contactStartDate``. Both are read; the outcome follows :func:`cxdial.calls.outcome_of`
-so a polled call and a followed call are classified identically.
+``contactStartDate``. Both are read by the client's own model
+(:class:`~cxdial.cxone.models.contacts.ContactDetail`), and the outcome follows
+:func:`cxdial.calls.outcome_of`, so a polled call and a followed call are read and
+classified identically.
 """
 
 from __future__ import annotations
@@ -28,11 +30,8 @@ from cxdial.events.models import (
 
 __all__ = ["envelope_from_completed", "event_from_completed", "poll_event_id"]
 
-_ALIASES: dict[str, tuple[str, ...]] = {
-    "to": ("toAddress", "toAddr"),
-    "start": ("contactStartDate", "contactStart"),
-    "end": ("contactEndDate", "contactEnd"),
-}
+_END = ("contactEndDate", "contactEnd")
+"""The end time, which the emulator adds (not in the spec, so not in the client's model)."""
 
 
 def _first(record: Mapping[str, Any], names: tuple[str, ...]) -> Any:
@@ -73,11 +72,12 @@ def event_from_completed(record: Mapping[str, Any] | BaseModel) -> CallEvent:
     """The terminal event of one completed contact (``call.abandoned`` or ``call.completed``)."""
     wire = _wire(record)
     try:
-        outcome, _ = outcome_of(ContactDetail.model_validate(wire))
+        contact = ContactDetail.model_validate(wire)
+        outcome, _ = outcome_of(contact)
     except pydantic.ValidationError as exc:
         raise error_of(exc) from None
-    start_raw = _first(wire, _ALIASES["start"])
-    end_raw = _first(wire, _ALIASES["end"])
+    start_raw = contact.contact_start_date or None
+    end_raw = _first(wire, _END)
     duration = wire.get("totalDurationSeconds")
     if end_raw is not None:
         occurred = _instant(end_raw, "contactEndDate")
@@ -95,7 +95,7 @@ def event_from_completed(record: Mapping[str, Any] | BaseModel) -> CallEvent:
         "occurred_at": occurred.isoformat(),
         "contact_id": wire.get("contactId"),
         "skill_id": wire.get("skillId"),
-        "phone": _e164(_first(wire, _ALIASES["to"])),
+        "phone": _e164(contact.to_address),
         "outcome": str(outcome),
         "disposition": None if disposition is None else str(disposition),
         "agent_id": wire.get("agentId"),
