@@ -11,7 +11,7 @@ classified identically.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pydantic
@@ -20,6 +20,7 @@ from pydantic import BaseModel
 from cxdial.calls.outcome import outcome_of
 from cxdial.compliance.phones import national_number
 from cxdial.cxone.models.contacts import ContactDetail
+from cxdial.cxone.timestamps import parse_timestamp
 from cxdial.events.models import (
     CallEvent,
     Envelope,
@@ -40,14 +41,13 @@ def _first(record: Mapping[str, Any], names: tuple[str, ...]) -> Any:
 
 def _instant(value: Any, field: str) -> datetime:
     try:
-        at = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+        return parse_timestamp(str(value))
     except ValueError:
         raise EventValidationError(
             f"completed contact has an unreadable {field!r}: {value!r}",
             field=field,
             fix="ISO-8601 with an offset",
         ) from None
-    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
 
 
 def _e164(value: Any) -> str:
