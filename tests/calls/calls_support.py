@@ -1,4 +1,4 @@
-"""Shared pieces of the ad-hoc call tests: the emulator handle and the demo numbers."""
+"""Shared pieces of the ad-hoc call tests: the emulator, its virtual time, the demo numbers."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ from typing import Any
 
 import httpx
 
+from cxdial.config import Settings
+from cxdial.cxone import FakeClock
 from cxdial.emulator import credentials as demo
 from cxdial.emulator.testing import EmulatorServer
 
@@ -44,3 +46,27 @@ class Emulator:
             "CXDIAL_CLIENT_ID": demo.DEMO_CLIENT_ID,
             "CXDIAL_CLIENT_SECRET": demo.DEMO_CLIENT_SECRET,
         }
+
+    def settings(self, **tuning: Any) -> Settings:
+        """Settings with the demo credentials for this emulator, plus ``tuning`` (rate limits …)."""
+        return Settings(
+            issuer=self.url,
+            access_key_id=demo.DEMO_ACCESS_KEY_ID,
+            access_key_secret=demo.DEMO_ACCESS_KEY_SECRET,
+            client_id=demo.DEMO_CLIENT_ID,
+            client_secret=demo.DEMO_CLIENT_SECRET,
+            **tuning,
+        )
+
+
+class VirtualTime(FakeClock):
+    """Waiting moves the emulator's clock (and this clock) instead of sleeping."""
+
+    def __init__(self, emulator: Emulator) -> None:
+        super().__init__()
+        self.emulator = emulator
+
+    def sleep(self, seconds: float) -> None:
+        """Advance both clocks."""
+        super().sleep(seconds)
+        self.emulator.advance(seconds)

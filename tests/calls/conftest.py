@@ -7,10 +7,8 @@ from collections.abc import Iterator
 import pytest
 from calls_support import Emulator
 
-from cxdial.config import Settings
 from cxdial.cxone import Client
 from cxdial.emulator import EmulatorConfig
-from cxdial.emulator import credentials as demo
 from cxdial.emulator.testing import EmulatorServer
 
 
@@ -24,14 +22,5 @@ def emulator() -> Iterator[Emulator]:
 @pytest.fixture
 def client(emulator: Emulator) -> Iterator[Client]:
     """A real client talking to the emulator over loopback."""
-    settings = Settings(
-        issuer=emulator.url,
-        access_key_id=demo.DEMO_ACCESS_KEY_ID,
-        access_key_secret=demo.DEMO_ACCESS_KEY_SECRET,  # type: ignore[arg-type]
-        client_id=demo.DEMO_CLIENT_ID,
-        client_secret=demo.DEMO_CLIENT_SECRET,  # type: ignore[arg-type]
-        rate_limit=1000.0,
-        rate_burst=1000,
-    )
-    with Client.from_settings(settings) as c:
+    with Client.from_settings(emulator.settings(rate_limit=1000.0, rate_burst=1000)) as c:
         yield c

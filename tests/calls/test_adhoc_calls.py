@@ -6,31 +6,18 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from calls_support import CALLER, SKILL, Emulator
+from calls_support import CALLER, SKILL, Emulator, VirtualTime
 
 from cxdial.calls import CallOutcome, CallPlacer, PreDialCheck, Via, ungated
 from cxdial.calls.compliance_hook import gate_check
 from cxdial.compliance import Gate, Purpose
-from cxdial.cxone import Client, FakeClock
+from cxdial.cxone import Client
 from cxdial.errors import ComplianceBlocked, ValidationError
 
 # 2026-11-24 15:00 UTC = 10:00 in New York: inside every federal and state window.
 WEEKDAY_MORNING = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
 # 2026-11-24 07:00 UTC = 02:00 in New York.
 NIGHT = datetime(2026, 11, 24, 7, 0, tzinfo=UTC)
-
-
-class VirtualTime(FakeClock):
-    """Waiting moves the emulator's clock (and this clock) instead of sleeping."""
-
-    def __init__(self, emulator: Emulator) -> None:
-        super().__init__()
-        self.emulator = emulator
-
-    def sleep(self, seconds: float) -> None:
-        """Advance both clocks."""
-        super().sleep(seconds)
-        self.emulator.advance(seconds)
 
 
 def _placer(client: Client, emulator: Emulator, pre_dial: PreDialCheck | None = None) -> CallPlacer:

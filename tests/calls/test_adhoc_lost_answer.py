@@ -6,12 +6,10 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from calls_support import CALLER, SKILL, Emulator
+from calls_support import CALLER, SKILL, Emulator, VirtualTime
 
 from cxdial.calls import CallOutcome, CallPlacer, ungated
-from cxdial.config import Settings
 from cxdial.cxone import Client, FakeClock
-from cxdial.emulator import credentials as demo
 
 BUSY = "+12025550002"
 EARLIER_CALLS = 1005
@@ -36,29 +34,10 @@ class CallEndsWhileTheAnswerIsLost(httpx.BaseTransport):
         self.inner.close()
 
 
-class VirtualTime(FakeClock):
-    """Waiting moves the emulator's clock instead of sleeping."""
-
-    def __init__(self, emulator: Emulator) -> None:
-        super().__init__()
-        self.emulator = emulator
-
-    def sleep(self, seconds: float) -> None:
-        super().sleep(seconds)
-        self.emulator.advance(seconds)
-
-
 @pytest.fixture
 def lossy_client(emulator: Emulator) -> Iterator[Client]:
     """A client over real HTTP whose lost dial answers outlast the (busy) call."""
-    settings = Settings(
-        issuer=emulator.url,
-        access_key_id=demo.DEMO_ACCESS_KEY_ID,
-        access_key_secret=demo.DEMO_ACCESS_KEY_SECRET,  # type: ignore[arg-type]
-        client_id=demo.DEMO_CLIENT_ID,
-        client_secret=demo.DEMO_CLIENT_SECRET,  # type: ignore[arg-type]
-        rate_limit=float("inf"),
-    )
+    settings = emulator.settings(rate_limit=float("inf"))
     transport = CallEndsWhileTheAnswerIsLost(emulator)
     with Client.from_settings(settings, transport=transport, clock=FakeClock()) as client:
         yield client

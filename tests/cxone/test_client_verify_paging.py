@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
 from cxone_helpers import Control, settings_for
-from fastapi import FastAPI
 
 from cxdial.cxone import Client, FakeClock
 from cxdial.emulator.testing import SyncASGITransport
@@ -39,31 +39,41 @@ class TimePassesWhileTheAnswerIsLost(httpx.BaseTransport):
             raise
 
 
+@pytest.fixture
+def lossy_client(control: Control, sync_transport: SyncASGITransport) -> Iterator[Client]:
+    """A client into the emulator whose lost dial answers let the busy call end meanwhile."""
+    transport = TimePassesWhileTheAnswerIsLost(sync_transport, control)
+    with Client.from_settings(settings_for(), transport=transport, clock=FakeClock()) as client:
+        yield client
+
+
 def _dials(control: Control) -> list[dict[str, Any]]:
     return list(control.get("dials")["dials"])
 
 
+def _outbound_skill(client: Client) -> int:
+    return next(iter(client.skills.list(outbound=True))).skill_id
+
+
 @pytest.mark.slow
 def test_lost_dial_behind_a_full_page_of_completed_contacts_is_not_redialed(
-    app: FastAPI, control: Control, sync_transport: SyncASGITransport
+    lossy_client: Client, control: Control
 ) -> None:
     """1005 earlier completed calls to the same number, then a lost answer: still one dial."""
-    transport = TimePassesWhileTheAnswerIsLost(sync_transport, control)
-    with Client.from_settings(settings_for(), transport=transport, clock=FakeClock()) as client:
-        skill = next(iter(client.skills.list(outbound=True))).skill_id
-        for i in range(EARLIER_CALLS):
-            client.scripts.start(
-                skill_id=skill, phone_number=BUSY, caller_id=CALLER, context_id=f"old-{i}"
-            )
-        control.post("clock/advance", {"seconds": 60})
-        control.fault("scripts/start", "drop")
-        started = client.scripts.start(
-            skill_id=skill,
-            phone_number=BUSY,
-            caller_id=CALLER,
-            context_id="new",
-            idempotency_key="lost-answer",
+    skill = _outbound_skill(lossy_client)
+    for i in range(EARLIER_CALLS):
+        lossy_client.scripts.start(
+            skill_id=skill, phone_number=BUSY, caller_id=CALLER, context_id=f"old-{i}"
         )
+    control.post("clock/advance", {"seconds": 60})
+    control.fault("scripts/start", "drop")
+    started = lossy_client.scripts.start(
+        skill_id=skill,
+        phone_number=BUSY,
+        caller_id=CALLER,
+        context_id="new",
+        idempotency_key="lost-answer",
+    )
     dials = _dials(control)
     mine = [d for d in dials if d["contextId"] == started.context_id]
     assert len(dials) == EARLIER_CALLS + 1
@@ -73,32 +83,30 @@ def test_lost_dial_behind_a_full_page_of_completed_contacts_is_not_redialed(
 
 
 def test_a_reused_label_never_reports_the_earlier_call(
-    app: FastAPI, control: Control, sync_transport: SyncASGITransport
+    lossy_client: Client, control: Control
 ) -> None:
     """Two calls with one label get different context ids; a lost second answer finds its own."""
-    transport = TimePassesWhileTheAnswerIsLost(sync_transport, control)
-    with Client.from_settings(settings_for(), transport=transport, clock=FakeClock()) as client:
-        skill = next(iter(client.skills.list(outbound=True))).skill_id
-        first = client.scripts.start(
-            skill_id=skill, phone_number=BUSY, caller_id=CALLER, context_id="order-42"
-        )
-        control.fault("scripts/start", "drop")
-        second = client.scripts.start(
-            skill_id=skill, phone_number=BUSY, caller_id=CALLER, context_id="order-42"
-        )
+    skill = _outbound_skill(lossy_client)
+    first = lossy_client.scripts.start(
+        skill_id=skill, phone_number=BUSY, caller_id=CALLER, context_id="order-42"
+    )
+    control.fault("scripts/start", "drop")
+    second = lossy_client.scripts.start(
+        skill_id=skill, phone_number=BUSY, caller_id=CALLER, context_id="order-42"
+    )
     assert first.context_id != second.context_id
     assert second.contact_id != first.contact_id
     assert [d["contactId"] for d in _dials(control)] == [first.contact_id, second.contact_id]
 
 
 def test_a_reused_idempotency_key_is_refused_before_dialing(
-    app: FastAPI, control: Control, sync_transport: SyncASGITransport
+    control: Control, sync_transport: SyncASGITransport
 ) -> None:
     """The same client refuses a second dial with an idempotency key it already used."""
     from cxdial.errors import ValidationError
 
     with Client.from_settings(settings_for(), transport=sync_transport) as client:
-        skill = next(iter(client.skills.list(outbound=True))).skill_id
+        skill = _outbound_skill(client)
         client.scripts.start(
             skill_id=skill, phone_number=BUSY, caller_id=CALLER, idempotency_key="k-1"
         )

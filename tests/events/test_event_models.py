@@ -104,13 +104,10 @@ def test_the_schema_is_generated_from_the_model() -> None:
     assert schema["additionalProperties"] is True
 
 
-V23 = {
+_SAME_IN_BOTH = {
     "contactId": 55,
     "skillId": 7,
     "agentId": 9,
-    "fromAddr": "5559990000",
-    "toAddr": "5551230002",
-    "contactStart": "2026-11-23T19:00:00.000Z",
     "totalDurationSeconds": 42.5,
     "agentSeconds": 30,
     "abandoned": False,
@@ -118,19 +115,17 @@ V23 = {
     "primaryDispositionId": 3,
     "lastUpdateTime": "2026-11-23T19:00:43.000Z",
 }
+V23 = {
+    **_SAME_IN_BOTH,
+    "fromAddr": "5559990000",
+    "toAddr": "5551230002",
+    "contactStart": "2026-11-23T19:00:00.000Z",
+}
 V33 = {
-    "contactId": 55,
-    "skillId": 7,
-    "agentId": 9,
+    **_SAME_IN_BOTH,
     "fromAddress": "+15559990000",
     "toAddress": "+15551230002",
     "contactStartDate": "2026-11-23T19:00:00.000Z",
-    "totalDurationSeconds": 42.5,
-    "agentSeconds": 30,
-    "abandoned": False,
-    "endReason": "Contact Hung Up",
-    "primaryDispositionId": 3,
-    "lastUpdateTime": "2026-11-23T19:00:43.000Z",
 }
 
 

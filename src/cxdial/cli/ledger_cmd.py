@@ -26,9 +26,26 @@ ledger_app = typer.Typer(
     no_args_is_help=True,
 )
 
-_DB_HELP = "SQLAlchemy URL of the store (default: the settings' database_url)"
-_CHECKPOINT_HELP = "signed checkpoint file (default: under the user state dir)"
-_KEY_HELP = "ledger key file, if CXDIAL_LEDGER_KEY is not set (default: user config dir)"
+# The options both commands take: one declaration each, shared as parameter defaults.
+_AS_JSON = typer.Option(False, "--json", help="print one JSON object")
+_DATABASE_URL = typer.Option(
+    None,
+    "--database-url",
+    envvar="CXDIAL_DATABASE_URL",
+    help="SQLAlchemy URL of the store (default: the settings' database_url)",
+)
+_CHECKPOINT = typer.Option(
+    None,
+    "--checkpoint",
+    envvar="CXDIAL_LEDGER_CHECKPOINT",
+    help="signed checkpoint file (default: under the user state dir)",
+)
+_KEY_FILE = typer.Option(
+    None,
+    "--key-file",
+    envvar="CXDIAL_LEDGER_KEY_FILE",
+    help="ledger key file, if CXDIAL_LEDGER_KEY is not set (default: user config dir)",
+)
 
 
 def _open(
@@ -71,16 +88,10 @@ def _report_text(report: VerifyReport, checkpoint: Path) -> str:
 @ledger_app.command("verify")
 def verify(
     ctx: typer.Context,
-    as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
-    database_url: str | None = typer.Option(
-        None, "--database-url", envvar="CXDIAL_DATABASE_URL", help=_DB_HELP
-    ),
-    checkpoint: Path | None = typer.Option(
-        None, "--checkpoint", envvar="CXDIAL_LEDGER_CHECKPOINT", help=_CHECKPOINT_HELP
-    ),
-    key_file: Path | None = typer.Option(
-        None, "--key-file", envvar="CXDIAL_LEDGER_KEY_FILE", help=_KEY_HELP
-    ),
+    as_json: bool = _AS_JSON,
+    database_url: str | None = _DATABASE_URL,
+    checkpoint: Path | None = _CHECKPOINT,
+    key_file: Path | None = _KEY_FILE,
 ) -> None:
     """Check every entry (number, chain, hash, signature) and the checkpoint; exit 4 if bad."""
     with _open(ctx, database_url, checkpoint, key_file) as ledger:
@@ -97,16 +108,10 @@ def verify(
 def explain(
     ctx: typer.Context,
     entry_id: int = typer.Argument(..., help="entry id (as `verify` and the call logs name it)"),
-    as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
-    database_url: str | None = typer.Option(
-        None, "--database-url", envvar="CXDIAL_DATABASE_URL", help=_DB_HELP
-    ),
-    checkpoint: Path | None = typer.Option(
-        None, "--checkpoint", envvar="CXDIAL_LEDGER_CHECKPOINT", help=_CHECKPOINT_HELP
-    ),
-    key_file: Path | None = typer.Option(
-        None, "--key-file", envvar="CXDIAL_LEDGER_KEY_FILE", help=_KEY_HELP
-    ),
+    as_json: bool = _AS_JSON,
+    database_url: str | None = _DATABASE_URL,
+    checkpoint: Path | None = _CHECKPOINT,
+    key_file: Path | None = _KEY_FILE,
 ) -> None:
     """One past decision: verdict, reasons, rule-set version, inputs, hashes and signature."""
     with _open(ctx, database_url, checkpoint, key_file) as ledger:

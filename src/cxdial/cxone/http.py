@@ -12,14 +12,14 @@ the rules and ``docs/client.md`` for the table of which rule applies to which re
 from __future__ import annotations
 
 import math
-from typing import Any, TypeVar, assert_never
+from typing import Any, TypeVar
 
 import httpx
 
 from cxdial.config import Settings
 from cxdial.cxone.auth import AuthCore
 from cxdial.cxone.backoff import Clock
-from cxdial.cxone.policy import CallState, Done, Fail, PolicyCore, Reauth, Retry, Step, Verify
+from cxdial.cxone.policy import CallState, PolicyCore, Reauth, Retry, Step, Verify
 from cxdial.cxone.ratelimit import TokenBucket
 from cxdial.cxone.request import APIRequest, APIResponse
 from cxdial.cxone.token_source import AsyncAuth, SyncAuth
@@ -73,21 +73,14 @@ class SyncHTTP:
                 step = core.after_response(request, state, answer)
             while isinstance(step, Verify):
                 step = self._verify(request, state, step)
-            if isinstance(step, Done | Fail):
-                core.log(request, state, step)
-            match step:
-                case Done(response):
-                    return response
-                case Fail(error):
-                    raise error
+            match core.settle(request, state, step):  # logs; raises a Fail's error
                 case Reauth():
                     token = self.auth.reauth(token)
                 case Retry(delay):
-                    core.log_retry(request, state, step)
                     core.clock.sleep(delay)
                     token = self.auth.token() if request.authenticated else ""
-                case _:
-                    assert_never(step)
+                case response:
+                    return response
 
     def _verify(self, request: APIRequest[Any], state: CallState, step: Verify) -> Step:
         if step.delay > 0:
@@ -139,21 +132,14 @@ class AsyncHTTP:
                 step = core.after_response(request, state, answer)
             while isinstance(step, Verify):
                 step = await self._verify(request, state, step)
-            if isinstance(step, Done | Fail):
-                core.log(request, state, step)
-            match step:
-                case Done(response):
-                    return response
-                case Fail(error):
-                    raise error
+            match core.settle(request, state, step):  # logs; raises a Fail's error
                 case Reauth():
                     token = await self.auth.reauth(token)
                 case Retry(delay):
-                    core.log_retry(request, state, step)
                     await core.clock.asleep(delay)
                     token = await self.auth.token() if request.authenticated else ""
-                case _:
-                    assert_never(step)
+                case response:
+                    return response
 
     async def _verify(self, request: APIRequest[Any], state: CallState, step: Verify) -> Step:
         if step.delay > 0:

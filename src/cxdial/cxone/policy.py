@@ -32,7 +32,7 @@ import logging
 import random
 import uuid
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar, assert_never
 
 import httpx
 import pydantic
@@ -70,6 +70,8 @@ __all__ = [
 ]
 
 logger = logging.getLogger("cxdial.cxone.http")
+
+T = TypeVar("T")
 
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol)
 _VERIFY_LOOKS = 2
@@ -363,6 +365,29 @@ class PolicyCore:
         failed = self.ambiguous(request, state, step.cause)
         failed.__cause__ = exc
         return self.fail(request, state, failed)
+
+    def settle(
+        self, request: APIRequest[T], state: CallState, step: Done | Fail | Reauth | Retry
+    ) -> APIResponse[T] | Reauth | Retry:
+        """Log ``step``; return a :class:`Done`'s response, raise a :class:`Fail`'s error.
+
+        The drivers' shared tail after the verify hooks: what is left for them to carry
+        out is I/O only — a new token after :class:`Reauth`, the sleep of a :class:`Retry`.
+        """
+        match step:
+            case Done(response):
+                self.log(request, state, step)
+                return response
+            case Fail(error):
+                self.log(request, state, step)
+                raise error
+            case Retry():
+                self.log_retry(request, state, step)
+                return step
+            case Reauth():
+                return step
+            case _:
+                assert_never(step)
 
     def log(self, request: APIRequest[Any], state: CallState, step: Done | Fail) -> None:
         """One structured line per logical call (no headers, no secrets, no query string).

@@ -2,14 +2,16 @@
 
 CXone renamed the record's fields between versions (``cxone-api.md`` §3.6, SDK v23/v33):
 v≤23 sends ``fromAddr``/``toAddr``/``contactStart``, v33 ``fromAddress``/``toAddress``/
-``contactStartDate``. Both are read; the outcome follows :func:`cxdial.calls.outcome_of`
-so a polled call and a followed call are classified identically.
+``contactStartDate``. Both are read by the client's own model
+(:class:`~cxdial.cxone.models.contacts.ContactDetail`), and the outcome follows
+:func:`cxdial.calls.outcome_of`, so a polled call and a followed call are read and
+classified identically.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pydantic
@@ -18,6 +20,7 @@ from pydantic import BaseModel
 from cxdial.calls.outcome import outcome_of
 from cxdial.compliance.phones import national_number
 from cxdial.cxone.models.contacts import ContactDetail
+from cxdial.cxone.timestamps import parse_timestamp
 from cxdial.events.models import (
     CallEvent,
     Envelope,
@@ -28,11 +31,8 @@ from cxdial.events.models import (
 
 __all__ = ["envelope_from_completed", "event_from_completed", "poll_event_id"]
 
-_ALIASES: dict[str, tuple[str, ...]] = {
-    "to": ("toAddress", "toAddr"),
-    "start": ("contactStartDate", "contactStart"),
-    "end": ("contactEndDate", "contactEnd"),
-}
+_END = ("contactEndDate", "contactEnd")
+"""The end time, which the emulator adds (not in the spec, so not in the client's model)."""
 
 
 def _first(record: Mapping[str, Any], names: tuple[str, ...]) -> Any:
@@ -41,14 +41,13 @@ def _first(record: Mapping[str, Any], names: tuple[str, ...]) -> Any:
 
 def _instant(value: Any, field: str) -> datetime:
     try:
-        at = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+        return parse_timestamp(str(value))
     except ValueError:
         raise EventValidationError(
             f"completed contact has an unreadable {field!r}: {value!r}",
             field=field,
             fix="ISO-8601 with an offset",
         ) from None
-    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
 
 
 def _e164(value: Any) -> str:
@@ -73,11 +72,12 @@ def event_from_completed(record: Mapping[str, Any] | BaseModel) -> CallEvent:
     """The terminal event of one completed contact (``call.abandoned`` or ``call.completed``)."""
     wire = _wire(record)
     try:
-        outcome, _ = outcome_of(ContactDetail.model_validate(wire))
+        contact = ContactDetail.model_validate(wire)
+        outcome, _ = outcome_of(contact)
     except pydantic.ValidationError as exc:
         raise error_of(exc) from None
-    start_raw = _first(wire, _ALIASES["start"])
-    end_raw = _first(wire, _ALIASES["end"])
+    start_raw = contact.contact_start_date or None
+    end_raw = _first(wire, _END)
     duration = wire.get("totalDurationSeconds")
     if end_raw is not None:
         occurred = _instant(end_raw, "contactEndDate")
@@ -95,7 +95,7 @@ def event_from_completed(record: Mapping[str, Any] | BaseModel) -> CallEvent:
         "occurred_at": occurred.isoformat(),
         "contact_id": wire.get("contactId"),
         "skill_id": wire.get("skillId"),
-        "phone": _e164(_first(wire, _ALIASES["to"])),
+        "phone": _e164(contact.to_address),
         "outcome": str(outcome),
         "disposition": None if disposition is None else str(disposition),
         "agent_id": wire.get("agentId"),

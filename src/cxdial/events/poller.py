@@ -21,6 +21,7 @@ from sqlalchemy import Engine
 from cxdial.cxone import APIRequest
 from cxdial.cxone.client import AsyncClient
 from cxdial.cxone.models.contacts import CompletedContact
+from cxdial.cxone.timestamps import parse_timestamp
 from cxdial.events.models import EventValidationError
 from cxdial.events.polled import envelope_from_completed
 from cxdial.events.queue import EventQueue
@@ -52,11 +53,6 @@ class PollResult:
 
 def _iso(at: datetime) -> str:
     return at.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-def _parse(text: str) -> datetime:
-    at = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
 
 
 class Poller:
@@ -102,7 +98,7 @@ class Poller:
         if mark is None:
             return floor
         try:
-            return max(_parse(mark), floor)
+            return max(parse_timestamp(mark), floor)
         except ValueError:
             log.warning("unreadable watermark %r for %s; starting 30 days back", mark, self.name)
             return floor

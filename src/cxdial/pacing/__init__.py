@@ -6,8 +6,9 @@ Names load on first use (PEP 562), so importing one module of the package, such 
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from cxdial._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from cxdial.pacing.bound import Bound, lp_bound, progressive_utilization
@@ -66,12 +67,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module 'cxdial.pacing' has no attribute {name!r}")
-    return getattr(importlib.import_module(f"cxdial.pacing.{module}"), name)
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
+__getattr__, __dir__ = lazy_exports(__name__, _WHERE)

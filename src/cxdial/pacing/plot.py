@@ -82,22 +82,15 @@ def render_figure(
         series, label = series_of(res)
         colour = POLICY_COLOURS[i % len(POLICY_COLOURS)]
         marker = "o" if len(series.x) <= 40 and label.startswith("day") else None
-        util_ax.plot(
-            series.x,
-            [100 * u for u in series.utilization],
-            color=colour,
-            marker=marker,
-            markersize=3,
-            label=res.policy,
-        )
-        ab_ax.plot(
-            series.x,
-            [100 * a for a in series.abandonment],
-            color=colour,
-            marker=marker,
-            markersize=3,
-            label=res.policy,
-        )
+        for ax, values in ((util_ax, series.utilization), (ab_ax, series.abandonment)):
+            ax.plot(
+                series.x,
+                [100 * v for v in values],
+                color=colour,
+                marker=marker,
+                markersize=3,
+                label=res.policy,
+            )
         peak_util = max(peak_util, *series.utilization, 0.0)
         peak_ab = max(peak_ab, *series.abandonment, 0.0)
     if bound is not None:
@@ -108,10 +101,9 @@ def render_figure(
     util_ax.set_ylabel("agent utilisation (%)")
     ab_ax.set_ylabel("abandoned ÷ live answers,\nto date (%)")
     ab_ax.set_xlabel(label)
-    util_ax.legend(loc="best", fontsize="small")
-    ab_ax.legend(loc="best", fontsize="small")
-    util_ax.grid(alpha=0.3)
-    ab_ax.grid(alpha=0.3)
+    for ax in (util_ax, ab_ax):
+        ax.legend(loc="best", fontsize="small")
+        ax.grid(alpha=0.3)
     if title:
         fig.suptitle(title)
     return fig

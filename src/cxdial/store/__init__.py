@@ -6,8 +6,9 @@ Names load on first use (PEP 562), so ``import cxdial.store`` — or a light mod
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
+
+from cxdial._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from cxdial.store.attempts import AttemptLog
@@ -77,12 +78,4 @@ _HOME = {
 }
 
 
-def __getattr__(name: str) -> object:
-    home = _HOME.get(name)
-    if home is None:
-        raise AttributeError(f"module 'cxdial.store' has no attribute {name!r}")
-    return getattr(importlib.import_module(f"cxdial.store.{home}"), name)
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
+__getattr__, __dir__ = lazy_exports(__name__, _HOME)

@@ -4,39 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from types import TracebackType
 
 from sqlalchemy import Engine, select
 
-from cxdial.store.db import create_schema, make_engine, session_scope
+from cxdial.store.db import EngineHolder, create_schema, session_scope
 from cxdial.store.tables import AttemptRow
 
 __all__ = ["AttemptLog", "AttemptRow"]
 
 
-class AttemptLog:
+class AttemptLog(EngineHolder):
     """Persisted call attempts (``AttemptHistory.from_store`` reads them).
 
     A URL makes an engine that :meth:`close` disposes; an ``Engine`` stays the caller's.
     """
 
     def __init__(self, engine: Engine | str) -> None:
-        self._owns_engine = not isinstance(engine, Engine)
-        self.engine = engine if isinstance(engine, Engine) else make_engine(engine)
+        super().__init__(engine)
         create_schema(self.engine)
-
-    def close(self) -> None:
-        """Dispose of the engine if this log made it."""
-        if self._owns_engine:
-            self.engine.dispose()
-
-    def __enter__(self) -> AttemptLog:
-        return self
-
-    def __exit__(
-        self, _t: type[BaseException] | None, _e: BaseException | None, _tb: TracebackType | None
-    ) -> None:
-        self.close()
 
     def record(
         self,

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from types import TracebackType
+from typing import Any, Self
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
@@ -19,7 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from cxdial.errors import ConfigurationError
 from cxdial.store.tables import Base, LedgerEntry
 
-__all__ = ["create_schema", "locked_transaction", "make_engine", "session_scope"]
+__all__ = ["EngineHolder", "create_schema", "locked_transaction", "make_engine", "session_scope"]
 
 _SQLITE_TRIGGERS = (
     "CREATE TRIGGER IF NOT EXISTS compliance_ledger_no_update BEFORE UPDATE ON "
@@ -109,3 +110,25 @@ def session_scope(engine: Engine) -> Iterator[Session]:
     factory = sessionmaker(engine, expire_on_commit=False)
     with factory() as session, session.begin():
         yield session
+
+
+class EngineHolder:
+    """A store object's engine: one passed in stays the caller's; one made from a URL is
+    disposed by :meth:`close` (or on leaving a ``with`` block)."""
+
+    def __init__(self, engine: Engine | str) -> None:
+        self._owns_engine = not isinstance(engine, Engine)
+        self.engine = engine if isinstance(engine, Engine) else make_engine(engine)
+
+    def close(self) -> None:
+        """Dispose of the engine if this object made it."""
+        if self._owns_engine:
+            self.engine.dispose()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, _t: type[BaseException] | None, _e: BaseException | None, _tb: TracebackType | None
+    ) -> None:
+        self.close()

@@ -15,7 +15,6 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from types import TracebackType
 from typing import Any, cast
 
 from sqlalchemy import Engine, Table, inspect, select
@@ -23,7 +22,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from cxdial.errors import CxdialError, ValidationError
 from cxdial.store.checkpoints import Checkpoint, CheckpointError, CheckpointFile
-from cxdial.store.db import create_schema, locked_transaction, make_engine, session_scope
+from cxdial.store.db import EngineHolder, create_schema, locked_transaction, session_scope
 from cxdial.store.explain import EntryReport, describe_entry
 from cxdial.store.integrity import Problem, VerifyReport, entry_hash, mac_message, utc
 from cxdial.store.keys import LedgerKey
@@ -36,7 +35,7 @@ _TABLE = cast(Table, LedgerEntry.__table__)
 _MAX_TRIES = 12
 
 
-class Ledger:
+class Ledger(EngineHolder):
     """Append decisions, then query, explain and verify them.
 
     ``key`` signs entries and checkpoints; ``checkpoint`` is the file (or
@@ -58,8 +57,7 @@ class Ledger:
             raise ValidationError(
                 "a ledger name needs 1 to 64 characters", field="name", fix="pick a short name"
             )
-        self._owns_engine = not isinstance(engine, Engine)
-        self.engine = engine if isinstance(engine, Engine) else make_engine(engine)
+        super().__init__(engine)
         self.name = name
         self._key = key
         self._checkpoints = (
@@ -74,19 +72,6 @@ class Ledger:
     def checkpoint_path(self) -> Path:
         """Where this ledger's signed checkpoint lives."""
         return self._checkpoints.path
-
-    def close(self) -> None:
-        """Dispose of the engine if this ledger made it."""
-        if self._owns_engine:
-            self.engine.dispose()
-
-    def __enter__(self) -> Ledger:
-        return self
-
-    def __exit__(
-        self, _t: type[BaseException] | None, _e: BaseException | None, _tb: TracebackType | None
-    ) -> None:
-        self.close()
 
     # --- writing ---------------------------------------------------------------------
 

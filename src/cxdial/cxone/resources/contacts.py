@@ -35,6 +35,7 @@ from cxdial.cxone.resources._base import (
     iterate_async,
     parse_none,
 )
+from cxdial.cxone.timestamps import parse_timestamp
 from cxdial.cxone.versions import acd_path
 from cxdial.errors import ValidationError
 
@@ -54,17 +55,15 @@ def iso_utc(moment: datetime) -> str:
 
 def _moment(value: str | datetime, name: str) -> datetime:
     if isinstance(value, datetime):
-        moment = value
-    else:
-        try:
-            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-        except ValueError:
-            raise ValidationError(
-                f"{name} {value!r} is not an ISO-8601 date-time",
-                field=name,
-                fix="write it like 2026-11-23T09:00:00Z",
-            ) from None
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+        return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+    try:
+        return parse_timestamp(value)
+    except ValueError:
+        raise ValidationError(
+            f"{name} {value!r} is not an ISO-8601 date-time",
+            field=name,
+            fix="write it like 2026-11-23T09:00:00Z",
+        ) from None
 
 
 def _report_dates(

@@ -31,6 +31,7 @@ from cxdial.cxone.numbers import same_number
 from cxdial.cxone.request import NOT_APPLIED, APIRequest, APIResponse, Verify
 from cxdial.cxone.resources._base import AsyncResource, Pager, SyncResource, parse_none
 from cxdial.cxone.resources.contacts import ContactRequests
+from cxdial.cxone.timestamps import parse_timestamp
 from cxdial.cxone.versions import acd_path
 from cxdial.errors import ValidationError
 
@@ -90,10 +91,9 @@ def _started_at(text: str | None) -> datetime | None:
     if not text:
         return None
     try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        return parse_timestamp(text)
     except ValueError:
         return None
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def find_context(skill_id: int, phone_number: str, context_id: str, since: datetime) -> Verify:
