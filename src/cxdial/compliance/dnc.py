@@ -15,13 +15,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from pathlib import Path
-
-import polars as pl
+from typing import TYPE_CHECKING
 
 from cxdial.compliance.files import DEFAULT_MAX_BYTES, read_input
 from cxdial.compliance.models import Registry
 from cxdial.compliance.phones import CLEAN_PATTERN, national_number
 from cxdial.errors import ValidationError
+
+if TYPE_CHECKING:
+    import polars as pl
 
 __all__ = ["DncIndex", "DncSnapshot", "Registry"]
 
@@ -75,6 +77,8 @@ class _Entries:
 
     @cached_property
     def int_sets(self) -> tuple[pl.Series, dict[int, pl.Series]]:
+        import polars as pl
+
         exact = pl.Series(sorted(int(n) for n in self.exact), dtype=pl.Int64)
         heads = {
             n: pl.Series(sorted(int(h) for h in hs), dtype=pl.Int64)
@@ -83,6 +87,8 @@ class _Entries:
         return exact, heads
 
     def expr(self, col: pl.Expr) -> pl.Expr:
+        import polars as pl
+
         nat = col.cast(pl.Int64, strict=False)
         exact, heads = self.int_sets
         out = nat.is_in(exact.implode())

@@ -16,8 +16,6 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-import polars as pl
-
 from cxdial.compliance.files import DEFAULT_MAX_BYTES, read_input
 from cxdial.compliance.parsing import parse_instant
 from cxdial.compliance.phones import national_number
@@ -25,6 +23,8 @@ from cxdial.compliance.ruleset import CapRule, CooldownRule
 from cxdial.errors import ValidationError
 
 if TYPE_CHECKING:
+    import polars as pl
+
     from cxdial.store.attempts import AttemptRow
 
 __all__ = ["Attempt", "AttemptHistory", "AttemptSink", "debt_key"]
@@ -233,6 +233,8 @@ class AttemptHistory:
     # --- batch ------------------------------------------------------------------------
     def frame(self) -> pl.DataFrame:
         """Every attempt as a polars frame (national, at, subject, debt_key, outcome)."""
+        import polars as pl
+
         if self._frame is None:
             rows = [a for lst in self._by_phone.values() for a in lst]
             self._frame = pl.DataFrame(

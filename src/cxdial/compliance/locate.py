@@ -36,7 +36,8 @@ _DATA = Path(__file__).with_name("data") / "state_zones.yaml"
 
 @cache
 def _state_table() -> dict[str, tuple[str, ...]]:
-    raw = yaml.safe_load(_DATA.read_text())
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present
+    raw = yaml.load(_DATA.read_text(), Loader=loader)  # noqa: S506 - a safe loader
     return {k: tuple(sorted(v)) for k, v in raw.items()}
 
 

@@ -16,8 +16,6 @@ from datetime import UTC, date, datetime, timedelta
 from datetime import time as dtime
 from typing import Any
 
-import holidays as holidays_lib
-
 from cxdial.compliance.memo import Memo
 from cxdial.compliance.models import (
     CONSENT_RANK,
@@ -227,6 +225,8 @@ class ProfileRules:
         """The ``holidays`` calendar of one country/subdivision and year, by date."""
 
         def make() -> dict[date, str]:
+            import holidays as holidays_lib  # only when a rule consults a calendar
+
             cal = holidays_lib.country_holidays(country, subdiv=subdiv, years=year)
             return {d: str(name) for d, name in cal.items()}
 
