@@ -34,8 +34,8 @@ __all__ = [
     "read_contacts",
 ]
 
-#: Bytes of CSV per batch of :func:`read_contact_batches` (about 500,000 typical rows).
-BATCH_BYTES = 32 * 1024 * 1024
+#: Bytes of CSV per batch of :func:`read_contact_batches` (about 250,000 typical rows).
+BATCH_BYTES = 16 * 1024 * 1024
 
 LINE = "__line"
 BAD = "__bad"
@@ -237,9 +237,11 @@ def read_contact_batches(
         eof = False
         while buf or not eof:
             while not eof and len(buf) < batch_bytes:
-                more = fh.read(batch_bytes)
+                more = fh.read(batch_bytes - len(buf))
                 eof = not more
                 buf += more
+            if eof and not buf:
+                return
             cut = len(buf) if eof else _record_end(buf)
             if cut is None:  # no safe cut yet: read on (a pathological run of quotes)
                 more = fh.read(batch_bytes)
