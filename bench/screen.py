@@ -177,10 +177,7 @@ class Files:
 def write_inputs(folder: Path, n: int, seed: int = 7) -> Files:
     """Contacts CSV, lists (1 in 10 and 1 in 200 rows) and history (1 attempt per 10 rows)."""
     rng = np.random.default_rng(seed + 1)
-    files = Files(*(folder / name for name in (
-        "contacts.csv", "dnc-national.txt", "dnc-internal.txt", "history.csv",
-        "cleared.csv", "report.csv",
-    )))  # fmt: skip
+    files = _files(folder)
     national, internal, history = [], [], []
     outcomes = np.array(["no_answer", "busy", "answered", "conversation"])
     with files.contacts.open("wb") as fh:
@@ -215,6 +212,11 @@ def write_inputs(folder: Path, n: int, seed: int = 7) -> Files:
     )
     pl.concat(history).write_csv(files.history)
     return files
+
+
+def _files(folder: Path) -> Files:
+    names = ("contacts.csv", "dnc-national.txt", "dnc-internal.txt", "history.csv")
+    return Files(*(folder / name for name in (*names, "cleared.csv", "report.csv")))
 
 
 @dataclass(frozen=True)
@@ -316,6 +318,12 @@ def per_row(files: Files, sample: int) -> tuple[float, float, float]:
 
 def main() -> None:
     """Run the benchmark and print the figures."""
+    if sys.argv[1:2] == ["--inputs"]:  # child: write the inputs of one size
+        write_inputs(Path(sys.argv[2]), int(sys.argv[3]))
+        return
+    if sys.argv[1:2] == ["--per-row"]:  # child: the per-row figures, as JSON
+        print(json.dumps(per_row(_files(Path(sys.argv[2])), int(sys.argv[3]))))
+        return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, nargs="+", default=[1_000_000, 10_000_000])
     parser.add_argument("--sample", type=int, default=20_000)
@@ -330,7 +338,9 @@ def main() -> None:
             if free < need * 2:
                 raise SystemExit(f"{n:,} rows need ~{need / 1e9:.1f} GB; {free / 1e9:.1f} GB free")
             t = time.perf_counter()
-            files = write_inputs(folder, n)
+            # in a child process: a big parent would inflate every child's peak RSS (fork)
+            subprocess.run([sys.executable, __file__, "--inputs", str(folder), str(n)], check=True)  # noqa: S603
+            files = _files(folder)
             print(f"{n:,} rows: inputs written in {time.perf_counter() - t:.0f} s", flush=True)
             floor = measure(floor_argv(files))
             screen = measure(screen_argv(files))
@@ -350,7 +360,9 @@ def main() -> None:
             results.append(row)
             print(json.dumps(row), flush=True)
             if n == args.rows[0]:
-                loop, allowed, blocked = per_row(files, args.sample)
+                argv = [sys.executable, __file__, "--per-row", str(folder), str(args.sample)]
+                done = subprocess.run(argv, check=True, capture_output=True, text=True)  # noqa: S603
+                loop, allowed, blocked = json.loads(done.stdout.strip().splitlines()[-1])
                 print(
                     f"per-row Gate.check: {loop:,.0f} µs CPU per row over {args.sample:,} rows "
                     f"(screen: {row['screen_cpu_us_per_row']:.2f} µs, "
