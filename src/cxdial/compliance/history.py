@@ -37,7 +37,6 @@ __all__ = ["FAST_BYTES", "Attempt", "AttemptHistory", "AttemptSink", "debt_key"]
 
 #: History files larger than this are read with polars (1 MiB, some 20,000 attempts).
 FAST_BYTES = 1 << 20
-_UTC_US = ("us", "UTC")
 
 
 def debt_key(national: str, debt_id: str | None) -> str:
@@ -260,13 +259,30 @@ class AttemptHistory:
         return max(hits) if hits else None
 
     # --- batch ------------------------------------------------------------------------
+    def restricted_to(self, nationals: pl.Series, debt_keys: pl.Series) -> AttemptHistory:
+        """The attempts on ``nationals`` or ``debt_keys`` only, as a frame-only history.
+
+        A batch of a large screen counts its caps against these few attempts rather than
+        the whole history, so each batch costs what its own rows need.
+        """
+        import polars as pl
+
+        whole = self.frame()
+        view = AttemptHistory()
+        view._frame = whole.filter(
+            pl.col("national").is_in(nationals.drop_nulls().unique().implode())
+            | pl.col("debt_key").is_in(debt_keys.drop_nulls().unique().implode())
+        )
+        return view
+
     def frame(self) -> pl.DataFrame:
         """Every attempt as a polars frame (national, at, subject, debt_key, outcome)."""
         import polars as pl
 
         if self._loaded is not None:
-            loaded = self._loaded
-            return loaded.select(
+            if self._frame is not None:
+                return self._frame
+            self._frame = self._loaded.select(
                 "national",
                 "at",
                 "subject",
@@ -349,7 +365,7 @@ def _read_frame(text: str) -> pl.DataFrame | None:
         return None
     at = pl.col("at").replace_strict(
         uniques,
-        pl.Series(instants, dtype=pl.Datetime(*_UTC_US)),
-        return_dtype=pl.Datetime(*_UTC_US),
+        pl.Series(instants, dtype=pl.Datetime("us", "UTC")),
+        return_dtype=pl.Datetime("us", "UTC"),
     )
     return frame.with_columns(at)
