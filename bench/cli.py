@@ -4,8 +4,9 @@ Each command runs as a fresh process (the way a shell or a script per contact ru
 interleaved over rounds, beside ``python -c pass`` in the same run. The table shows the
 median wall time, its ratio to bare Python, the median CPU time (less sensitive to a
 loaded machine) and the targets of issue 12: ``--help`` under 0.3 s, a blocked ``call``
-under 0.6 s. The blocked call talks to an emulator started here and is refused by an
-internal DNC list, so it is blocked at any hour. Run:
+under 0.6 s. The blocked call is configured for an emulator started here and is refused
+by an internal DNC list, so it is blocked at any hour; the gate runs before any HTTP, so
+it requests no token and no caller IDs (and imports neither httpx nor polars). Run:
 ``.venv/bin/python bench/cli.py [--rounds 7]``.
 """
 

@@ -1,24 +1,45 @@
-"""Screen 1,000,000 generated contacts; compare with a per-row ``Gate.check`` loop.
+"""What a user waits for: ``cxdial screen`` end to end, beside polars doing the same I/O.
 
-Prints records/s, wall time and peak memory for the vectorised screener, then the rate
-of a straightforward per-row loop over a sample (extrapolated to the million), and the
-speed-up. Run: ``.venv/bin/python bench/screen.py [rows] [sample]``.
+For each size (default 1,000,000 and 10,000,000 rows) the bench writes a contacts CSV, a
+national and an internal DNC list and an attempt history (in a temporary folder, deleted
+afterwards), then runs, as fresh processes in the same run:
+
+* ``cxdial screen … --out --report --json`` (process start to exit), and
+* the *polars floor*: polars reading the same files, normalising the numbers, joining
+  them with the lists and the attempt counts and writing two CSVs.
+
+It prints wall time, CPU time, peak RSS (per process, from ``wait4``), the ratios of the
+screen to that floor, and CPU µs per row (the machine is shared: CPU time and ratios
+measured in the same run are the figures to read). Then the per-row baseline: a
+``Gate.check`` loop over ``--sample`` rows, and the warm latency of one check allowed and
+blocked by calling hours, each at a fresh instant as a real dial is. Run:
+``.venv/bin/python bench/screen.py [--rows 1000000 10000000] [--sample 20000]``.
 """
 
 from __future__ import annotations
 
-import resource
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
 import sys
+import tempfile
 import time
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import numpy as np
 import polars as pl
 
-from cxdial.compliance import AttemptHistory, Contact, DncIndex, Gate, Purpose, RuleSet
+from cxdial.compliance import Contact, Purpose
 from cxdial.compliance.locate import zip_table
 
 AT = datetime(2026, 11, 23, 18, 30, tzinfo=UTC)
+#: Rows generated per step (each step with its own seed), so 10M rows never sit in memory.
+CHUNK = 1_000_000
 NPAS = [
     "212",
     "305",
@@ -44,9 +65,43 @@ NPAS = [
     "416",
 ]
 
-
-def _rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+FLOOR = r"""
+import sys
+import polars as pl
+contacts, national, internal, history, out, report = sys.argv[1:7]
+clean = r"[ \t().\-/]"
+nat = pl.col("phone").str.replace_all(clean, "").str.extract(r"^(?:\+1|1)?([0-9]{10})$", 1)
+def listed(path):
+    return (
+        pl.scan_csv(path, has_header=False, new_columns=["n"], comment_prefix="#",
+                    schema={"n": pl.String})
+        .select(pl.col("n").str.strip_chars())
+        .unique()
+        .collect()
+    )
+counts = (
+    pl.scan_csv(history, infer_schema=False)
+    .group_by("phone")
+    .len()
+    .select(pl.col("phone").str.slice(-10).alias("national"), pl.col("len"))
+    .collect()
+)
+frame = (
+    pl.read_csv(contacts, infer_schema=False)
+    .with_columns(nat.alias("national"))
+    .join(listed(national).rename({"n": "national"}).with_columns(pl.lit(True).alias("dnc")),
+          on="national", how="left")
+    .join(listed(internal).rename({"n": "national"}).with_columns(pl.lit(True).alias("own")),
+          on="national", how="left")
+    .join(counts, on="national", how="left")
+    .with_columns(
+        (pl.col("dnc").is_null() & pl.col("own").is_null() & (pl.col("len").fill_null(0) < 3))
+        .alias("allowed")
+    )
+)
+frame.filter("allowed").drop("national", "dnc", "own", "len", "allowed").write_csv(out)
+frame.select("id", "national", "allowed", "len").write_csv(report)
+"""
 
 
 def _col(values: np.ndarray, keep: np.ndarray | None = None) -> pl.Series:
@@ -56,7 +111,7 @@ def _col(values: np.ndarray, keep: np.ndarray | None = None) -> pl.Series:
     return pl.select(pl.when(pl.Series(keep)).then(series)).to_series()
 
 
-def generate(n: int, seed: int = 7) -> pl.DataFrame:
+def generate(n: int, seed: int = 7, first_id: int = 0) -> pl.DataFrame:
     """``n`` contacts with realistic variety (formats, states, consent, dates, bad rows)."""
     rng = np.random.default_rng(seed)
     npa = np.array(NPAS)[rng.integers(0, len(NPAS), n)]
@@ -67,8 +122,7 @@ def generate(n: int, seed: int = 7) -> pl.DataFrame:
     phone = np.where(
         fmt == 0, digits, np.where(fmt == 1, np.char.add("+1", digits), np.char.add("1-", digits))
     )
-    zips = list(zip_table())
-    zips = sorted(zips)
+    zips = sorted(zip_table())
     chosen = np.array(zips)[rng.integers(0, len(zips), n)]
     zip_states = np.array([zip_table()[z][1] or "" for z in zips])
     # Mostly the ZIP's own state; one row in ten names some other (random) state.
@@ -83,8 +137,9 @@ def generate(n: int, seed: int = 7) -> pl.DataFrame:
         vals = days[rng.integers(0, len(days), n)]
         return _col(vals, rng.random(n) < p)
 
+    ids = np.char.add("c", np.arange(first_id, first_id + n).astype(str))
     columns = {
-        "id": _col(np.char.add("c", np.arange(n).astype(str))),
+        "id": _col(ids),
         "phone": _col(phone),
         "phone_type": _col(
             np.array(["mobile", "landline", "voip", "unknown"])[rng.integers(0, 4, n)]
@@ -107,80 +162,241 @@ def generate(n: int, seed: int = 7) -> pl.DataFrame:
     return pl.DataFrame([v.alias(k) for k, v in columns.items()])
 
 
-def build_gate(table: pl.DataFrame, seed: int = 11) -> Gate:
-    """Lists and history drawn from the table's own numbers."""
-    rng = np.random.default_rng(seed)
-    phones = table["phone"].str.replace_all(r"[^0-9]", "").str.slice(-10).to_numpy()
-    dnc = DncIndex()
-    dnc.add_lines(
-        [
-            "# registry: national, fetched: 2026-11-20",
-            *phones[rng.integers(0, len(phones), 100_000)],
-            "213XXXXXXX",
-        ]
-    )
-    dnc.add_lines(["# registry: internal", *phones[rng.integers(0, len(phones), 5_000)]])
-    history = AttemptHistory()
-    idx = rng.integers(0, len(phones), 100_000)
+@dataclass(frozen=True)
+class Files:
+    """One size's inputs and outputs."""
+
+    contacts: Path
+    national: Path
+    internal: Path
+    history: Path
+    out: Path
+    report: Path
+
+
+def write_inputs(folder: Path, n: int, seed: int = 7) -> Files:
+    """Contacts CSV, lists (1 in 10 and 1 in 200 rows) and history (1 attempt per 10 rows)."""
+    rng = np.random.default_rng(seed + 1)
+    files = _files(folder)
+    national, internal, history = [], [], []
     outcomes = np.array(["no_answer", "busy", "answered", "conversation"])
-    for i, k in enumerate(idx):
-        history.record_attempt(
-            str(phones[k]),
-            AT - timedelta(hours=float(rng.integers(1, 200))),
-            subject="solar" if i % 2 else None,
-            debt_id=table["debt_id"][int(k)],
-            outcome=str(outcomes[i % 4]),
+    with files.contacts.open("wb") as fh:
+        for step, start in enumerate(range(0, n, CHUNK)):
+            size = min(CHUNK, n - start)
+            table = generate(size, seed=seed + step, first_id=start)
+            table.write_csv(fh, include_header=step == 0)
+            digits = table["phone"].str.replace_all(r"[^0-9]", "").str.slice(-10)
+            national.append(digits.sample(size // 10, seed=step))
+            internal.append(digits.sample(size // 200, seed=step + 1))
+            picked = digits.sample(size // 10, with_replacement=True, seed=step + 2)
+            k = picked.len()
+            history.append(
+                pl.DataFrame(
+                    {
+                        "phone": picked,
+                        "at": [
+                            (AT - timedelta(hours=float(h))).isoformat()
+                            for h in rng.integers(1, 200, k)
+                        ],
+                        "subject": np.where(np.arange(k) % 2 == 1, "solar", ""),
+                        "debt_id": table["debt_id"].sample(k, with_replacement=True, seed=step),
+                        "outcome": outcomes[np.arange(k) % 4],
+                    }
+                )
+            )
+            del table
+    header = "# registry: national, fetched: 2026-11-20\n"
+    files.national.write_text(header + "\n".join(pl.concat(national).to_list()) + "\n213XXXXXXX\n")
+    files.internal.write_text(
+        "# registry: internal, fetched: 2026-11-20\n" + "\n".join(pl.concat(internal).to_list())
+    )
+    pl.concat(history).write_csv(files.history)
+    return files
+
+
+def _files(folder: Path) -> Files:
+    names = ("contacts.csv", "dnc-national.txt", "dnc-internal.txt", "history.csv")
+    return Files(*(folder / name for name in (*names, "cleared.csv", "report.csv")))
+
+
+@dataclass(frozen=True)
+class Run:
+    """Wall seconds, CPU seconds and peak RSS (bytes) of one process."""
+
+    wall: float
+    cpu: float
+    rss: int
+
+
+def measure(argv: list[str]) -> Run:
+    """Run ``argv`` to its end; its own wall, CPU and peak RSS (``wait4``)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # noqa: S603
+    assert proc.stderr is not None
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    err = proc.stderr.read().decode()
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise SystemExit(f"{argv[:3]} exited {proc.returncode}: {err[-600:]}")
+    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024)
+
+
+def _cxdial() -> list[str]:
+    script = Path(sys.executable).with_name("cxdial")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "cxdial.cli"]
+
+
+def screen_argv(files: Files) -> list[str]:
+    """The ``cxdial screen`` command a user runs on these files."""
+    return [
+        *_cxdial(),
+        "screen",
+        str(files.contacts),
+        "--at",
+        AT.isoformat(),
+        "--dnc",
+        str(files.national),
+        "--dnc",
+        str(files.internal),
+        "--history",
+        str(files.history),
+        "--out",
+        str(files.out),
+        "--report",
+        str(files.report),
+        "--json",
+    ]
+
+
+def floor_argv(files: Files) -> list[str]:
+    """Polars alone reading, joining and writing the same files."""
+    paths = (files.contacts, files.national, files.internal, files.history)
+    outs = (files.out.with_suffix(".floor.csv"), files.report.with_suffix(".floor.csv"))
+    return [sys.executable, "-c", FLOOR, *map(str, paths), *map(str, outs)]
+
+
+def per_row(files: Files, sample: int) -> tuple[float, float, float]:
+    """CPU µs per ``Gate.check`` over ``sample`` rows; warm p50 µs allowed and hours-blocked."""
+    from cxdial.compliance.screening import ScreenFiles, build_gate
+
+    gate = build_gate(
+        ScreenFiles(
+            input=files.contacts, dnc=(files.national, files.internal), history=files.history
         )
-    return Gate(rules=RuleSet.load_default(), dnc=dnc, history=history)
+    )
+    rows = pl.read_csv(files.contacts, infer_schema=False, n_rows=sample).to_dicts()
+    contacts = []
+    for row in rows:
+        try:
+            contacts.append(Contact.from_row(row))
+        except ValueError:  # malformed rows are reported, not checked
+            continue
+    for c in contacts[:200]:
+        gate.check(c, AT, purpose=Purpose.TELEMARKETING)
+    cpu = time.process_time()
+    for i, c in enumerate(contacts):
+        gate.check(c, AT + timedelta(microseconds=i), purpose=Purpose.TELEMARKETING)
+    loop = (time.process_time() - cpu) / len(contacts) * 1e6
+    one = Contact(id="x", phone="+12125550143", consent="express_written", phone_type="landline")
+    day = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)  # 10:00 in New York
+    night = datetime(2026, 11, 25, 3, 0, tzinfo=UTC)  # 22:00 in New York
+
+    def p50(base: datetime) -> float:
+        laps = []
+        for i in range(3000):
+            at = base + timedelta(microseconds=7 * i)  # a fresh instant, as a real dial
+            t = time.perf_counter()
+            gate.check(one, at, purpose=Purpose.TELEMARKETING)
+            laps.append(time.perf_counter() - t)
+        return statistics.median(laps[500:]) * 1e6
+
+    allowed, blocked = p50(day), p50(night)
+    assert not gate.check(one, night, purpose=Purpose.TELEMARKETING).allowed
+    return loop, allowed, blocked
 
 
 def main() -> None:
     """Run the benchmark and print the figures."""
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
-    sample = int(sys.argv[2]) if len(sys.argv) > 2 else 5_000
-    t0 = time.perf_counter()
-    table = generate(n)
-    gate = build_gate(table)
-    zip_table()
-    gate.screen(table.head(1000), AT, purpose=Purpose.TELEMARKETING)  # warm caches
-    print(f"generated {n:,} records, lists and history in {time.perf_counter() - t0:.1f} s")
-    rss_before = _rss_mb()
-    t1, c1 = time.perf_counter(), time.process_time()
-    result = gate.screen(table, AT, purpose=Purpose.TELEMARKETING)
-    batch, cpu = time.perf_counter() - t1, time.process_time() - c1
-    summary = result.summary()
+    if sys.argv[1:2] == ["--inputs"]:  # child: write the inputs of one size
+        write_inputs(Path(sys.argv[2]), int(sys.argv[3]))
+        return
+    if sys.argv[1:2] == ["--per-row"]:  # child: the per-row figures, as JSON
+        print(json.dumps(per_row(_files(Path(sys.argv[2])), int(sys.argv[3]))))
+        return
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, nargs="+", default=[1_000_000, 10_000_000])
+    parser.add_argument("--sample", type=int, default=20_000)
+    parser.add_argument("--dir", type=Path, default=None, help="folder for the files (temp)")
+    args = parser.parse_args()
+    folder = Path(tempfile.mkdtemp(prefix="cxdial-bench-", dir=args.dir))
+    results: list[dict[str, float]] = []
+    try:
+        for n in args.rows:
+            need = n * 65 * 3  # the CSV, the cleared and the report files, roughly
+            free = shutil.disk_usage(folder).free
+            if free < need * 2:
+                raise SystemExit(f"{n:,} rows need ~{need / 1e9:.1f} GB; {free / 1e9:.1f} GB free")
+            t = time.perf_counter()
+            # in a child process: a big parent would inflate every child's peak RSS (fork)
+            subprocess.run([sys.executable, __file__, "--inputs", str(folder), str(n)], check=True)  # noqa: S603
+            files = _files(folder)
+            print(f"{n:,} rows: inputs written in {time.perf_counter() - t:.0f} s", flush=True)
+            floor = measure(floor_argv(files))
+            screen = measure(screen_argv(files))
+            row = {
+                "rows": n,
+                "load": os.getloadavg()[0],
+                "screen_wall": screen.wall,
+                "screen_cpu": screen.cpu,
+                "screen_rss_gib": screen.rss / 1024**3,
+                "floor_wall": floor.wall,
+                "floor_cpu": floor.cpu,
+                "floor_rss_gib": floor.rss / 1024**3,
+                "wall_ratio": screen.wall / floor.wall,
+                "cpu_ratio": screen.cpu / floor.cpu,
+                "screen_cpu_us_per_row": screen.cpu / n * 1e6,
+            }
+            results.append(row)
+            print(json.dumps(row), flush=True)
+            if n == args.rows[0]:
+                argv = [sys.executable, __file__, "--per-row", str(folder), str(args.sample)]
+                done = subprocess.run(argv, check=True, capture_output=True, text=True)  # noqa: S603
+                loop, allowed, blocked = json.loads(done.stdout.strip().splitlines()[-1])
+                print(
+                    f"per-row Gate.check: {loop:,.0f} µs CPU per row over {args.sample:,} rows "
+                    f"(screen: {row['screen_cpu_us_per_row']:.2f} µs, "
+                    f"{loop / row['screen_cpu_us_per_row']:,.0f}x less); "
+                    f"warm check p50 allowed {allowed:,.0f} µs, blocked by hours {blocked:,.0f} µs",
+                    flush=True,
+                )
+            for path in folder.iterdir():
+                path.unlink()
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    _table(results)
+
+
+def _table(results: list[dict[str, float]]) -> None:
+    print()
     print(
-        f"vectorised screen: {n:,} records in {batch:.2f} s = {n / batch:,.0f} records/s; "
-        f"CPU {cpu:.2f} s; peak RSS {_rss_mb():,.0f} MB (before the screen {rss_before:,.0f} MB)"
+        f"{'rows':>11} {'wall s':>8} {'CPU s':>8} {'RSS GiB':>8} | {'floor wall':>10} "
+        f"{'floor CPU':>9} {'RSS GiB':>8} | {'× wall':>6} {'× CPU':>6} {'µs/row':>7} {'load':>5}"
     )
-    print(f"  decisions {summary['decisions']}, malformed {summary['malformed']}")
-    print(f"  reasons {summary['reasons']}")
-    rows = table.head(sample).to_dicts()
-    t2 = time.perf_counter()
-    for row in rows:
-        try:
-            contact = Contact.from_row(row)
-        except ValueError:  # malformed rows are reported, not checked
-            continue
-        gate.check(contact, AT, purpose=Purpose.TELEMARKETING)
-    loop = time.perf_counter() - t2
-    rate = sample / loop
-    print(
-        f"per-row Gate.check loop: {sample:,} records in {loop:.2f} s = {rate:,.0f} records/s; "
-        f"extrapolated to {n:,}: {n / rate:,.1f} s"
-    )
-    print(f"speed-up: {(n / rate) / batch:,.1f}x")
-    one = Contact.from_row(rows[0])
-    for _ in range(100):
-        gate.check(one, AT, purpose=Purpose.TELEMARKETING)
-    laps = []
-    for _ in range(2000):
-        t3 = time.perf_counter()
-        gate.check(one, AT, purpose=Purpose.TELEMARKETING)
-        laps.append(time.perf_counter() - t3)
-    laps.sort()
-    p50, p99 = laps[1000] * 1e6, laps[1980] * 1e6
-    print(f"warm Gate.check latency: p50 {p50:,.0f} us, p99 {p99:,.0f} us")
+    for r in results:
+        print(
+            f"{int(r['rows']):>11,} {r['screen_wall']:>8.1f} {r['screen_cpu']:>8.1f} "
+            f"{r['screen_rss_gib']:>8.2f} | {r['floor_wall']:>10.1f} {r['floor_cpu']:>9.1f} "
+            f"{r['floor_rss_gib']:>8.2f} | {r['wall_ratio']:>6.1f} {r['cpu_ratio']:>6.1f} "
+            f"{r['screen_cpu_us_per_row']:>7.2f} {r['load']:>5.1f}"
+        )
+    if len(results) > 1:
+        first, last = results[0], results[-1]
+        drift = last["screen_cpu_us_per_row"] / first["screen_cpu_us_per_row"] - 1
+        print(
+            f"per-row CPU cost, {int(last['rows']):,} vs {int(first['rows']):,} rows: {drift:+.0%}"
+        )
+    print("targets: 1M ≤ 4× the floor; 10M peak RSS < 2 GiB; per-row cost within 20 %")
 
 
 if __name__ == "__main__":

@@ -9,15 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pydantic
 
 from cxdial.calls.models import CallOutcome, CallResult, DialIntent, PlacedCall, Via
-from cxdial.calls.placer import PreDialCheck
 from cxdial.compliance import AttemptHistory, Contact, Decision, Gate, Purpose
 from cxdial.errors import ValidationError
 from cxdial.validation_errors import validation_error
+
+if TYPE_CHECKING:
+    from cxdial.calls.placer import PreDialCheck
 
 __all__ = ["gate_check", "record_attempt"]
 

@@ -9,6 +9,7 @@ attempt back to the frequency caps — also when following fails after the dial.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -17,11 +18,11 @@ from typing import TYPE_CHECKING, Any
 
 from cxdial.calls.compliance_hook import gate_check, record_attempt
 from cxdial.calls.models import CallOutcome, CallResult, DialIntent, PlacedCall, Via
-from cxdial.calls.placer import CallPlacer
 from cxdial.compliance import AttemptHistory, Contact, Decision, DncIndex, Gate, Purpose
-from cxdial.errors import ConfigurationError, ValidationError
+from cxdial.errors import ComplianceBlocked, ConfigurationError, ValidationError
 
 if TYPE_CHECKING:
+    from cxdial.calls.placer import PreDialCheck
     from cxdial.config import Settings
     from cxdial.store import Ledger
 
@@ -154,6 +155,76 @@ def _ledger(settings: Settings) -> Ledger:
     return open_ledger(settings.database_url, environ=os.environ)
 
 
+def _local_intent(request: CallRequest, caller: str, skill_id: int) -> DialIntent:
+    """The dial as :meth:`CallPlacer.intent` will build it, checked without any I/O.
+
+    Both numbers are checked as E.164 and the skill id as positive here, so bad input is
+    refused (exit 2) before the gate or CXone is consulted; the caller ID is checked
+    against the business unit's numbers only once the gate has cleared the call.
+    """
+    from cxdial.cxone.numbers import to_e164
+
+    to = to_e164(request.to, field="to")
+    caller_e164 = to_e164(caller, field="caller_id")
+    if skill_id <= 0:
+        raise ValidationError(
+            f"skill id {skill_id} is not a skill", field="skill_id", fix="pass --skill ID"
+        )
+    return DialIntent(
+        to=to,
+        caller_id=caller_e164,
+        skill_id=skill_id,
+        via=Via(request.via),
+        context_id=request.context_id or uuid.uuid4().hex[:12],
+        idempotency_key=str(uuid.uuid4()),
+    )
+
+
+def _already_gated(cleared: DialIntent) -> PreDialCheck:
+    """The pre-dial hook of a dial the gate has judged (and recorded) already."""
+
+    def check(intent: DialIntent) -> None:
+        if intent.idempotency_key != cleared.idempotency_key:
+            raise ValidationError(
+                "this placer dials only the call the gate judged",
+                field="to",
+                fix="gate every dial: use place_gated_call",
+            )
+
+    return check
+
+
+def _gate_first(
+    gate: Gate,
+    hook: PreDialCheck,
+    intent: DialIntent,
+    screening: Screening,
+    attributes: Mapping[str, Any],
+    clock: Callable[[], datetime],
+) -> PreDialCheck:
+    """Judge ``intent`` before any HTTP; the hook the placer should run at the dial.
+
+    A ledger-less probe decides first. When it blocks, the real hook runs at once (it
+    records the decision and raises :class:`ComplianceBlocked`, so nothing connects to
+    CXone). When it clears, the real hook runs at the dial instant instead, so exactly one
+    decision is recorded per dial either way.
+    """
+    probe = Gate(rules=gate.rules, dnc=gate.dnc, history=gate.history)
+    probe_hook = gate_check(
+        probe,
+        purpose=screening.purpose,
+        attributes=attributes,
+        override_reason=screening.override_reason,
+        at=clock,
+    )
+    try:
+        probe_hook(intent)
+    except ComplianceBlocked:
+        hook(intent)  # recorded; raises unless an override is honoured or a window opened
+        return _already_gated(intent)
+    return hook
+
+
 def place_gated_call(
     settings: Settings,
     request: CallRequest,
@@ -163,14 +234,13 @@ def place_gated_call(
 ) -> CallReport:
     """Gate, place and (with ``request.wait``) follow one call; record the attempt.
 
-    Raises :class:`~cxdial.errors.ComplianceBlocked` (nothing dialed) when the gate refuses,
-    :class:`~cxdial.errors.ValidationError` / :class:`~cxdial.errors.ConfigurationError` for
-    bad input before anything is sent.
+    Raises :class:`~cxdial.errors.ComplianceBlocked` (nothing dialed, nothing sent to
+    CXone) when the gate refuses, :class:`~cxdial.errors.ValidationError` /
+    :class:`~cxdial.errors.ConfigurationError` for bad input before anything is sent.
     """
-    from cxdial.cxone import Client
-
     caller, skill_id = _require(request, settings)
     attributes = _check_attributes(screening)
+    local = _local_intent(request, caller, skill_id)
     attempts = _history(screening, settings, clock())
     gate = Gate(
         dnc=DncIndex.from_files(screening.dnc_files) if screening.dnc_files else None,
@@ -186,15 +256,20 @@ def place_gated_call(
         at=clock,
         on_decision=decisions.append,
     )
+    pre_dial = _gate_first(gate, hook, local, screening, attributes, clock)
+    from cxdial.calls.placer import CallPlacer
+    from cxdial.cxone import Client
+
     with Client.from_settings(settings) as client:
-        placer = CallPlacer(client, pre_dial=hook, script_path=settings.dial_script_path)
+        placer = CallPlacer(client, pre_dial=pre_dial, script_path=settings.dial_script_path)
         with placer.sessions_closed():
             intent = placer.intent(
-                request.to,
-                caller_id=caller,
-                skill_id=skill_id,
-                via=request.via,
-                context_id=request.context_id,
+                local.to,
+                caller_id=local.caller_id,
+                skill_id=local.skill_id,
+                via=local.via,
+                context_id=local.context_id,
+                idempotency_key=local.idempotency_key,
             )
             placed = placer.place(intent)
             result: CallResult | None = None
@@ -227,6 +302,7 @@ def follow_contact(
     serves the contact as active. The number is not needed: the contact id identifies the
     call, so the intent carries placeholders that nothing dials.
     """
+    from cxdial.calls.placer import CallPlacer
     from cxdial.cxone import Client
 
     skill = skill_id or settings.skill_id

@@ -13,6 +13,7 @@ interrupted. With ``--json`` every outcome, errors included, is one JSON object 
 
 from __future__ import annotations
 
+import gc
 import logging
 import sys
 from collections.abc import Callable, Sequence
@@ -130,5 +131,8 @@ def main(argv: Sequence[str] | None = None, *, clock: Callable[[], datetime] | N
         sys.stdout = real_stdout
         state.close()
     if argv is None:
+        # The process ends here: spare the collector a final pass over every object
+        # (~0.15 s once SQLAlchemy and pydantic are loaded); buffers are flushed as usual.
+        gc.freeze()
         sys.exit(code)
     return code

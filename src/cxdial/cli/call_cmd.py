@@ -15,7 +15,7 @@ from typing import Any
 
 import typer
 
-from cxdial.calls import CallResult, Via
+from cxdial.calls.models import CallResult, Via
 from cxdial.calls.setup import CallReport, CallRequest, Screening, follow_contact, place_gated_call
 from cxdial.cli.app import console, emit_json, styled
 from cxdial.cli.output import shown
@@ -224,7 +224,7 @@ def follow(
     """Follow a call placed earlier to its outcome (exit 5 if it is still in progress)."""
     from datetime import UTC, timedelta
 
-    from cxdial.calls import CallOutcome
+    from cxdial.calls.models import CallOutcome
 
     cli = state_of(ctx)
     cli.json_output = as_json

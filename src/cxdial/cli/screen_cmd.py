@@ -79,11 +79,10 @@ def screen(
         run = run_screen(
             files, instant, purpose=purpose, autodialed=not manual, guard_minutes=guard_minutes
         )
-    result = run.result
-    summary = result.summary()
+    summary = run.summary()
     error: ValidationError | None = None
-    if strict and result.errors:
-        first = result.errors[0]
+    if strict and run.errors:
+        first = run.errors[0]
         error = ValidationError(
             f"{summary['malformed']} malformed row(s) in {input_csv}, first at line {first.line}",
             field=first.field,
@@ -92,11 +91,11 @@ def screen(
     if as_json:
         summary["errors"] = [
             {"line": e.line, "field": e.field, "value": e.value, "message": e.message}
-            for e in result.errors
+            for e in run.errors
         ]
         emit_json(summary)  # one compact line, no pretty-printer
     else:
-        _print_errors(input_csv, result.errors)
+        _print_errors(input_csv, run.errors)
         _print_summary(summary)
     if error is not None:  # the root handler reports it on stderr; stdout keeps one object
         raise error
@@ -105,15 +104,28 @@ def screen(
 def _with_progress(
     files: ScreenFiles, at: datetime, purpose: Purpose, autodialed: bool, guard: int
 ) -> ScreenRun:
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import (
+        BarColumn,
+        DownloadColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TransferSpeedColumn,
+    )
 
     from cxdial.compliance.screening import run_screen
 
-    columns = [TextColumn("screening"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
+    columns = [
+        TextColumn("screening"),
+        BarColumn(),
+        DownloadColumn(),
+        TransferSpeedColumn(),
+        TimeElapsedColumn(),
+    ]
     with Progress(*columns, console=console_err, transient=True) as bar:
         task = bar.add_task("screen", total=None)
 
-        def advance(done: int, total: int) -> None:
+        def advance(done: int, total: int) -> None:  # bytes of the input read so far
             bar.update(task, completed=done, total=total)
 
         return run_screen(

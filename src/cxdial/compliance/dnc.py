@@ -4,6 +4,11 @@ File format (``--dnc``): an optional first line
 ``# registry: national|state:XX|internal, fetched: YYYY-MM-DD`` then one number or
 wildcard pattern per line (``X`` matches any digit, e.g. ``201XXXXXXX``); ``#`` lines
 and blank lines are ignored. A file without the header is an internal list.
+
+A large list (over :data:`FAST_BYTES`) is read by polars: its plain numbers stay a sorted
+integer column that the batch screener joins against, and become a Python set only if a
+single ``Gate.check`` asks. Wildcard lines and any line polars cannot read as a number go
+through the same per-line parser as a small list, so errors name the same line.
 """
 
 from __future__ import annotations
@@ -15,15 +20,20 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from pathlib import Path
-
-import polars as pl
+from typing import TYPE_CHECKING
 
 from cxdial.compliance.files import DEFAULT_MAX_BYTES, read_input
 from cxdial.compliance.models import Registry
 from cxdial.compliance.phones import CLEAN_PATTERN, national_number
 from cxdial.errors import ValidationError
 
-__all__ = ["DncIndex", "DncSnapshot", "Registry"]
+if TYPE_CHECKING:
+    import polars as pl
+
+__all__ = ["FAST_BYTES", "DncIndex", "DncSnapshot", "Registry"]
+
+#: Lists larger than this are read with polars (1 MiB, some 90,000 numbers).
+FAST_BYTES = 1 << 20
 
 log = logging.getLogger(__name__)
 _HEADER = re.compile(
@@ -51,6 +61,8 @@ class _Entries:
     exact: set[str] = field(default_factory=set)
     prefixes: dict[int, set[str]] = field(default_factory=dict)
     patterns: list[str] = field(default_factory=list)
+    bulk: list[pl.Series] = field(default_factory=list)
+    """Exact numbers read by polars (Int64), not yet in ``exact``."""
 
     def add(self, pattern: str) -> None:
         if "X" not in pattern:
@@ -67,6 +79,10 @@ class _Entries:
         return re.compile("^(?:" + "|".join(self.patterns) + ")$") if self.patterns else None
 
     def hit(self, national: str) -> bool:
+        if self.bulk:  # a single check: the numbers polars read join the set once
+            for part in self.bulk:
+                self.exact.update(f"{n:010d}" for n in part.to_list())
+            self.bulk.clear()
         if national in self.exact:
             return True
         if any(national[:n] in heads for n, heads in self.prefixes.items()):
@@ -75,7 +91,11 @@ class _Entries:
 
     @cached_property
     def int_sets(self) -> tuple[pl.Series, dict[int, pl.Series]]:
-        exact = pl.Series(sorted(int(n) for n in self.exact), dtype=pl.Int64)
+        import polars as pl
+
+        exact = pl.concat(
+            [pl.Series([int(n) for n in self.exact], dtype=pl.Int64), *self.bulk]
+        ).unique().sort()  # fmt: skip
         heads = {
             n: pl.Series(sorted(int(h) for h in hs), dtype=pl.Int64)
             for n, hs in self.prefixes.items()
@@ -83,6 +103,8 @@ class _Entries:
         return exact, heads
 
     def expr(self, col: pl.Expr) -> pl.Expr:
+        import polars as pl
+
         nat = col.cast(pl.Int64, strict=False)
         exact, heads = self.int_sets
         out = nat.is_in(exact.implode())
@@ -137,11 +159,13 @@ class DncIndex:
                     field="--dnc",
                     fix="one number or pattern per line, UTF-8",
                 ) from None
-            index.add_lines(text.splitlines(), source=str(path))
+            index.add_lines(text.splitlines(), source=str(path), bulk=len(data) > FAST_BYTES)
         return index
 
-    def add_lines(self, lines: list[str], *, source: str = "<memory>") -> DncSnapshot:
-        """Load one list from its lines (header first, if any)."""
+    def add_lines(
+        self, lines: list[str], *, source: str = "<memory>", bulk: bool = False
+    ) -> DncSnapshot:
+        """Load one list from its lines (header first, if any); ``bulk``: with polars."""
         registry: Registry = "internal"
         label, fetched, start = "internal", None, 0
         if lines and lines[0].lstrip().startswith("#"):
@@ -156,7 +180,12 @@ class DncIndex:
             log.info("%s has no '# registry:' header; loaded as the internal list", source)
         entries = self._entries[registry]
         count = 0
-        for lineno, raw in enumerate(lines[start:], start=start + 1):
+        rest: Iterable[tuple[int, str]] = enumerate(lines[start:], start=start + 1)
+        if bulk:
+            numbers, rest = _bulk_numbers(lines, start)
+            entries.bulk.append(numbers)
+            count += numbers.len()
+        for lineno, raw in rest:
             text = raw.split("#", 1)[0].strip()
             if not text:
                 continue
@@ -217,3 +246,30 @@ class DncIndex:
                     f"older than {max_age_days} days"
                 )
         return None
+
+
+def _bulk_numbers(lines: list[str], start: int) -> tuple[pl.Series, list[tuple[int, str]]]:
+    """Plain numbers of ``lines[start:]`` as Int64 (polars); the other lines, numbered.
+
+    A line counts as a plain number when ``national_number`` would read it so (comment and
+    blanks removed, no wildcard); every other non-blank line is left to the per-line parser.
+    """
+    import polars as pl
+
+    from cxdial.compliance.phones import national_number_expr
+
+    text = pl.Series("raw", lines[start:], dtype=pl.String)
+    frame = pl.DataFrame(
+        {
+            "line": pl.int_range(start + 1, start + 1 + text.len(), eager=True),
+            "text": text.str.split_exact("#", 1).struct.field("field_0").str.strip_chars(),
+        }
+    ).filter(pl.col("text").str.len_chars() > 0)
+    wild = pl.col("text").str.contains("[xX]")
+    frame = frame.with_columns(
+        pl.when(~wild).then(national_number_expr(pl.col("text"))).alias("national")
+    )
+    plain = frame.filter(pl.col("national").is_not_null())
+    other = frame.filter(pl.col("national").is_null())
+    numbers = plain["national"].cast(pl.Int64)
+    return numbers, list(other.select("line", "text").iter_rows())

@@ -14,7 +14,7 @@ import os
 import stat
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 from cxdial.errors import ValidationError
 
@@ -27,6 +27,7 @@ __all__ = [
     "FORMULA_PATTERN",
     "check_output",
     "neutralise_formulas",
+    "open_input",
     "read_input",
 ]
 
@@ -38,11 +39,10 @@ FORMULA_PATTERN = r"^[=+\-@\t\r]"
 E164_PATTERN = r"^\+[1-9][0-9]{6,14}$"
 
 
-def read_input(path: Path | str, *, option: str, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
-    """The bytes of an input file, or :class:`ValidationError` naming ``option`` and the file.
-
-    Missing files, folders, devices, FIFOs and files over ``max_bytes`` are refused.
-    """
+def open_input(
+    path: Path | str, *, option: str, max_bytes: int = DEFAULT_MAX_BYTES
+) -> tuple[BinaryIO, int]:
+    """An input file opened for reading, and its size; refused as :func:`read_input` says."""
     p = Path(path)
     fix = "pass an existing regular file"
     try:
@@ -57,11 +57,7 @@ def read_input(path: Path | str, *, option: str, max_bytes: int = DEFAULT_MAX_BY
         kind = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file"
         raise ValidationError(f"{option} {p}: {kind}", field=option, fix=fix)
     if info.st_size > max_bytes:
-        raise ValidationError(
-            f"{option} {p}: {info.st_size:,} bytes, over the limit of {max_bytes:,}",
-            field=option,
-            fix="split the file, or raise the limit (--max-input-mb)",
-        )
+        raise _too_big(option, p, max_bytes, info.st_size)
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)
     try:
         fd = os.open(p, flags)
@@ -69,16 +65,34 @@ def read_input(path: Path | str, *, option: str, max_bytes: int = DEFAULT_MAX_BY
         raise ValidationError(
             f"{option} {p}: cannot read ({exc.strerror})", field=option, fix=fix
         ) from None
-    with os.fdopen(fd, "rb") as fh:
-        if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):  # swapped since the stat
-            raise ValidationError(f"{option} {p}: not a regular file", field=option, fix=fix)
+    fh = os.fdopen(fd, "rb")
+    now = os.fstat(fh.fileno())
+    if not stat.S_ISREG(now.st_mode):  # swapped since the stat
+        fh.close()
+        raise ValidationError(f"{option} {p}: not a regular file", field=option, fix=fix)
+    return fh, now.st_size
+
+
+def _too_big(option: str, path: Path, max_bytes: int, size: int | None = None) -> ValidationError:
+    what = f"{size:,} bytes, over" if size is not None else "over"
+    return ValidationError(
+        f"{option} {path}: {what} the limit of {max_bytes:,}"
+        + ("" if size is not None else " bytes"),
+        field=option,
+        fix="split the file, or raise the limit (--max-input-mb)",
+    )
+
+
+def read_input(path: Path | str, *, option: str, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """The bytes of an input file, or :class:`ValidationError` naming ``option`` and the file.
+
+    Missing files, folders, devices, FIFOs and files over ``max_bytes`` are refused.
+    """
+    fh, _ = open_input(path, option=option, max_bytes=max_bytes)
+    with fh:
         data = fh.read(max_bytes + 1)
     if len(data) > max_bytes:
-        raise ValidationError(
-            f"{option} {p}: over the limit of {max_bytes:,} bytes",
-            field=option,
-            fix="split the file, or raise the limit (--max-input-mb)",
-        )
+        raise _too_big(option, Path(path), max_bytes)
     return data
 
 

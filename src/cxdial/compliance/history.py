@@ -4,6 +4,12 @@ CSV format (``--history``): ``phone,at,subject,debt_id,outcome``; ``outcome`` is
 ``conversation``, ``no_answer``, ``busy``, ``answered``. The event pipeline calls
 :meth:`AttemptHistory.record_attempt`, which also writes through to the store when one
 is attached.
+
+A large file (over :data:`FAST_BYTES`) is read by polars straight into the frame the batch
+screener uses; the per-number indexes of ``Gate.check`` are built from it only when a
+single check needs them. A small one (a single call's) is read without polars. Both
+readers accept the same files and give the same attempts; anything unusual (quotes, a
+bad row) goes to the careful reader, whose errors name the line and field.
 """
 
 from __future__ import annotations
@@ -16,8 +22,6 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-import polars as pl
-
 from cxdial.compliance.files import DEFAULT_MAX_BYTES, read_input
 from cxdial.compliance.parsing import parse_instant
 from cxdial.compliance.phones import national_number
@@ -25,9 +29,14 @@ from cxdial.compliance.ruleset import CapRule, CooldownRule
 from cxdial.errors import ValidationError
 
 if TYPE_CHECKING:
+    import polars as pl
+
     from cxdial.store.attempts import AttemptRow
 
-__all__ = ["Attempt", "AttemptHistory", "AttemptSink", "debt_key"]
+__all__ = ["FAST_BYTES", "Attempt", "AttemptHistory", "AttemptSink", "debt_key"]
+
+#: History files larger than this are read with polars (1 MiB, some 20,000 attempts).
+FAST_BYTES = 1 << 20
 
 
 def debt_key(national: str, debt_id: str | None) -> str:
@@ -69,14 +78,26 @@ class AttemptHistory:
         self._by_phone: dict[str, list[Attempt]] = {}
         self._by_debt: dict[str, list[Attempt]] = {}
         self._frame: pl.DataFrame | None = None
+        self._loaded: pl.DataFrame | None = None
         self.sink = sink
         for attempt in attempts:
             self._add(attempt)
 
     def __len__(self) -> int:
+        if self._loaded is not None:
+            return self._loaded.height
         return sum(len(v) for v in self._by_phone.values())
 
+    def _index(self) -> None:
+        """Build the per-number indexes from a frame loaded by polars (once, on demand)."""
+        loaded, self._loaded = self._loaded, None
+        if loaded is None:
+            return
+        for national, at, subject, debt_id, outcome in loaded.iter_rows():
+            self._add(Attempt(national, at, subject, debt_id, outcome))
+
     def _add(self, a: Attempt) -> None:
+        self._index()
         self._by_phone.setdefault(a.national, []).append(a)
         self._by_debt.setdefault(debt_key(a.national, a.debt_id), []).append(a)
         self._frame = None
@@ -94,6 +115,12 @@ class AttemptHistory:
                 field="--history",
                 fix="a UTF-8 CSV file: phone,at,subject,debt_id,outcome",
             ) from None
+        if len(data) > FAST_BYTES:
+            loaded = _read_frame(text)
+            if loaded is not None:
+                history = cls()
+                history._loaded = loaded
+                return history
         if "\n" not in text:
             text = text.replace("\r", "\n")  # CR-only line endings
         with io.StringIO(text, newline="") as fh:
@@ -168,6 +195,7 @@ class AttemptHistory:
 
     # --- single contact ---------------------------------------------------------------
     def _scope(self, scope: str, national: str, debt_id: str | None) -> list[Attempt]:
+        self._index()
         if scope == "debt":
             return self._by_debt.get(debt_key(national, debt_id), [])
         return self._by_phone.get(national, [])
@@ -231,8 +259,39 @@ class AttemptHistory:
         return max(hits) if hits else None
 
     # --- batch ------------------------------------------------------------------------
+    def restricted_to(self, nationals: pl.Series, debt_keys: pl.Series) -> AttemptHistory:
+        """The attempts on ``nationals`` or ``debt_keys`` only, as a frame-only history.
+
+        A batch of a large screen counts its caps against these few attempts rather than
+        the whole history, so each batch costs what its own rows need.
+        """
+        import polars as pl
+
+        whole = self.frame()
+        view = AttemptHistory()
+        view._frame = whole.filter(
+            pl.col("national").is_in(nationals.drop_nulls().unique().implode())
+            | pl.col("debt_key").is_in(debt_keys.drop_nulls().unique().implode())
+        )
+        return view
+
     def frame(self) -> pl.DataFrame:
         """Every attempt as a polars frame (national, at, subject, debt_key, outcome)."""
+        import polars as pl
+
+        if self._loaded is not None:
+            if self._frame is not None:
+                return self._frame
+            self._frame = self._loaded.select(
+                "national",
+                "at",
+                "subject",
+                pl.when(pl.col("debt_id").is_null())
+                .then(pl.lit("phone:") + pl.col("national"))
+                .otherwise(pl.lit("debt:") + pl.col("debt_id"))
+                .alias("debt_key"),
+                "outcome",
+            )
         if self._frame is None:
             rows = [a for lst in self._by_phone.values() for a in lst]
             self._frame = pl.DataFrame(
@@ -252,3 +311,61 @@ class AttemptHistory:
                 },
             )
         return self._frame
+
+
+def _read_frame(text: str) -> pl.DataFrame | None:
+    """A plain history file as (national, at, subject, debt_id, outcome), read by polars.
+
+    None when the file needs the careful reader: quotes, CR line ends, blank or ragged
+    lines, duplicate or missing columns, a bad number or instant (whose error it names).
+    """
+    import polars as pl
+
+    from cxdial.compliance.phones import national_number_expr
+
+    if "\r" in text or "\n\n" in text:
+        return None
+    if '"' in text:  # quoted fields: each record must be one line of balanced quotes
+        odd = (
+            pl.Series([text]).str.split("\n").explode().str.count_matches('"', literal=True) % 2
+            == 1
+        )
+        if odd.any():
+            return None
+    try:
+        raw = pl.read_csv(text.encode(), infer_schema=False)
+    except (pl.exceptions.ComputeError, pl.exceptions.NoDataError):
+        return None
+    lines = text.count("\n") + (0 if text.endswith("\n") else 1)
+    names = {c.strip().lower(): c for c in raw.columns}
+    if raw.height != lines - 1 or len(names) != raw.width or not {"phone", "at"} <= set(names):
+        return None
+
+    def text_of(key: str) -> pl.Expr:
+        if key not in names:
+            return pl.lit(None, dtype=pl.String)
+        col = pl.col(names[key]).str.strip_chars()
+        return pl.when(col.str.len_chars() > 0).then(col)
+
+    frame = raw.select(
+        national_number_expr(pl.col(names["phone"]).fill_null("").str.strip_chars()).alias(
+            "national"
+        ),
+        text_of("at").alias("at"),
+        text_of("subject").alias("subject"),
+        text_of("debt_id").alias("debt_id"),
+        text_of("outcome").str.to_lowercase().fill_null("answered").alias("outcome"),
+    )
+    if frame["national"].null_count() or frame["at"].null_count():
+        return None
+    uniques = frame["at"].unique().to_list()
+    try:
+        instants = [parse_instant(u) for u in uniques]
+    except ValueError:
+        return None
+    at = pl.col("at").replace_strict(
+        uniques,
+        pl.Series(instants, dtype=pl.Datetime("us", "UTC")),
+        return_dtype=pl.Datetime("us", "UTC"),
+    )
+    return frame.with_columns(at)

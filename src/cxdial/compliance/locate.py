@@ -8,6 +8,9 @@ be allowed in every candidate (most restrictive wins).
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -24,6 +27,7 @@ __all__ = [
     "Location",
     "address_facts",
     "address_parts",
+    "default_cache_dir",
     "fallback_zones",
     "locate",
     "presumed_state",
@@ -36,7 +40,8 @@ _DATA = Path(__file__).with_name("data") / "state_zones.yaml"
 
 @cache
 def _state_table() -> dict[str, tuple[str, ...]]:
-    raw = yaml.safe_load(_DATA.read_text())
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present
+    raw = yaml.load(_DATA.read_text(), Loader=loader)  # noqa: S506 - a safe loader
     return {k: tuple(sorted(v)) for k, v in raw.items()}
 
 
@@ -50,9 +55,54 @@ def fallback_zones() -> tuple[str, ...]:
     return _state_table()["_fallback"]
 
 
+#: Bumped when the cached ZIP table's layout or meaning changes.
+_ZIP_CACHE_VERSION = b"zip-table-v1"
+
+
+def default_cache_dir() -> Path:
+    """Where derived compliance data is cached: the user cache dir (platformdirs)."""
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("cxdial")) / "compliance"
+
+
 @cache
-def zip_table() -> dict[str, tuple[str | None, str | None]]:
-    """ZIP -> (IANA zone or None, state), from the offline ``zipcodes`` data."""
+def zip_table(cache_dir: Path | None = None) -> dict[str, tuple[str | None, str | None]]:
+    """ZIP -> (IANA zone or None, state), from the offline ``zipcodes`` data.
+
+    Building it from ``zipcodes`` takes ~0.8 s, so the result is kept in ``cache_dir``
+    (default :func:`default_cache_dir`) as JSON named by a hash of the ``zipcodes``
+    package files: a new release of the data is a new file. A cache that cannot be read
+    or written is rebuilt (or skipped) silently.
+    """
+    folder = cache_dir if cache_dir is not None else default_cache_dir()
+    path = folder / f"zip-table-{_zipcodes_digest()}.json"
+    try:
+        rows = json.loads(path.read_text())
+        return {z: (zone, state) for z, zone, state in rows}
+    except (OSError, ValueError, TypeError):
+        pass
+    table = _build_zip_table()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps([[z, zone, state] for z, (zone, state) in table.items()]))
+        tmp.replace(path)
+    except OSError:
+        pass
+    return table
+
+
+def _zipcodes_digest() -> str:
+    """A hash of the installed ``zipcodes`` package files (its data ships inside them)."""
+    digest = hashlib.sha256(_ZIP_CACHE_VERSION)
+    package = Path(zipcodes.__file__).parent
+    for file in sorted(p for p in package.iterdir() if p.is_file()):
+        digest.update(file.name.encode() + b"\0" + file.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _build_zip_table() -> dict[str, tuple[str | None, str | None]]:
     from cxdial.compliance.phones import _known_zone
 
     out: dict[str, tuple[str | None, str | None]] = {}

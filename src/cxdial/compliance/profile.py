@@ -16,8 +16,6 @@ from datetime import UTC, date, datetime, timedelta
 from datetime import time as dtime
 from typing import Any
 
-import holidays as holidays_lib
-
 from cxdial.compliance.memo import Memo
 from cxdial.compliance.models import (
     CONSENT_RANK,
@@ -162,26 +160,39 @@ def _check_instant(w: _Windows, zones: tuple[str, ...], at: datetime) -> dict[Re
 
 
 def _next_allowed(w: _Windows, zones: tuple[str, ...], at: datetime) -> datetime | None:
-    """The first instant after ``at`` at which no window rule blocks (searches 16 days)."""
+    """The first instant after ``at`` at which no window rule blocks (searches 16 days).
+
+    Candidates are each zone's midnight and window starts, day by day: the days are made
+    only until one allows the call. A day's candidates are checked (in order) up to the
+    earliest next midnight of any zone, before which no later day can produce one.
+    """
     starts: set[dtime] = {dtime(0, 0)}
     for rule in w.hours:
         for text in rule.windows.values():
             if text is not None:
                 starts.add(dtime.fromisoformat(text.partition("-")[0].strip()))
-    candidates: set[datetime] = set()
     all_zones = set(zones) | {z for r in w.hours for z in r.extra_zones}
-    for zone in all_zones:
-        tz = zone_info(zone)
-        first = at.astimezone(tz).date()
-        for offset in range(_SEARCH_DAYS):
+    firsts = [(tz, at.astimezone(tz).date()) for tz in map(zone_info, sorted(all_zones))]
+    pending: set[datetime] = set()
+    for offset in range(_SEARCH_DAYS):
+        for tz, first in firsts:
             day = first + timedelta(days=offset)
             for start in starts:
                 instant = datetime.combine(day, start, tzinfo=tz).astimezone(at.tzinfo)
                 if instant > at:
-                    candidates.add(instant)
-    for instant in sorted(candidates):
-        if not _check_instant(w, zones, instant):
-            return instant
+                    pending.add(instant)
+        if offset + 1 < _SEARCH_DAYS:
+            horizon = min(
+                datetime.combine(first + timedelta(days=offset + 1), dtime(0, 0), tzinfo=tz)
+                for tz, first in firsts
+            ).astimezone(at.tzinfo)
+            ready = sorted(i for i in pending if i < horizon)
+            pending.difference_update(ready)
+        else:
+            ready = sorted(pending)
+        for instant in ready:
+            if not _check_instant(w, zones, instant):
+                return instant
     return None
 
 
@@ -222,11 +233,16 @@ class ProfileRules:
         )
         self._profiles: Memo[tuple[Any, ...], ProfileVerdict] = Memo(65536)
         self._local_times: Memo[tuple[Any, ...], tuple[datetime, ...]] = Memo(16384)
+        #: (zones, rule ids, guard) -> (a blocked instant, the next allowed one after it):
+        #: every instant between them is blocked until that same next allowed instant.
+        self._blocked_spans: dict[tuple[Any, ...], tuple[datetime, datetime]] = {}
 
     def holidays(self, country: str, subdiv: str | None, year: int) -> dict[date, str]:
         """The ``holidays`` calendar of one country/subdivision and year, by date."""
 
         def make() -> dict[date, str]:
+            import holidays as holidays_lib  # only when a rule consults a calendar
+
             cal = holidays_lib.country_holidays(country, subdiv=subdiv, years=year)
             return {d: str(name) for d, name in cal.items()}
 
@@ -260,10 +276,28 @@ class ProfileRules:
             )
             reasons = _check_instant(w, zones, at)
             if blocked_only_by_time(reasons, WINDOW_REASONS):
-                return reasons, _next_allowed(w, zones, at)
+                return reasons, self._next_after_block(w, (zones, rule_ids, guard), at)
             return reasons, None
 
         return self._windows.get((zones, rule_ids, at, guard), make)
+
+    def _next_after_block(
+        self, w: _Windows, span_key: tuple[Any, ...], at: datetime
+    ) -> datetime | None:
+        """``_next_allowed`` for a blocked ``at``, reusing the span of an earlier block.
+
+        If ``start <= at < nxt`` for a remembered span, every window candidate between
+        ``start`` and ``nxt`` was blocked, so the first allowed one after ``at`` is ``nxt``.
+        """
+        span = self._blocked_spans.get(span_key)
+        if span is not None and span[0] <= at < span[1]:
+            return span[1]
+        nxt = _next_allowed(w, span_key[0], at)
+        if nxt is not None:
+            if len(self._blocked_spans) >= 4096:
+                self._blocked_spans.clear()
+            self._blocked_spans[span_key] = (at, nxt)
+        return nxt
 
     def window_open_from(
         self, zones: tuple[str, ...], rule_ids: tuple[str, ...], at: datetime, guard: int

@@ -38,6 +38,8 @@ __all__ = [
 ]
 
 RULES_DIR = Path(__file__).with_name("rules")
+#: libyaml's safe loader when present: the same documents as ``yaml.safe_load``, ~12x faster.
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 Technology = Literal["any", "automated", "prerecorded"]
@@ -289,7 +291,8 @@ class RuleSet:
             digest.update(name.encode() + b"\0" + text.encode() + b"\0")
             fix = "correct the file against the schema in docs/compliance.md"
             try:
-                jurisdictions.append(Jurisdiction.model_validate(yaml.safe_load(text)))
+                document = yaml.load(text, Loader=_SAFE_LOADER)  # noqa: S506 - a safe loader
+                jurisdictions.append(Jurisdiction.model_validate(document))
             except yaml.YAMLError as exc:
                 raise ConfigurationError(
                     f"invalid rules file {name}: not YAML ({exc})", field=name, fix=fix

@@ -355,6 +355,15 @@ def screen_table(
     mask = mask | pl.when(pl.col("revoked") & pl.col("revocation")).then(
         _BIT[ReasonCode.CONSENT_REVOKED]
     ).otherwise(0)
+    if caps:  # only this table's attempts: a batch's cost must not grow with the history
+        history = history.restricted_to(
+            df["national"],
+            df.select(
+                pl.when(pl.col("debt_id").is_null())
+                .then(pl.lit("phone:") + pl.col("national"))
+                .otherwise(pl.lit("debt:") + pl.col("debt_id"))
+            ).to_series(),
+        )
     groups: dict[tuple[Any, ...], list[CapRule | CooldownRule]] = {}
     for rule in caps:
         groups.setdefault(cap_signature(rule), []).append(rule)

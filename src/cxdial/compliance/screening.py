@@ -1,37 +1,41 @@
 """``cxdial screen`` as a library call: read the files, screen, write the outputs.
 
 Every file problem is found before the work starts: a missing or hostile input, an
-output in a missing folder or over an input. Outputs are CSV with spreadsheet formulas
-neutralised (see :mod:`cxdial.compliance.files`); phone columns are written as they are.
+output in a missing folder or over an input. The input is read, screened and written in
+batches (:func:`cxdial.compliance.csvfile.read_contact_batches`), so memory follows the
+batch size rather than the file; ``--out``/``--report`` grow batch by batch and hold the
+same bytes as a whole-file screen. Outputs are CSV with spreadsheet formulas neutralised
+(see :mod:`cxdial.compliance.files`); phone columns are written as they are.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from contextlib import ExitStack
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import IO, Any
 
-import polars as pl
-
-from cxdial.compliance.csvfile import read_contacts
+from cxdial.compliance.csvfile import BATCH_BYTES, read_contact_batches
 from cxdial.compliance.dnc import DncIndex
 from cxdial.compliance.files import DEFAULT_MAX_BYTES, check_output, neutralise_formulas
 from cxdial.compliance.gate import Gate
 from cxdial.compliance.history import AttemptHistory
-from cxdial.compliance.models import Purpose
+from cxdial.compliance.models import Purpose, ReasonCode
 from cxdial.compliance.parsing import parse_instant
 from cxdial.compliance.result import REPORT_COLUMNS, ScreenResult
 from cxdial.compliance.ruleset import RuleSet
+from cxdial.compliance.table import RowError
 from cxdial.errors import ValidationError
 
-__all__ = ["CHUNK_ROWS", "ScreenFiles", "ScreenRun", "parse_at", "run_screen"]
+__all__ = ["ScreenFiles", "ScreenRun", "build_gate", "parse_at", "run_screen"]
 
-#: Rows screened per step when progress is reported.
-CHUNK_ROWS = 250_000
 #: Columns never neutralised: the numbers CXone dials.
 PHONE_COLUMNS = ("phone", "phone_e164")
 
+#: ``progress(bytes read, bytes in the file)``, called after each batch.
 Progress = Callable[[int, int], None]
 
 
@@ -58,12 +62,42 @@ class ScreenFiles:
             check_output(self.report, option="--report", inputs=[self.out])
 
 
-@dataclass(frozen=True)
+@dataclass
 class ScreenRun:
-    """What a screen produced and where it wrote it."""
+    """What a screen found (counts, malformed rows) and where it wrote the rows."""
 
-    result: ScreenResult
     files: ScreenFiles
+    rule_set_version: str
+    at: datetime
+    purpose: Purpose
+    screened: int = 0
+    decisions: Counter[str] = field(default_factory=Counter)
+    reasons: Counter[str] = field(default_factory=Counter)
+    errors: list[RowError] = field(default_factory=list)
+
+    def add(self, result: ScreenResult) -> None:
+        """Count one screened batch."""
+        self.screened += result.frame.height
+        self.errors.extend(result.errors)
+        for value, n in result.frame["decision"].value_counts().iter_rows():
+            self.decisions[value] += n
+        exploded = result.frame["reasons"].str.split(";").explode().drop_nulls()
+        for value, n in exploded.filter(exploded != "").value_counts().iter_rows():
+            self.reasons[value] += n
+
+    def summary(self) -> dict[str, Any]:
+        """Counts by decision and reason, as :meth:`ScreenResult.summary` gives them."""
+        malformed = len({e.line for e in self.errors})
+        return {
+            "rule_set_version": self.rule_set_version,
+            "at": self.at.isoformat(),
+            "purpose": self.purpose.value,
+            "rows": self.screened + malformed,
+            "screened": self.screened,
+            "malformed": malformed,
+            "decisions": {"ALLOW": 0, "BLOCK": 0, **self.decisions},
+            "reasons": {c.value: n for c in ReasonCode if (n := self.reasons[c.value])},
+        }
 
 
 def parse_at(text: str | None, now: Callable[[], datetime]) -> datetime:
@@ -78,6 +112,18 @@ def parse_at(text: str | None, now: Callable[[], datetime]) -> datetime:
         ) from None
 
 
+def build_gate(files: ScreenFiles, *, guard_minutes: int = 0) -> Gate:
+    """The gate of one screen: the rules, the ``--dnc`` lists and the ``--history``."""
+    return Gate(
+        rules=RuleSet.load(files.rules_dir),
+        dnc=DncIndex.from_files(files.dnc, max_bytes=files.max_bytes),
+        history=AttemptHistory.from_csv(files.history, max_bytes=files.max_bytes)
+        if files.history
+        else AttemptHistory(),
+        guard_minutes=guard_minutes,
+    )
+
+
 def run_screen(
     files: ScreenFiles,
     at: datetime,
@@ -86,58 +132,40 @@ def run_screen(
     autodialed: bool = True,
     guard_minutes: int = 0,
     progress: Progress | None = None,
+    batch_bytes: int = BATCH_BYTES,
 ) -> ScreenRun:
-    """Screen ``files.input`` at ``at`` and write ``--out``/``--report``.
+    """Screen ``files.input`` at ``at`` batch by batch, appending to ``--out``/``--report``.
 
-    ``progress(done, total)`` is called after each chunk of :data:`CHUNK_ROWS` rows.
+    ``progress(bytes read, file size)`` is called after each batch of about
+    ``batch_bytes`` of input.
     """
     files.check_outputs()
-    gate = Gate(
-        rules=RuleSet.load(files.rules_dir),
-        dnc=DncIndex.from_files(files.dnc, max_bytes=files.max_bytes),
-        history=AttemptHistory.from_csv(files.history, max_bytes=files.max_bytes)
-        if files.history
-        else AttemptHistory(),
-        guard_minutes=guard_minutes,
-    )
-    table = read_contacts(files.input, max_bytes=files.max_bytes)
-    result = _screen(gate, table, at, purpose, autodialed, progress)
-    if files.out is not None:
+    gate = build_gate(files, guard_minutes=guard_minutes)
+    run = ScreenRun(files, gate.rules.version, at, purpose)
+    with ExitStack() as stack:
+        out = stack.enter_context(files.out.open("wb")) if files.out is not None else None
+        report = stack.enter_context(files.report.open("wb")) if files.report else None
+        first = True
+        for batch in read_contact_batches(
+            files.input, max_bytes=files.max_bytes, batch_bytes=batch_bytes
+        ):
+            result = gate.screen(batch.frame, at, purpose=purpose, autodialed=autodialed)
+            run.add(result)
+            _write(result, out, report, header=first)
+            first = False
+            if progress is not None:
+                progress(batch.bytes_read, batch.total_bytes)
+    return run
+
+
+def _write(
+    result: ScreenResult, out: IO[bytes] | None, report: IO[bytes] | None, *, header: bool
+) -> None:
+    """Append one batch's cleared rows and report rows (the header with the first batch)."""
+    if out is not None:
         cleared = result.cleared()
         keep = [c for c in cleared.columns if c.strip().lower() in PHONE_COLUMNS]
-        neutralise_formulas(cleared, keep=keep).write_csv(files.out)
-    if files.report is not None:
-        report = result.report().select(REPORT_COLUMNS)
-        neutralise_formulas(report, keep=PHONE_COLUMNS).write_csv(files.report)
-    return ScreenRun(result, files)
-
-
-def _screen(
-    gate: Gate,
-    table: pl.DataFrame,
-    at: datetime,
-    purpose: Purpose,
-    autodialed: bool,
-    progress: Progress | None,
-) -> ScreenResult:
-    if progress is None or table.height <= CHUNK_ROWS:
-        result = gate.screen(table, at, purpose=purpose, autodialed=autodialed)
-        if progress is not None:
-            progress(table.height, table.height)
-        return result
-    parts: list[ScreenResult] = []
-    for start in range(0, table.height, CHUNK_ROWS):
-        chunk = table.slice(start, CHUNK_ROWS)
-        parts.append(gate.screen(chunk, at, purpose=purpose, autodialed=autodialed))
-        progress(start + chunk.height, table.height)
-    first = parts[0]
-    return ScreenResult(
-        frame=pl.concat([p.frame for p in parts]),
-        errors=[e for p in parts for e in p.errors],
-        input_columns=first.input_columns,
-        source=pl.concat([p.source for p in parts], how="diagonal"),
-        cleared_mask=pl.concat([p.cleared_mask for p in parts]),
-        rule_set_version=first.rule_set_version,
-        at=at,
-        purpose=purpose,
-    )
+        neutralise_formulas(cleared, keep=keep).write_csv(out, include_header=header)
+    if report is not None:
+        rows = result.report().select(REPORT_COLUMNS)
+        neutralise_formulas(rows, keep=PHONE_COLUMNS).write_csv(report, include_header=header)
