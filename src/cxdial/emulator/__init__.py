@@ -8,8 +8,9 @@ Names load on first use (PEP 562), so ``cxdial.emulator.credentials`` and
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from cxdial._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from cxdial.emulator.app import create_app
@@ -26,12 +27,4 @@ _WHERE = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module 'cxdial.emulator' has no attribute {name!r}")
-    return getattr(importlib.import_module(f"cxdial.emulator.{module}"), name)
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
+__getattr__, __dir__ = lazy_exports(__name__, _WHERE)
