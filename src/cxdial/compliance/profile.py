@@ -38,6 +38,7 @@ from cxdial.compliance.ruleset import (
     DncRule,
     EmergencyRule,
     HoursRule,
+    ReassignedRule,
     RevocationRule,
     Rule,
     RuleSet,
@@ -81,6 +82,8 @@ class ProfileVerdict:
     dnc_rules: tuple[DncRule, ...]
     caps: tuple[CapRule | CooldownRule, ...]
     revocation: bool
+    reassigned: bool
+    rule_ids: tuple[str, ...]
 
 
 def _exempt(rule: Rule, key: ProfileKey) -> bool:
@@ -192,6 +195,8 @@ class Selection:
     dnc: tuple[DncRule, ...]
     caps: tuple[CapRule | CooldownRule, ...]
     revocation: bool
+    reassigned: bool
+    rule_ids: tuple[str, ...]
 
 
 NONGEO_DETAIL = "toll-free/non-geographic number and no address: its location is unknown"
@@ -300,6 +305,8 @@ class ProfileRules:
                 dnc=tuple(r for r in applicable if isinstance(r, DncRule)),
                 caps=tuple(r for r in applicable if isinstance(r, CapRule | CooldownRule)),
                 revocation=any(isinstance(r, RevocationRule) for r in applicable),
+                reassigned=any(isinstance(r, ReassignedRule) for r in applicable),
+                rule_ids=tuple(r.id for r in applicable),
             )
 
         return self._selections.get((states, purpose, autodialed, day, consent, ebr), make)
@@ -337,4 +344,6 @@ class ProfileRules:
             dnc_rules=sel.dnc,
             caps=sel.caps,
             revocation=sel.revocation,
+            reassigned=sel.reassigned,
+            rule_ids=sel.rule_ids,
         )

@@ -32,7 +32,9 @@ __all__ = [
     "EmergencyRule",
     "HoursRule",
     "Jurisdiction",
+    "ReassignedRule",
     "RevocationRule",
+    "RevokeAll",
     "Rule",
     "RuleSet",
 ]
@@ -180,10 +182,26 @@ class ConsentRule(_RuleBase):
     requires: ConsentLevel
 
 
+class RevokeAll(_Strict):
+    """The FCC "revoke-all" scope: a revocation covers every robocall of the seller."""
+
+    effective_from: date
+    source: str
+    confidence: Literal["P", "S", "M", "policy"]
+    notes: str = ""
+
+
 class RevocationRule(_RuleBase):
-    """A revoked consent blocks from the revocation instant on."""
+    """A revoked consent blocks from the revocation instant on; ``revoke_all`` widens it."""
 
     kind: Literal["revocation"]
+    revoke_all: RevokeAll | None = None
+
+
+class ReassignedRule(_RuleBase):
+    """Consent older than the number's permanent disconnection (RND) does not count."""
+
+    kind: Literal["reassigned"]
 
 
 class CapRule(_RuleBase):
@@ -195,6 +213,9 @@ class CapRule(_RuleBase):
     scope: Literal["phone", "phone_subject", "debt"]
     exclude_outcomes: tuple[str, ...] = ()
     reason: Literal[ReasonCode.FREQUENCY_CAP, ReasonCode.REG_F_FREQUENCY] = ReasonCode.FREQUENCY_CAP
+    direct_consent_days: int | None = Field(
+        default=None, ge=1, description="direct prior consent this recent excludes the call"
+    )
 
 
 class CooldownRule(_RuleBase):
@@ -205,6 +226,9 @@ class CooldownRule(_RuleBase):
     hours: float = Field(gt=0)
     scope: Literal["phone", "debt"]
     reason: Literal[ReasonCode.REG_F_CONVERSATION] = ReasonCode.REG_F_CONVERSATION
+    direct_consent_days: int | None = Field(
+        default=None, ge=1, description="direct prior consent this recent excludes the call"
+    )
 
 
 Rule = Annotated[
@@ -214,6 +238,7 @@ Rule = Annotated[
     | DncRule
     | ConsentRule
     | RevocationRule
+    | ReassignedRule
     | CapRule
     | CooldownRule,
     Field(discriminator="kind"),
@@ -256,6 +281,16 @@ class RuleSet:
         self.presumed_state: dict[str, str] = {
             npa: j.jurisdiction for j in self.jurisdictions if j.is_state for npa in j.area_codes
         }
+
+    def revoke_all_in_force(self, day: date) -> bool:
+        """Whether a revocation covers every robocall of the seller on ``day`` (FCC 24-24)."""
+        return any(
+            isinstance(r, RevocationRule)
+            and r.revoke_all is not None
+            and r.in_force(day)
+            and r.revoke_all.effective_from <= day
+            for r in self.by_id.values()
+        )
 
     def __repr__(self) -> str:
         return f"RuleSet(version={self.version!r}, jurisdictions={len(self.jurisdictions)})"
