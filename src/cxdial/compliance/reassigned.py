@@ -7,8 +7,8 @@ are read (CSV, header case ignored):
 - ``phone,disconnected_at`` — the number and its permanent-disconnect date;
 - the RND query result ``phone,date,result`` — ``result`` ``yes`` means "permanently
   disconnected since ``date``" (the date the caller queried with, normally the consent date),
-  so ``date`` is recorded as the disconnection; ``no`` and ``no_data`` rows are kept as
-  queried but record nothing.
+  so consent given on or before that date no longer counts: the disconnection is recorded
+  at the end of ``date`` (00:00 UTC the day after); ``no`` and ``no_data`` record nothing.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import polars as pl
@@ -81,9 +81,9 @@ class ReassignedNumbers:
                     )
                 if not _RESULTS[result]:
                     continue
-                text = row.get("date", "")
+                text, later = row.get("date", ""), timedelta(days=1)
             else:
-                text = row.get("disconnected_at", "")
+                text, later = row.get("disconnected_at", ""), timedelta(0)
             try:
                 when = parse_instant(text)
             except ValueError as exc:
@@ -92,7 +92,7 @@ class ReassignedNumbers:
                     field="rnd.date",
                     fix="write the date as YYYY-MM-DD",
                 ) from None
-            out.add(national, when)
+            out.add(national, when + later)
         return out
 
     @classmethod
