@@ -145,7 +145,8 @@ def test_new_consent_after_revocation_counts() -> None:
         consent(evidence_id="EV-2", given_at="2026-04-01", level="express"),
     )
     d = both(gate, MON, Purpose.INFORMATIONAL, **MOBILE)
-    assert d.allowed and d.evidence["consent_evidence_id"] == "EV-2"
+    assert d.allowed
+    assert d.evidence["consent_evidence_id"] == "EV-2"
 
 
 def test_revoke_all_scope_starts_on_its_rule_date() -> None:
@@ -202,7 +203,7 @@ def _conversation_monday() -> AttemptHistory:
 
 
 def test_reg_f_conversation_wait_excluded_by_direct_consent() -> None:
-    """Conversation Monday; consumer asks on it to be called Tuesday: the Tuesday call is excluded."""
+    """Conversation Monday; asked then to call Tuesday: the Tuesday call is excluded."""
     asked = local("America/New_York", 2026, 6, 1, 10, 5).isoformat()
     record = consent(
         evidence_id="CALL-77",
@@ -241,7 +242,8 @@ def test_reg_f_seven_in_seven_excluded_by_direct_consent() -> None:
         level="express", purposes="debt_collection", given_at=(TUE - timedelta(days=2)).isoformat()
     )
     d = both(gate_with(direct, history=history), TUE, Purpose.DEBT_COLLECTION, **DEBT)
-    assert d.allowed and any("federal.regf.frequency" in n for n in d.notes)
+    assert d.allowed
+    assert any("federal.regf.frequency" in n for n in d.notes)
 
 
 # Reassigned Numbers Database: consent given 2024-03-01, number disconnected 2025-06-01.
@@ -274,7 +276,8 @@ def test_consent_given_after_disconnection_counts() -> None:
         rnd=rnd,
     )
     d = both(gate, MON, Purpose.INFORMATIONAL, **MOBILE)
-    assert d.allowed and d.evidence["consent_evidence_id"] == "NEW"
+    assert d.allowed
+    assert d.evidence["consent_evidence_id"] == "NEW"
     assert d.evidence["voided_by_reassignment"] == ["OLD"]
 
 
@@ -324,7 +327,8 @@ def test_consent_files_csv_and_json(tmp_path: Path) -> None:
     bad.write_text("phone,method,evidence_id,given_at,channels\n2125550142,web,E,2026-01-01,fax\n")
     with pytest.raises(ValidationError, match=r"bad\.csv:1") as info:
         ConsentBook.from_file(bad)
-    assert info.value.field is not None and "channels" in info.value.field
+    assert info.value.field is not None
+    assert "channels" in info.value.field
 
 
 def test_ledger_explains_consent_evidence_snapshot_and_rules(tmp_path: Path) -> None:
@@ -340,5 +344,6 @@ def test_ledger_explains_consent_evidence_snapshot_and_rules(tmp_path: Path) -> 
     assert evidence["dnc_snapshots"] == [{"list": "national", "fetched": "2026-05-20"}]
     assert {"federal.hours.telemarketing", "federal.dnc.internal"} <= set(evidence["rules"])
     text = ledger.explain(entry.id)
-    assert "EV-9" in text and "national fetched 2026-05-20" in text
+    assert "EV-9" in text
+    assert "national fetched 2026-05-20" in text
     assert RuleSet.load_default().version in text
