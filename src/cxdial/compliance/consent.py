@@ -222,7 +222,7 @@ def resolve(
         for c in covering
         if (c.revoked_at is None or c.revoked_at > at)
         and (last_at is None or c.given_at > last_at)
-        and c.evidence_id not in voided
+        and not (gone is not None and c.given_at < gone)
     ]
     best = max(counting, key=lambda c: (c.rank, c.given_at, c.evidence_id), default=None)
     direct = max(
@@ -344,7 +344,8 @@ def resolve_frame(
 
     Returns, aligned with ``rows``: ``rec_rank`` (0 without records), ``rec_evidence``,
     ``rec_revoked``, ``rec_revoked_by``, ``rec_voided`` (any record voided by a disconnection)
-    and ``rec_direct`` (latest direct debt-collection consent).
+    and ``rec_direct`` (latest direct debt-collection consent). The call's own facts
+    (seller, purpose, channel, instant) filter the records before any join.
     """
     lit_at = pl.lit(at, dtype=_UTC)
     recs = book.frame()
@@ -353,73 +354,84 @@ def resolve_frame(
         if call.seller is None
         else pl.col("seller").is_null() | (pl.col("seller") == call.seller)
     )
-    purpose_ok = pl.col("all_purposes") | pl.col(f"p_{call.purpose.value}")
-    channel_ok = pl.col(f"c_{call.channel.value}")
-    recs = recs.with_columns(
-        seller_ok.alias("seller_ok"), (seller_ok & purpose_ok & channel_ok).alias("fits")
+    fits = seller_ok & (pl.col("all_purposes") | pl.col(f"p_{call.purpose.value}"))
+    fits = fits & pl.col(f"c_{call.channel.value}")
+    robo_all = revoke_all and call.channel in ROBOCALL_CHANNELS
+    revs = recs.filter(
+        pl.col("revoked_at").is_not_null()
+        & (pl.col("revoked_at") <= lit_at)
+        & (fits | (pl.lit(robo_all) & seller_ok))
+    ).select(
+        "nat_i", pl.col("matter").alias("matter_r"), fits.alias("fits"), "revoked_at", "evidence_id"
+    )
+    covs = recs.filter(fits & (pl.col("given_at") <= lit_at)).select(
+        "nat_i",
+        pl.col("matter").alias("matter_r"),
+        "rank",
+        "given_at",
+        "revoked_at",
+        "evidence_id",
+        pl.col(f"p_{Purpose.DEBT_COLLECTION.value}").alias("direct"),
     )
     base = rows.select(
         pl.int_range(pl.len(), dtype=pl.Int64).alias("__row"), "nat_i", "matter", "gone_at"
     )
-    joined = base.join(recs, on="nat_i", how="inner", suffix="_r")
     matter_ok = (
         pl.col("matter_r").is_null()
         | pl.col("matter").is_null()
         | (pl.col("matter_r") == pl.col("matter"))
     )
-    covers = pl.col("fits") & matter_ok
-    robocall = call.channel in ROBOCALL_CHANNELS
-    revokes = (
-        pl.col("revoked_at").is_not_null()
-        & (pl.col("revoked_at") <= lit_at)
-        & (covers | (pl.lit(revoke_all and robocall) & pl.col("seller_ok")))
-    )
-    joined = joined.with_columns(covers.alias("covers"), revokes.alias("revokes"))
     last = (
-        joined.filter(pl.col("revokes"))
-        .sort("revoked_at", "evidence_id")
+        base.join(revs, on="nat_i", how="inner")
+        .filter((pl.col("fits") & matter_ok) | pl.lit(robo_all))
         .group_by("__row")
-        .agg(pl.col("revoked_at").last().alias("last_at"), pl.col("evidence_id").last().alias("by"))
+        .agg(
+            pl.col("revoked_at").max().alias("last_at"),
+            pl.col("evidence_id").sort_by("revoked_at", "evidence_id").last().alias("by"),
+        )
     )
     gone = pl.col("gone_at").is_not_null() & (pl.col("gone_at") <= lit_at)
     covering = (
-        joined.filter(pl.col("covers") & (pl.col("given_at") <= lit_at))
-        .join(last, on="__row", how="left")
+        base.join(covs, on="nat_i", how="inner")
+        .filter(matter_ok)
+        .join(last.select("__row", "last_at"), on="__row", how="left")
         .with_columns((gone & (pl.col("given_at") < pl.col("gone_at"))).alias("void"))
     )
-    counting = covering.filter(
+    counts = (
         (pl.col("revoked_at").is_null() | (pl.col("revoked_at") > lit_at))
         & (pl.col("last_at").is_null() | (pl.col("given_at") > pl.col("last_at")))
         & ~pl.col("void")
     )
+    order = ("rank", "given_at", "evidence_id")
     best = (
-        counting.sort("rank", "given_at", "evidence_id")
+        covering.filter(counts)
         .group_by("__row")
         .agg(
-            pl.col("rank").last().alias("rec_rank"),
-            pl.col("evidence_id").last().alias("rec_evidence"),
-            pl.col("given_at")
-            .filter(pl.col(f"p_{Purpose.DEBT_COLLECTION.value}"))
-            .max()
-            .alias("rec_direct"),
+            pl.col("rank").max().alias("rec_rank"),
+            pl.col("evidence_id").sort_by(*order).last().alias("rec_evidence"),
+            pl.col("given_at").filter(pl.col("direct")).max().alias("rec_direct"),
         )
     )
-    voided = covering.group_by("__row").agg(pl.col("void").any().alias("rec_voided"))
-    out = (
-        base.select("__row")
-        .join(best, on="__row", how="left")
-        .join(last, on="__row", how="left")
-        .join(voided, on="__row", how="left")
-        .sort("__row")
-    )
-    revoked = pl.col("last_at").is_not_null() & pl.col("rec_rank").is_null()
-    return out.select(
-        pl.col("rec_rank").fill_null(0),
-        "rec_evidence",
-        revoked.alias("rec_revoked"),
-        pl.when(revoked).then(pl.col("by")).alias("rec_revoked_by"),
-        pl.col("rec_voided").fill_null(False),
-        pl.col("rec_direct").cast(_UTC),
+    voided = covering.filter(pl.col("void")).select("__row").unique()
+    n = rows.height
+
+    def scatter(frame: pl.DataFrame, column: str, empty: pl.Series) -> pl.Series:
+        out = empty.clone()
+        return out.scatter(frame["__row"], frame[column]) if frame.height else out
+
+    rank = scatter(best, "rec_rank", pl.Series("rec_rank", [None] * n, dtype=pl.Int64))
+    last_at = scatter(last, "last_at", pl.Series("last_at", [None] * n, dtype=_UTC))
+    by = scatter(last, "by", pl.Series("rec_revoked_by", [None] * n, dtype=pl.String))
+    revoked = last_at.is_not_null() & rank.is_null()
+    return pl.DataFrame(
+        [
+            rank.fill_null(0).alias("rec_rank"),
+            scatter(best, "rec_evidence", pl.Series("rec_evidence", [None] * n, dtype=pl.String)),
+            revoked.alias("rec_revoked"),
+            pl.select(pl.when(revoked).then(by)).to_series().alias("rec_revoked_by"),
+            pl.Series("rec_voided", [False] * n, dtype=pl.Boolean).scatter(voided["__row"], True),
+            scatter(best, "rec_direct", pl.Series("rec_direct", [None] * n, dtype=_UTC)),
+        ]
     )
 
 
