@@ -101,7 +101,11 @@ def _holiday_name(
         return None
     if day in cal.extra_dates:
         return "reviewed restricted date"
-    return calendar(cal.country, cal.subdiv, day.year).get(day)
+    base = calendar(cal.country, cal.subdiv, day.year)
+    for extra in cal.recurring:
+        if extra.date_in(day.year, base) == day:
+            return extra.name
+    return base.get(day)
 
 
 def _seconds(t: dtime) -> float:
