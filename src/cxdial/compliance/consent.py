@@ -277,29 +277,36 @@ class ConsentBook:
         return cls(out)
 
     @classmethod
-    def from_csv(cls, path: Path | str) -> ConsentBook:
-        """A consent CSV (header ``CONSENT_COLUMNS``; row numbers count data rows)."""
-        text = Path(path).read_text(encoding="utf-8-sig")
-        return cls.from_rows(csv.DictReader(io.StringIO(text)), source=str(path))
-
-    @classmethod
-    def from_json(cls, path: Path | str) -> ConsentBook:
-        """A JSON array of consent objects (``purposes``/``channels`` as lists or text)."""
+    def from_text(cls, text: str, *, source: str, json_format: bool = False) -> ConsentBook:
+        """A consent file's text: CSV (header ``CONSENT_COLUMNS``) or a JSON array."""
+        if not json_format:
+            return cls.from_rows(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))), source=source)
         try:
-            data = json.loads(Path(path).read_text(encoding="utf-8"))
+            data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise ValidationError(
-                f"consent file {path} is not JSON ({exc.msg}, line {exc.lineno})",
+                f"consent file {source} is not JSON ({exc.msg}, line {exc.lineno})",
                 field="consent",
                 fix="write a JSON array of consent objects",
             ) from None
         if not isinstance(data, list) or not all(isinstance(x, dict) for x in data):
             raise ValidationError(
-                f"consent file {path} is not a JSON array of objects",
+                f"consent file {source} is not a JSON array of objects",
                 field="consent",
                 fix="write a JSON array of consent objects",
             )
-        return cls.from_rows(data, source=str(path))
+        return cls.from_rows(data, source=source)
+
+    @classmethod
+    def from_csv(cls, path: Path | str) -> ConsentBook:
+        """A consent CSV (header ``CONSENT_COLUMNS``; row numbers count data rows)."""
+        return cls.from_text(Path(path).read_text(encoding="utf-8-sig"), source=str(path))
+
+    @classmethod
+    def from_json(cls, path: Path | str) -> ConsentBook:
+        """A JSON array of consent objects (``purposes``/``channels`` as lists or text)."""
+        text = Path(path).read_text(encoding="utf-8")
+        return cls.from_text(text, source=str(path), json_format=True)
 
     @classmethod
     def from_file(cls, path: Path | str) -> ConsentBook:

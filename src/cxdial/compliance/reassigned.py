@@ -96,10 +96,14 @@ class ReassignedNumbers:
         return out
 
     @classmethod
+    def from_text(cls, text: str, *, source: str) -> ReassignedNumbers:
+        """An RND result file's text (row numbers are file lines, the header is line 1)."""
+        return cls.from_rows(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))), source=source)
+
+    @classmethod
     def from_csv(cls, path: Path | str) -> ReassignedNumbers:
-        """An RND result file (row numbers are file lines, the header is line 1)."""
-        text = Path(path).read_text(encoding="utf-8-sig")
-        return cls.from_rows(csv.DictReader(io.StringIO(text)), source=str(path))
+        """An RND result file on disk."""
+        return cls.from_text(Path(path).read_text(encoding="utf-8-sig"), source=str(path))
 
     def frame(self) -> pl.DataFrame:
         """``nat_i``, ``gone_at`` for the batch screener."""

@@ -14,13 +14,20 @@ from pathlib import Path
 
 import polars as pl
 
+from cxdial.compliance.consent import ConsentBook
 from cxdial.compliance.csvfile import read_contacts
 from cxdial.compliance.dnc import DncIndex
-from cxdial.compliance.files import DEFAULT_MAX_BYTES, check_output, neutralise_formulas
+from cxdial.compliance.files import (
+    DEFAULT_MAX_BYTES,
+    check_output,
+    neutralise_formulas,
+    read_input,
+)
 from cxdial.compliance.gate import Gate
 from cxdial.compliance.history import AttemptHistory
 from cxdial.compliance.models import Purpose
 from cxdial.compliance.parsing import parse_instant
+from cxdial.compliance.reassigned import ReassignedNumbers
 from cxdial.compliance.result import REPORT_COLUMNS, ScreenResult
 from cxdial.compliance.ruleset import RuleSet
 from cxdial.errors import ValidationError
@@ -46,10 +53,13 @@ class ScreenFiles:
     report: Path | None = None
     rules_dir: Path | None = None
     max_bytes: int = DEFAULT_MAX_BYTES
+    consent: Path | None = None
+    rnd: Path | None = None
 
     def check_outputs(self) -> None:
         """Refuse outputs in missing folders, over an input, or over each other."""
-        inputs = [self.input, *self.dnc, *([self.history] if self.history else [])]
+        extra = [p for p in (self.history, self.consent, self.rnd) if p is not None]
+        inputs = [self.input, *self.dnc, *extra]
         if self.out is not None:
             check_output(self.out, option="--out", inputs=inputs)
         if self.report is not None:
@@ -99,6 +109,8 @@ def run_screen(
         if files.history
         else AttemptHistory(),
         guard_minutes=guard_minutes,
+        consents=_consents(files),
+        reassigned=_reassigned(files),
     )
     table = read_contacts(files.input, max_bytes=files.max_bytes)
     result = _screen(gate, table, at, purpose, autodialed, progress)
@@ -110,6 +122,33 @@ def run_screen(
         report = result.report().select(REPORT_COLUMNS)
         neutralise_formulas(report, keep=PHONE_COLUMNS).write_csv(files.report)
     return ScreenRun(result, files)
+
+
+def _consents(files: ScreenFiles) -> ConsentBook | None:
+    """``--consent FILE`` (CSV, or JSON by its ``.json`` suffix)."""
+    if files.consent is None:
+        return None
+    raw = read_input(files.consent, option="--consent", max_bytes=files.max_bytes)
+    is_json = files.consent.suffix.lower() == ".json"
+    text = _utf8(raw, "--consent", files.consent)
+    return ConsentBook.from_text(text, source=str(files.consent), json_format=is_json)
+
+
+def _reassigned(files: ScreenFiles) -> ReassignedNumbers | None:
+    """``--rnd FILE``: Reassigned Numbers Database results."""
+    if files.rnd is None:
+        return None
+    raw = read_input(files.rnd, option="--rnd", max_bytes=files.max_bytes)
+    return ReassignedNumbers.from_text(_utf8(raw, "--rnd", files.rnd), source=str(files.rnd))
+
+
+def _utf8(raw: bytes, option: str, path: Path) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValidationError(
+            f"{option} {path}: not UTF-8 text", field=option, fix="save the file as UTF-8"
+        ) from None
 
 
 def _screen(
