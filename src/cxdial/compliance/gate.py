@@ -463,6 +463,8 @@ def _record(decision: Decision, inputs: dict[str, Any]) -> DecisionRecord:
 
 def _evidence_text(evidence: Mapping[str, Any]) -> str:
     """One line for ``ledger explain``: consent record, DNC snapshots, rules applied."""
+    if "rules" not in evidence:  # a batch screen records the consent record only
+        return f"consent {evidence.get('consent_evidence_id') or 'none'} (batch screen)"
     lists = ", ".join(
         f"{s['list']} fetched {s['fetched'] or 'unknown'}" for s in evidence["dnc_snapshots"]
     )

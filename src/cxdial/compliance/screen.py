@@ -437,6 +437,7 @@ def screen_table(
             df["zones"],
             df["local_times"],
             nxt.alias("next_allowed_at"),
+            df["rec_evidence"].alias("consent_evidence_id"),
         ]
     )
     frame = out.filter(keep) if errors else out
