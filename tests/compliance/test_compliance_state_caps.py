@@ -43,7 +43,12 @@ def test_third_call_in_seven_days_is_blocked(both: Any) -> None:
 def test_busy_signals_are_not_communications(both: Any) -> None:
     """Attempts that cannot leave a message (busy, failed) do not count toward the two."""
     gate = _gate((17, 10, "busy"), (22, 10, "failed"), (22, 12, "no_answer"))
-    assert both(gate, DEBTOR, _at(23, 11), Purpose.DEBT_COLLECTION, autodialed=False).allowed
+    d = both(gate, DEBTOR, _at(23, 11), Purpose.DEBT_COLLECTION, autodialed=False)
+    assert d.allowed
+    assert (
+        "ma.debt.calls_per_week: 2 earlier call(s) not counted, outcome busy/failed"
+        in "\n".join(d.notes)
+    )
 
 
 def test_cap_is_per_debt_and_only_in_massachusetts(both: Any) -> None:

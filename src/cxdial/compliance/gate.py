@@ -248,6 +248,17 @@ class Gate:
                 continue
             if isinstance(cap, CapRule):
                 n = self.history.count(cap, national, contact.subject, contact.debt_id, at)
+                if cap.exclude_outcomes:
+                    every = cap.model_copy(update={"exclude_outcomes": ()})
+                    skipped = (
+                        self.history.count(every, national, contact.subject, contact.debt_id, at)
+                        - n
+                    )
+                    if skipped:
+                        notes.append(
+                            f"{cap.id}: {skipped} earlier call(s) not counted, outcome "
+                            f"{'/'.join(cap.exclude_outcomes)} (did not connect)"
+                        )
                 if n >= cap.max_attempts:
                     reasons.setdefault(
                         cap.reason,
