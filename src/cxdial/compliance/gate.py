@@ -57,6 +57,8 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+#: What a number without consent records yields (immutable).
+_NO_RECORDS = ConsentFinding()
 
 
 def require_aware(at: datetime) -> datetime:
@@ -130,6 +132,7 @@ class Gate:
         self.guard_minutes = guard_minutes
         self.consents = consents if consents is not None else ConsentBook()
         self.reassigned = reassigned if reassigned is not None else ReassignedNumbers()
+        self._uncounted: dict[str, CapRule] = {}  # caps with every outcome counted (notes)
 
     def check(
         self,
@@ -150,17 +153,28 @@ class Gate:
         return decision
 
     def _consent(
-        self, contact: Contact, national: str, at: datetime, scope: CallScope
+        self,
+        contact: Contact,
+        national: str,
+        at: datetime,
+        purpose: Purpose,
+        autodialed: bool,
+        seller: str | None,
     ) -> tuple[ConsentLevel, ConsentFinding, bool]:
         """Effective consent (shorthand and records), the records' finding, shorthand voided."""
         gone = self.reassigned.disconnected_at(national)
         gone = gone if gone is not None and gone <= at else None
-        finding = resolve(
-            self.consents.records(national),
-            scope,
-            at,
-            revoke_all=self.rules.revoke_all_in_force(at.date()),
-            disconnected_at=gone,
+        records = self.consents.records(national)
+        finding = (
+            resolve(
+                records,
+                call_scope(contact, purpose, autodialed, seller),
+                at,
+                revoke_all=self.rules.revoke_all_in_force(at.date()),
+                disconnected_at=gone,
+            )
+            if records
+            else _NO_RECORDS
         )
         short = effective_consent(contact, at)
         void = shorthand_void(contact, short, gone)
@@ -200,8 +214,7 @@ class Gate:
         national = facts.e164[2:]
         address = address_facts(contact.postal_code, contact.state, contact.timezone)
         loc = locate(facts.zones, presumed_state(self.rules, facts), address)
-        scope = call_scope(contact, purpose, autodialed, seller)
-        consent, finding, void = self._consent(contact, national, at, scope)
+        consent, finding, void = self._consent(contact, national, at, purpose, autodialed, seller)
         key = ProfileKey(
             zones=loc.zones,
             states=tuple(st for st in loc.states if st in self.rules.state_codes),
@@ -249,7 +262,11 @@ class Gate:
             if isinstance(cap, CapRule):
                 n = self.history.count(cap, national, contact.subject, contact.debt_id, at)
                 if cap.exclude_outcomes:
-                    every = cap.model_copy(update={"exclude_outcomes": ()})
+                    every = self._uncounted.get(cap.id)
+                    if every is None:
+                        every = self._uncounted[cap.id] = cap.model_copy(
+                            update={"exclude_outcomes": ()}
+                        )
                     skipped = (
                         self.history.count(every, national, contact.subject, contact.debt_id, at)
                         - n

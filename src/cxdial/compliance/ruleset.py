@@ -325,19 +325,18 @@ class RuleSet:
         self.ebr = ebrs[0] if ebrs else Ebr()
         self.by_id: dict[str, Rule] = {r.id: r for j in self.jurisdictions for r in j.rules}
         self.state_codes = frozenset(j.jurisdiction for j in self.jurisdictions if j.is_state)
+        self._revoke_all = [
+            (r, r.revoke_all.effective_from)
+            for r in self.by_id.values()
+            if isinstance(r, RevocationRule) and r.revoke_all is not None
+        ]
         self.presumed_state: dict[str, str] = {
             npa: j.jurisdiction for j in self.jurisdictions if j.is_state for npa in j.area_codes
         }
 
     def revoke_all_in_force(self, day: date) -> bool:
         """Whether a revocation covers every robocall of the seller on ``day`` (FCC 24-24)."""
-        return any(
-            isinstance(r, RevocationRule)
-            and r.revoke_all is not None
-            and r.in_force(day)
-            and r.revoke_all.effective_from <= day
-            for r in self.by_id.values()
-        )
+        return any(r.in_force(day) and since <= day for r, since in self._revoke_all)
 
     def __repr__(self) -> str:
         return f"RuleSet(version={self.version!r}, jurisdictions={len(self.jurisdictions)})"
