@@ -110,7 +110,7 @@ def scenario(draw: st.DrawFn) -> dict[str, Any]:
         st.lists(
             st.fixed_dictionaries(
                 {
-                    "phone": st.sampled_from(NUMBERS[:6]),
+                    "phone": st.sampled_from(NUMBERS[:6]),  # [:4] carry the attempts
                     "seller": _opt(st.sampled_from(["Acme", "Zed"])),
                     "purposes": st.sampled_from(
                         [
@@ -125,7 +125,11 @@ def scenario(draw: st.DrawFn) -> dict[str, Any]:
                     "level": st.sampled_from(["express", "express_written"]),
                     "method": st.just("web_form"),
                     "evidence_id": st.sampled_from(["E1", "E2", "E3", "E4"]),
-                    "given_at": _instant(at),
+                    # often within the last 8 days: Reg F's direct-consent window is 7
+                    "given_at": st.one_of(
+                        _instant(at),
+                        st.integers(0, 8 * 24).map(lambda h: (at - timedelta(hours=h)).isoformat()),
+                    ),
                     "revoked_at": _opt(_instant(at)),
                     "matter": _opt(st.sampled_from(["solar", "D1", "D2"])),
                 }
