@@ -10,6 +10,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from cxdial.compliance.consent import Consent, ConsentBook
     from cxdial.compliance.csvfile import read_contacts
     from cxdial.compliance.dnc import DncIndex, DncSnapshot
     from cxdial.compliance.gate import Gate
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
         Purpose,
         ReasonCode,
     )
+    from cxdial.compliance.reassigned import ReassignedNumbers
     from cxdial.compliance.result import ScreenResult
     from cxdial.compliance.ruleset import RuleSet
     from cxdial.compliance.screening import ScreenFiles, ScreenRun, run_screen
@@ -30,6 +32,8 @@ if TYPE_CHECKING:
 __all__ = [
     "Attempt",
     "AttemptHistory",
+    "Consent",
+    "ConsentBook",
     "ConsentLevel",
     "Contact",
     "Decision",
@@ -39,6 +43,7 @@ __all__ = [
     "PhoneType",
     "Purpose",
     "ReasonCode",
+    "ReassignedNumbers",
     "RowError",
     "RuleSet",
     "ScreenFiles",
@@ -51,6 +56,8 @@ __all__ = [
 _HOME = {
     "Attempt": "history",
     "AttemptHistory": "history",
+    "Consent": "consent",
+    "ConsentBook": "consent",
     "ConsentLevel": "models",
     "Contact": "models",
     "Decision": "models",
@@ -60,6 +67,7 @@ _HOME = {
     "PhoneType": "models",
     "Purpose": "models",
     "ReasonCode": "models",
+    "ReassignedNumbers": "reassigned",
     "RowError": "table",
     "RuleSet": "ruleset",
     "ScreenFiles": "screening",
