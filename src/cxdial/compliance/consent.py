@@ -465,6 +465,18 @@ def consent_columns(
     """
     levels = [c.value for c in CONSENT_RANK]
     lit_at = pl.lit(at, dtype=_UTC)
+    if not len(book) and (gone is None or not gone.height):  # nothing to add: the column rules
+        n = df.height
+        return pl.DataFrame(
+            [
+                df["consent_eff"],
+                pl.Series("sh_void", [False] * n, dtype=pl.Boolean),
+                pl.Series("rec_revoked", [False] * n, dtype=pl.Boolean),
+                pl.Series("rec_voided", [False] * n, dtype=pl.Boolean),
+                pl.Series("rec_direct", [None] * n, dtype=_UTC),
+                pl.Series("rec_evidence", [None] * n, dtype=pl.String),
+            ]
+        )
     rows = df.select(
         "nat_i",
         pl.coalesce("debt_id", "subject").alias("matter"),
