@@ -80,3 +80,43 @@ def at_local() -> Any:
 def make_person() -> Any:
     """The :func:`person` helper as a fixture."""
     return person
+
+
+class Both(Protocol):
+    """Signature of the ``both`` fixture."""
+
+    def __call__(
+        self,
+        gate: Gate,
+        contact: Contact,
+        at: datetime,
+        purpose: Purpose,
+        *,
+        autodialed: bool = ...,
+        seller: str | None = ...,
+    ) -> Decision: ...
+
+
+@pytest.fixture
+def both() -> Both:
+    """``gate.check`` on ``contact``, after asserting ``gate.screen`` gives the same verdict."""
+
+    def run(
+        gate: Gate,
+        contact: Contact,
+        at: datetime,
+        purpose: Purpose,
+        *,
+        autodialed: bool = True,
+        seller: str | None = None,
+    ) -> Decision:
+        d = gate.check(contact, at, purpose=purpose, autodialed=autodialed, seller=seller)
+        result = gate.screen([contact], at, purpose=purpose, autodialed=autodialed, seller=seller)
+        (row,) = result.report().to_dicts()
+        assert row["reasons"] == ";".join(d.reasons), (row, d)
+        assert row["decision"] == ("ALLOW" if d.allowed else "BLOCK")
+        expected = d.next_allowed_at.isoformat() if d.next_allowed_at else None
+        assert row["next_allowed_at"] == expected, (row, d)
+        return d
+
+    return run

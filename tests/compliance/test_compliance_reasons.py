@@ -362,7 +362,7 @@ def test_naive_instant_is_refused(gate: Gate, make_person: Any) -> None:
 
 
 def test_every_reason_code_is_exercised() -> None:
-    """The contract's fourteen reason codes, in order."""
+    """The contract's fifteen reason codes, in order."""
     assert [c.value for c in ReasonCode] == [
         "INVALID_NUMBER",
         "NON_GEOGRAPHIC",
@@ -375,6 +375,7 @@ def test_every_reason_code_is_exercised() -> None:
         "DNC_STALE",
         "NO_CONSENT",
         "CONSENT_REVOKED",
+        "REASSIGNED_NUMBER",
         "FREQUENCY_CAP",
         "REG_F_FREQUENCY",
         "REG_F_CONVERSATION",

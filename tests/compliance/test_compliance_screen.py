@@ -18,6 +18,8 @@ from cxdial.compliance import (
     ReasonCode,
     RuleSet,
 )
+from cxdial.compliance.consent import ConsentBook
+from cxdial.compliance.reassigned import ReassignedNumbers
 from cxdial.compliance.result import REPORT_COLUMNS
 
 RULES = RuleSet.load_default()
@@ -69,6 +71,8 @@ def scenario(draw: st.DrawFn) -> dict[str, Any]:
     at = datetime(2026, 1, 1, tzinfo=UTC) + timedelta(
         minutes=draw(st.integers(0, 365 * 24 * 60 // 15)) * 15
     )
+    # the FCC revoke-all scope takes effect on 2027-01-31: draw calls on both sides of it
+    at += timedelta(days=400 * draw(st.integers(0, 1)))
     contacts = []
     for i in range(draw(st.integers(1, 12))):
         contacts.append(
@@ -102,6 +106,42 @@ def scenario(draw: st.DrawFn) -> dict[str, Any]:
             max_size=60,
         )
     )
+    consents = draw(
+        st.lists(
+            st.fixed_dictionaries(
+                {
+                    "phone": st.sampled_from(NUMBERS[:6]),  # [:4] carry the attempts
+                    "seller": _opt(st.sampled_from(["Acme", "Zed"])),
+                    "purposes": st.sampled_from(
+                        [
+                            "",
+                            "telemarketing",
+                            "informational",
+                            "debt_collection",
+                            "informational;debt_collection",
+                        ]
+                    ),
+                    "channels": st.sampled_from(["live", "autodialed", "live;autodialed"]),
+                    "level": st.sampled_from(["express", "express_written"]),
+                    "method": st.just("web_form"),
+                    "evidence_id": st.sampled_from(["E1", "E2", "E3", "E4"]),
+                    # often within the last 8 days: Reg F's direct-consent window is 7
+                    "given_at": st.one_of(
+                        _instant(at),
+                        st.integers(0, 8 * 24).map(lambda h: (at - timedelta(hours=h)).isoformat()),
+                    ),
+                    "revoked_at": _opt(_instant(at)),
+                    "matter": _opt(st.sampled_from(["solar", "D1", "D2"])),
+                }
+            ),
+            max_size=10,
+        )
+    )
+    gone = draw(
+        st.lists(
+            st.tuples(st.sampled_from(NUMBERS[:6]), st.integers(-24 * 800, 24 * 30)), max_size=3
+        )
+    )
     burst_number = draw(st.sampled_from(NUMBERS[:4]))
     burst = [
         (burst_number, 2 * i, "solar", "D1", "no_answer") for i in range(draw(st.integers(0, 9)))
@@ -113,6 +153,9 @@ def scenario(draw: st.DrawFn) -> dict[str, Any]:
         "fetched": (at - timedelta(days=draw(st.integers(0, 40)))).date(),
         "purpose": draw(st.sampled_from(list(Purpose))),
         "autodialed": draw(st.booleans()),
+        "consents": consents,
+        "gone": gone,
+        "seller": draw(_opt(st.sampled_from(["Acme", "Zed"]))),
     }
 
 
@@ -125,7 +168,9 @@ def _gate(s: dict[str, Any]) -> Gate:
         history.record_attempt(
             phone, s["at"] - timedelta(hours=hours), subject=subject, debt_id=debt, outcome=outcome
         )
-    return Gate(rules=RULES, dnc=dnc, history=history)
+    consents = ConsentBook.from_rows(s["consents"])
+    rnd = ReassignedNumbers({n: s["at"] + timedelta(hours=h) for n, h in s["gone"]})
+    return Gate(rules=RULES, dnc=dnc, history=history, consents=consents, reassigned=rnd)
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -134,13 +179,20 @@ def test_batch_screen_agrees_with_single_check(s: dict[str, Any]) -> None:
     """On random inputs, every row of ``screen`` equals ``check`` on the same contact."""
     gate = _gate(s)
     table = pl.DataFrame(s["contacts"], schema={k: pl.String for k in s["contacts"][0]})
-    result = gate.screen(table, s["at"], purpose=s["purpose"], autodialed=s["autodialed"])
+    seller = s["seller"]
+    result = gate.screen(
+        table, s["at"], purpose=s["purpose"], autodialed=s["autodialed"], seller=seller
+    )
     assert not result.errors
     report = result.report().to_dicts()
     assert len(report) == len(s["contacts"])
     for row, raw in zip(report, s["contacts"], strict=True):
         d = gate.check(
-            Contact.from_row(raw), s["at"], purpose=s["purpose"], autodialed=s["autodialed"]
+            Contact.from_row(raw),
+            s["at"],
+            purpose=s["purpose"],
+            autodialed=s["autodialed"],
+            seller=seller,
         )
         assert row["decision"] == ("ALLOW" if d.allowed else "BLOCK"), (raw, d)
         assert row["reasons"] == ";".join(d.reasons), (raw, d)

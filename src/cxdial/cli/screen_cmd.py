@@ -37,6 +37,12 @@ def screen(
     history: Path | None = typer.Option(
         None, "--history", dir_okay=False, help="CSV phone,at,subject,debt_id,outcome"
     ),
+    consent: Path | None = typer.Option(
+        None, "--consent", dir_okay=False, help="consent records (CSV, or .json)"
+    ),
+    rnd: Path | None = typer.Option(
+        None, "--rnd", dir_okay=False, help="Reassigned Numbers Database results (CSV)"
+    ),
     out: Path | None = typer.Option(None, "--out", help="write the cleared rows here"),
     report: Path | None = typer.Option(None, "--report", help="write the per-row report here"),
     as_json: bool = typer.Option(False, "--json", help="print one JSON object for scripts"),
@@ -70,6 +76,8 @@ def screen(
         report=report,
         rules_dir=rules_dir,
         max_bytes=max_input_mb * 1024 * 1024,
+        consent=consent,
+        rnd=rnd,
     )
     files.check_outputs()
     show = console_err.is_terminal and not as_json

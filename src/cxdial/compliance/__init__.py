@@ -6,10 +6,12 @@ number normaliser other areas call — does not pull in polars, NumPy or the rul
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from cxdial._lazy import lazy_exports
 
 if TYPE_CHECKING:
+    from cxdial.compliance.consent import Consent, ConsentBook
     from cxdial.compliance.csvfile import read_contacts
     from cxdial.compliance.dnc import DncIndex, DncSnapshot
     from cxdial.compliance.gate import Gate
@@ -22,6 +24,7 @@ if TYPE_CHECKING:
         Purpose,
         ReasonCode,
     )
+    from cxdial.compliance.reassigned import ReassignedNumbers
     from cxdial.compliance.result import ScreenResult
     from cxdial.compliance.ruleset import RuleSet
     from cxdial.compliance.screening import ScreenFiles, ScreenRun, run_screen
@@ -30,6 +33,8 @@ if TYPE_CHECKING:
 __all__ = [
     "Attempt",
     "AttemptHistory",
+    "Consent",
+    "ConsentBook",
     "ConsentLevel",
     "Contact",
     "Decision",
@@ -39,6 +44,7 @@ __all__ = [
     "PhoneType",
     "Purpose",
     "ReasonCode",
+    "ReassignedNumbers",
     "RowError",
     "RuleSet",
     "ScreenFiles",
@@ -51,6 +57,8 @@ __all__ = [
 _HOME = {
     "Attempt": "history",
     "AttemptHistory": "history",
+    "Consent": "consent",
+    "ConsentBook": "consent",
     "ConsentLevel": "models",
     "Contact": "models",
     "Decision": "models",
@@ -60,6 +68,7 @@ _HOME = {
     "PhoneType": "models",
     "Purpose": "models",
     "ReasonCode": "models",
+    "ReassignedNumbers": "reassigned",
     "RowError": "table",
     "RuleSet": "ruleset",
     "ScreenFiles": "screening",
@@ -70,14 +79,4 @@ _HOME = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOME.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
+__getattr__, __dir__ = lazy_exports(__name__, _HOME)

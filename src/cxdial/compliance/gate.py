@@ -3,16 +3,25 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from cxdial.compliance.consent import (
+    CallScope,
+    Channel,
+    ConsentBook,
+    ConsentFinding,
+    resolve,
+    within,
+)
 from cxdial.compliance.dnc import DncIndex
 from cxdial.compliance.history import AttemptHistory
 from cxdial.compliance.locate import address_facts, locate, presumed_state
 from cxdial.compliance.memo import Memo
 from cxdial.compliance.models import (
+    CONSENT_RANK,
     DNC_REASON,
     REASON_ORDER,
     TEMPORAL_REASONS,
@@ -27,6 +36,7 @@ from cxdial.compliance.models import (
 from cxdial.compliance.parsing import months_before
 from cxdial.compliance.phones import PhoneFacts, phone_facts
 from cxdial.compliance.profile import ProfileKey, ProfileRules
+from cxdial.compliance.reassigned import ReassignedNumbers
 from cxdial.compliance.ruleset import CapRule, RuleSet
 from cxdial.errors import ComplianceBlocked, ValidationError
 from cxdial.store.records import DecisionRecord
@@ -39,6 +49,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Gate",
+    "call_scope",
     "contacts_frame",
     "ebr_active",
     "effective_consent",
@@ -46,6 +57,8 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+#: What a number without consent records yields (immutable).
+_NO_RECORDS = ConsentFinding()
 
 
 def require_aware(at: datetime) -> datetime:
@@ -64,6 +77,27 @@ def effective_consent(contact: Contact, at: datetime) -> ConsentLevel:
     if contact.consent_at is not None and contact.consent_at > at:
         return ConsentLevel.NONE
     return contact.consent
+
+
+def call_scope(
+    contact: Contact, purpose: Purpose, autodialed: bool, seller: str | None
+) -> CallScope:
+    """The call as consent records see it; its matter is the debt, else the subject."""
+    return CallScope(
+        purpose=purpose,
+        channel=Channel.AUTODIALED if autodialed else Channel.LIVE,
+        seller=seller,
+        matter=contact.debt_id if contact.debt_id is not None else contact.subject,
+    )
+
+
+def shorthand_void(contact: Contact, consent: ConsentLevel, gone: datetime | None) -> bool:
+    """The one-column consent predates the number's disconnection (or has no date)."""
+    return (
+        gone is not None
+        and consent is not ConsentLevel.NONE
+        and (contact.consent_at is None or contact.consent_at < gone)
+    )
 
 
 def ebr_active(rules: RuleSet, contact: Contact, at: datetime) -> bool:
@@ -86,6 +120,8 @@ class Gate:
         ledger: Ledger | None = None,
         *,
         guard_minutes: int = 0,
+        consents: ConsentBook | None = None,
+        reassigned: ReassignedNumbers | None = None,
     ) -> None:
         self.rules = rules if rules is not None else RuleSet.load_default()
         self.profiles = ProfileRules(self.rules)
@@ -94,18 +130,66 @@ class Gate:
         self.history = history if history is not None else AttemptHistory()
         self.ledger = ledger
         self.guard_minutes = guard_minutes
+        self.consents = consents if consents is not None else ConsentBook()
+        self.reassigned = reassigned if reassigned is not None else ReassignedNumbers()
+        self._uncounted: dict[str, CapRule] = {}  # caps with every outcome counted (notes)
 
     def check(
-        self, contact: Contact, at: datetime, *, purpose: Purpose, autodialed: bool = True
+        self,
+        contact: Contact,
+        at: datetime,
+        *,
+        purpose: Purpose,
+        autodialed: bool = True,
+        seller: str | None = None,
     ) -> Decision:
-        """Decide one dial at ``at``; written to the ledger when one is attached."""
-        decision = self._decide(contact, require_aware(at), Purpose(purpose), autodialed)
+        """Decide one dial at ``at``; written to the ledger when one is attached.
+
+        ``seller`` picks the consent records that name it (records without one fit any).
+        """
+        decision = self._decide(contact, require_aware(at), Purpose(purpose), autodialed, seller)
         if self.ledger is not None:
-            self.ledger.append(_record(decision, _inputs(contact, autodialed)))
+            self.ledger.append(_record(decision, _inputs(contact, autodialed, seller)))
         return decision
 
+    def _consent(
+        self,
+        contact: Contact,
+        national: str,
+        at: datetime,
+        purpose: Purpose,
+        autodialed: bool,
+        seller: str | None,
+    ) -> tuple[ConsentLevel, ConsentFinding, bool]:
+        """Effective consent (shorthand and records), the records' finding, shorthand voided."""
+        gone = self.reassigned.disconnected_at(national)
+        gone = gone if gone is not None and gone <= at else None
+        records = self.consents.records(national)
+        finding = (
+            resolve(
+                records,
+                call_scope(contact, purpose, autodialed, seller),
+                at,
+                revoke_all=self.rules.revoke_all_in_force(at.date()),
+                disconnected_at=gone,
+            )
+            if records
+            else _NO_RECORDS
+        )
+        short = effective_consent(contact, at)
+        void = shorthand_void(contact, short, gone)
+        if void:
+            short = ConsentLevel.NONE
+        level = max(short, finding.level, key=CONSENT_RANK.__getitem__)
+        return level, finding, void
+
     def _decide(
-        self, contact: Contact, at: datetime, purpose: Purpose, autodialed: bool
+        self,
+        contact: Contact,
+        at: datetime,
+        purpose: Purpose,
+        autodialed: bool,
+        seller: str | None = None,
     ) -> Decision:
         facts = self._phones.get(contact.phone, lambda: phone_facts(contact.phone))
         base: dict[str, Any] = {
@@ -130,6 +214,7 @@ class Gate:
         national = facts.e164[2:]
         address = address_facts(contact.postal_code, contact.state, contact.timezone)
         loc = locate(facts.zones, presumed_state(self.rules, facts), address)
+        consent, finding, void = self._consent(contact, national, at, purpose, autodialed, seller)
         key = ProfileKey(
             zones=loc.zones,
             states=tuple(st for st in loc.states if st in self.rules.state_codes),
@@ -138,7 +223,7 @@ class Gate:
             purpose=purpose,
             autodialed=autodialed,
             phone_type=contact.phone_type,
-            consent=effective_consent(contact, at),
+            consent=consent,
             ebr=ebr_active(self.rules, contact, at),
         )
         verdict = self.profiles.evaluate(key, at, self.guard_minutes)
@@ -154,10 +239,43 @@ class Gate:
                 reasons.setdefault(ReasonCode.DNC_STALE, f"{rule.id}: {stale}")
         if verdict.revocation and contact.revoked_at is not None and contact.revoked_at <= at:
             reasons[ReasonCode.CONSENT_REVOKED] = f"consent revoked at {contact.revoked_at}"
+        elif verdict.revocation and finding.revoked_by is not None:
+            reasons[ReasonCode.CONSENT_REVOKED] = (
+                f"consent record {finding.revoked_by} revoked at {finding.revoked_at}"
+            )
+        if verdict.reassigned and (void or finding.voided) and consent is ConsentLevel.NONE:
+            reasons[ReasonCode.REASSIGNED_NUMBER] = (
+                "number permanently disconnected at "
+                f"{self.reassigned.disconnected_at(national)}, after the consent on record"
+                + (f" ({', '.join(finding.voided)})" if finding.voided else "")
+            )
+        notes: list[str] = []
         clears: list[datetime | None] = []
         for cap in verdict.caps:
+            days = cap.direct_consent_days
+            if days is not None and within(finding.direct_given_at, at, days):
+                notes.append(
+                    f"{cap.id}: call excluded, direct prior consent {finding.direct_evidence} "
+                    f"given {finding.direct_given_at} (within {days} days; 12 CFR 1006.14(b)(3))"
+                )
+                continue
             if isinstance(cap, CapRule):
                 n = self.history.count(cap, national, contact.subject, contact.debt_id, at)
+                if cap.exclude_outcomes:
+                    every = self._uncounted.get(cap.id)
+                    if every is None:
+                        every = self._uncounted[cap.id] = cap.model_copy(
+                            update={"exclude_outcomes": ()}
+                        )
+                    skipped = (
+                        self.history.count(every, national, contact.subject, contact.debt_id, at)
+                        - n
+                    )
+                    if skipped:
+                        notes.append(
+                            f"{cap.id}: {skipped} earlier call(s) not counted, outcome "
+                            f"{'/'.join(cap.exclude_outcomes)} (did not connect)"
+                        )
                 if n >= cap.max_attempts:
                     reasons.setdefault(
                         cap.reason,
@@ -189,8 +307,34 @@ class Gate:
             next_allowed_at=nxt,
             details={code: reasons[code] for code in ordered},
             states=loc.states,
+            notes=tuple(notes),
+            evidence=self._evidence(consent, finding, void, verdict.rule_ids),
             **base,
         )
+
+    def _evidence(
+        self,
+        consent: ConsentLevel,
+        finding: ConsentFinding,
+        void: bool,
+        rule_ids: tuple[str, ...],
+    ) -> dict[str, Any]:
+        """What the verdict rests on, for the ledger: consent record, snapshots, rules."""
+        if finding.evidence_id is not None and finding.level == consent:
+            used: str | None = finding.evidence_id
+        else:
+            used = "consent column" if consent is not ConsentLevel.NONE else None
+        return {
+            "consent_evidence_id": used,
+            "consent_level": consent.value,
+            "revoked_by": finding.revoked_by,
+            "voided_by_reassignment": [*finding.voided, *(["consent column"] if void else [])],
+            "dnc_snapshots": [
+                {"list": s.label, "fetched": s.fetched.isoformat() if s.fetched else None}
+                for s in self.dnc.snapshots
+            ],
+            "rules": list(rule_ids),
+        }
 
     def next_allowed_after_caps(
         self,
@@ -215,6 +359,7 @@ class Gate:
         purpose: Purpose,
         override_reason: str | None = None,
         autodialed: bool = True,
+        seller: str | None = None,
     ) -> Decision:
         """The decision, or :class:`ComplianceBlocked`; overrides only for informational calls.
 
@@ -222,8 +367,8 @@ class Gate:
         is logged and written to the ledger.
         """
         purpose = Purpose(purpose)
-        decision = self._decide(contact, require_aware(at), purpose, autodialed)
-        inputs = _inputs(contact, autodialed)
+        decision = self._decide(contact, require_aware(at), purpose, autodialed, seller)
+        inputs = _inputs(contact, autodialed, seller)
         if decision.allowed:
             if self.ledger is not None:
                 self.ledger.append(_record(decision, inputs))
@@ -269,6 +414,7 @@ class Gate:
         purpose: Purpose,
         autodialed: bool = True,
         record: bool = False,
+        seller: str | None = None,
     ) -> ScreenResult:
         """Screen a table (string columns as in the CSV) or a list of contacts, vectorised.
 
@@ -290,6 +436,9 @@ class Gate:
             history=self.history,
             guard_minutes=self.guard_minutes,
             next_allowed=self.next_allowed_after_caps,
+            consents=self.consents,
+            reassigned=self.reassigned,
+            seller=seller,
         )
         if record and self.ledger is not None:
             inputs = {"autodialed": autodialed, "screen": True}
@@ -314,8 +463,8 @@ def contacts_frame(contacts: Sequence[Contact]) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=dict.fromkeys(fields, pl.String), orient="row")
 
 
-def _inputs(contact: Contact, autodialed: bool) -> dict[str, Any]:
-    return {"contact": contact.model_dump(mode="json"), "autodialed": autodialed}
+def _inputs(contact: Contact, autodialed: bool, seller: str | None = None) -> dict[str, Any]:
+    return {"contact": contact.model_dump(mode="json"), "autodialed": autodialed, "seller": seller}
 
 
 def _record(decision: Decision, inputs: dict[str, Any]) -> DecisionRecord:
@@ -330,7 +479,24 @@ def _record(decision: Decision, inputs: dict[str, Any]) -> DecisionRecord:
         decided_for=decision.at,
         next_allowed_at=decision.next_allowed_at,
         zones=decision.zones,
-        details={str(k): v for k, v in decision.details.items()},
+        details={
+            **{str(k): v for k, v in decision.details.items()},
+            **{f"note {i + 1}": n for i, n in enumerate(decision.notes)},
+            **({"evidence": _evidence_text(decision.evidence)} if decision.evidence else {}),
+        },
         override_reason=decision.override_reason,
-        inputs=inputs,
+        inputs={**inputs, "evidence": dict(decision.evidence)} if decision.evidence else inputs,
+    )
+
+
+def _evidence_text(evidence: Mapping[str, Any]) -> str:
+    """One line for ``ledger explain``: consent record, DNC snapshots, rules applied."""
+    if "rules" not in evidence:  # a batch screen records the consent record only
+        return f"consent {evidence.get('consent_evidence_id') or 'none'} (batch screen)"
+    lists = ", ".join(
+        f"{s['list']} fetched {s['fetched'] or 'unknown'}" for s in evidence["dnc_snapshots"]
+    )
+    return (
+        f"consent {evidence['consent_evidence_id'] or 'none'} ({evidence['consent_level']}); "
+        f"DNC snapshots: {lists or 'none loaded'}; rules: {', '.join(evidence['rules']) or '-'}"
     )

@@ -74,6 +74,7 @@ class ReasonCode(StrEnum):
     DNC_STALE = "DNC_STALE"
     NO_CONSENT = "NO_CONSENT"
     CONSENT_REVOKED = "CONSENT_REVOKED"
+    REASSIGNED_NUMBER = "REASSIGNED_NUMBER"
     FREQUENCY_CAP = "FREQUENCY_CAP"
     REG_F_FREQUENCY = "REG_F_FREQUENCY"
     REG_F_CONVERSATION = "REG_F_CONVERSATION"
@@ -200,6 +201,10 @@ class Decision:
     at: datetime | None = None
     states: tuple[str, ...] = ()
     override_reason: str | None = None
+    #: Exclusions and other facts that shaped the verdict without blocking (Reg F, ...).
+    notes: tuple[str, ...] = ()
+    #: What the verdict rests on: consent evidence id, DNC snapshot dates, rule ids.
+    evidence: Mapping[str, Any] = field(default_factory=dict, hash=False)
 
     def summary(self) -> str:
         """One line: verdict, reasons and next allowed instant."""

@@ -36,6 +36,7 @@ from cxdial.compliance.ruleset import (
     DncRule,
     EmergencyRule,
     HoursRule,
+    ReassignedRule,
     RevocationRule,
     Rule,
     RuleSet,
@@ -79,6 +80,8 @@ class ProfileVerdict:
     dnc_rules: tuple[DncRule, ...]
     caps: tuple[CapRule | CooldownRule, ...]
     revocation: bool
+    reassigned: bool
+    rule_ids: tuple[str, ...]
 
 
 def _exempt(rule: Rule, key: ProfileKey) -> bool:
@@ -96,7 +99,11 @@ def _holiday_name(
         return None
     if day in cal.extra_dates:
         return "reviewed restricted date"
-    return calendar(cal.country, cal.subdiv, day.year).get(day)
+    base = calendar(cal.country, cal.subdiv, day.year)
+    for extra in cal.recurring:
+        if extra.date_in(day.year, base) == day:
+            return extra.name
+    return base.get(day)
 
 
 def _seconds(t: dtime) -> float:
@@ -203,6 +210,8 @@ class Selection:
     dnc: tuple[DncRule, ...]
     caps: tuple[CapRule | CooldownRule, ...]
     revocation: bool
+    reassigned: bool
+    rule_ids: tuple[str, ...]
 
 
 NONGEO_DETAIL = "toll-free/non-geographic number and no address: its location is unknown"
@@ -334,6 +343,8 @@ class ProfileRules:
                 dnc=tuple(r for r in applicable if isinstance(r, DncRule)),
                 caps=tuple(r for r in applicable if isinstance(r, CapRule | CooldownRule)),
                 revocation=any(isinstance(r, RevocationRule) for r in applicable),
+                reassigned=any(isinstance(r, ReassignedRule) for r in applicable),
+                rule_ids=tuple(r.id for r in applicable),
             )
 
         return self._selections.get((states, purpose, autodialed, day, consent, ebr), make)
@@ -371,4 +382,6 @@ class ProfileRules:
             dnc_rules=sel.dnc,
             caps=sel.caps,
             revocation=sel.revocation,
+            reassigned=sel.reassigned,
+            rule_ids=sel.rule_ids,
         )

@@ -65,6 +65,7 @@ class ScreenResult:
                 contact_id=row["__id"],
                 purpose=self.purpose,
                 at=self.at,
+                evidence={"consent_evidence_id": row.get("consent_evidence_id")},
             )
 
     def summary(self) -> dict[str, Any]:

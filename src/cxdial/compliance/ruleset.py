@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic import ValidationError as PydanticValidationError
 
 from cxdial.compliance.fielderrors import field_error
@@ -32,7 +32,9 @@ __all__ = [
     "EmergencyRule",
     "HoursRule",
     "Jurisdiction",
+    "ReassignedRule",
     "RevocationRule",
+    "RevokeAll",
     "Rule",
     "RuleSet",
 ]
@@ -132,11 +134,58 @@ class HoursRule(_RuleBase):
         return None if text is None else _window(text)
 
 
+def easter_sunday(year: int) -> date:
+    """Western (Gregorian) Easter Sunday (the anonymous Gregorian algorithm)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = divmod(b, 4)
+    g = (8 * b + 13) // 25
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    j = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * j) // 451
+    month, day = divmod(h + j - 7 * m + 114, 31)
+    return date(year, month, day + 1)
+
+
+class RecurringHoliday(_Strict):
+    """A state holiday the package lacks, for every year: a fixed date, Easter-relative, or
+    relative to a package holiday (``after: Thanksgiving Day, days: 1``)."""
+
+    name: str
+    fixed: str | None = Field(default=None, pattern=r"^\d{2}-\d{2}$", description="MM-DD")
+    easter_offset: int | None = None
+    after: str | None = None
+    days: int = 0
+
+    @model_validator(mode="after")
+    def _one_way(self) -> RecurringHoliday:
+        ways = [v is not None for v in (self.fixed, self.easter_offset, self.after)]
+        if sum(ways) != 1:
+            raise ValueError("give exactly one of fixed, easter_offset or after")
+        return self
+
+    def date_in(self, year: int, calendar: dict[date, str]) -> date | None:
+        """This holiday's date in ``year`` (None when its anchor holiday is not in ``calendar``)."""
+        if self.fixed is not None:
+            month, day = (int(x) for x in self.fixed.split("-"))
+            return date(year, month, day)
+        if self.easter_offset is not None:
+            return easter_sunday(year) + timedelta(days=self.easter_offset)
+        found = [d for d, name in calendar.items() if name == self.after and d.year == year]
+        return min(found) + timedelta(days=self.days) if found else None
+
+
 class HolidayCalendar(_Strict):
-    """A ``holidays`` calendar (``holidays.US(subdiv=...)``) plus reviewed corrections."""
+    """A ``holidays`` calendar (``holidays.US(subdiv=...)``) plus the state's own holidays.
+
+    ``recurring`` computes the state's extra holidays for any year; ``extra_dates`` are the
+    reviewed restricted dates for the years they list (kept as a cross-check: a test fails if
+    the two disagree for a listed year) and ``removed_dates`` take days out.
+    """
 
     country: str = "US"
     subdiv: str | None = None
+    recurring: tuple[RecurringHoliday, ...] = ()
     extra_dates: tuple[date, ...] = ()
     removed_dates: tuple[date, ...] = ()
 
@@ -182,10 +231,26 @@ class ConsentRule(_RuleBase):
     requires: ConsentLevel
 
 
+class RevokeAll(_Strict):
+    """The FCC "revoke-all" scope: a revocation covers every robocall of the seller."""
+
+    effective_from: date
+    source: str
+    confidence: Literal["P", "S", "M", "policy"]
+    notes: str = ""
+
+
 class RevocationRule(_RuleBase):
-    """A revoked consent blocks from the revocation instant on."""
+    """A revoked consent blocks from the revocation instant on; ``revoke_all`` widens it."""
 
     kind: Literal["revocation"]
+    revoke_all: RevokeAll | None = None
+
+
+class ReassignedRule(_RuleBase):
+    """Consent older than the number's permanent disconnection (RND) does not count."""
+
+    kind: Literal["reassigned"]
 
 
 class CapRule(_RuleBase):
@@ -197,6 +262,9 @@ class CapRule(_RuleBase):
     scope: Literal["phone", "phone_subject", "debt"]
     exclude_outcomes: tuple[str, ...] = ()
     reason: Literal[ReasonCode.FREQUENCY_CAP, ReasonCode.REG_F_FREQUENCY] = ReasonCode.FREQUENCY_CAP
+    direct_consent_days: int | None = Field(
+        default=None, ge=1, description="direct prior consent this recent excludes the call"
+    )
 
 
 class CooldownRule(_RuleBase):
@@ -207,6 +275,9 @@ class CooldownRule(_RuleBase):
     hours: float = Field(gt=0)
     scope: Literal["phone", "debt"]
     reason: Literal[ReasonCode.REG_F_CONVERSATION] = ReasonCode.REG_F_CONVERSATION
+    direct_consent_days: int | None = Field(
+        default=None, ge=1, description="direct prior consent this recent excludes the call"
+    )
 
 
 Rule = Annotated[
@@ -216,6 +287,7 @@ Rule = Annotated[
     | DncRule
     | ConsentRule
     | RevocationRule
+    | ReassignedRule
     | CapRule
     | CooldownRule,
     Field(discriminator="kind"),
@@ -255,9 +327,18 @@ class RuleSet:
         self.ebr = ebrs[0] if ebrs else Ebr()
         self.by_id: dict[str, Rule] = {r.id: r for j in self.jurisdictions for r in j.rules}
         self.state_codes = frozenset(j.jurisdiction for j in self.jurisdictions if j.is_state)
+        self._revoke_all = [
+            (r, r.revoke_all.effective_from)
+            for r in self.by_id.values()
+            if isinstance(r, RevocationRule) and r.revoke_all is not None
+        ]
         self.presumed_state: dict[str, str] = {
             npa: j.jurisdiction for j in self.jurisdictions if j.is_state for npa in j.area_codes
         }
+
+    def revoke_all_in_force(self, day: date) -> bool:
+        """Whether a revocation covers every robocall of the seller on ``day`` (FCC 24-24)."""
+        return any(r.in_force(day) and since <= day for r, since in self._revoke_all)
 
     def __repr__(self) -> str:
         return f"RuleSet(version={self.version!r}, jurisdictions={len(self.jurisdictions)})"

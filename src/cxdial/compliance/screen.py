@@ -11,13 +11,14 @@ gathered back to the rows. A hypothesis test proves both entry points agree.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import numpy as np
 import polars as pl
 
 from cxdial.compliance.caps import cap_clears, cap_hits, cap_signature
+from cxdial.compliance.consent import CallScope, Channel, ConsentBook, consent_columns
 from cxdial.compliance.dnc import DncIndex
 from cxdial.compliance.history import AttemptHistory
 from cxdial.compliance.locate import address_parts, locate
@@ -49,6 +50,7 @@ from cxdial.compliance.phones import (
     prefix_tables,
 )
 from cxdial.compliance.profile import ProfileRules, Selection, consent_reason
+from cxdial.compliance.reassigned import ReassignedNumbers
 from cxdial.compliance.result import REPORT_COLUMNS, ScreenResult
 from cxdial.compliance.ruleset import CapRule, CooldownRule, RuleSet
 from cxdial.compliance.table import BAD, LINE, prepare
@@ -263,7 +265,14 @@ def _profiles(
         w_next.append(nxt.astimezone(UTC).isoformat() if nxt is not None else None)
     # 3. consent, lists, caps per (selection, line type)
     c_u, c_inv = _codes((sel_inv, len(sel_u)), (pt, len(types)))
-    flag_names = ["revocation", "national_on", "state_on", "internal_on", *(r.id for r in caps)]
+    flag_names = [
+        "revocation",
+        "reassigned",
+        "national_on",
+        "state_on",
+        "internal_on",
+        *(r.id for r in caps),
+    ]
     c_mask = np.zeros(len(c_u), dtype=np.int64)
     c_flags = np.zeros((len(c_u), len(flag_names)), dtype=bool)
     for i, value in enumerate(c_u.tolist()):
@@ -276,6 +285,7 @@ def _profiles(
         applied = {r.id for r in sel.caps}
         c_flags[i] = [
             sel.revocation,
+            sel.reassigned,
             "national" in registries,
             "state" in registries,
             "internal" in registries,
@@ -332,12 +342,26 @@ def screen_table(
     history: AttemptHistory,
     guard_minutes: int = 0,
     next_allowed: NextAllowed,
+    consents: ConsentBook | None = None,
+    reassigned: ReassignedNumbers | None = None,
+    seller: str | None = None,
 ) -> ScreenResult:
     """Screen ``table`` at ``at`` (see :meth:`Gate.screen`, which passes its parts)."""
     rules = profiles.rules
     input_columns = [c for c in table.columns if c not in (LINE, BAD)]
     typed, keep, errors = prepare(table)
     df = _derive(typed, rules, at)
+    scope = CallScope(purpose, Channel.AUTODIALED if autodialed else Channel.LIVE, seller)
+    df = df.with_columns(
+        consent_columns(
+            df,
+            consents if consents is not None else ConsentBook(),
+            reassigned.frame() if reassigned is not None and len(reassigned) else None,
+            scope,
+            at,
+            revoke_all=rules.revoke_all_in_force(at.astimezone(UTC).date()),
+        )
+    )
     caps = [
         r
         for r in rules.by_id.values()
@@ -352,7 +376,7 @@ def screen_table(
     for registry, code in DNC_REASON.items():
         hit = dnc.expr(registry, pl.col("national")) & pl.col(f"{registry}_on")
         mask = mask | pl.when(hit).then(_BIT[code]).otherwise(0)
-    mask = mask | pl.when(pl.col("revoked") & pl.col("revocation")).then(
+    mask = mask | pl.when((pl.col("revoked") | pl.col("rec_revoked")) & pl.col("revocation")).then(
         _BIT[ReasonCode.CONSENT_REVOKED]
     ).otherwise(0)
     if caps:  # only this table's attempts: a batch's cost must not grow with the history
@@ -364,6 +388,13 @@ def screen_table(
                 .otherwise(pl.lit("debt:") + pl.col("debt_id"))
             ).to_series(),
         )
+    gone = (
+        (pl.col("sh_void") | pl.col("rec_voided"))
+        & (pl.col("consent_eff") == ConsentLevel.NONE.value)
+        & pl.col("reassigned")
+    )
+    mask = mask | pl.when(gone).then(_BIT[ReasonCode.REASSIGNED_NUMBER]).otherwise(0)
+    lit_at = pl.lit(at, dtype=pl.Datetime("us", "UTC"))
     groups: dict[tuple[Any, ...], list[CapRule | CooldownRule]] = {}
     for rule in caps:
         groups.setdefault(cap_signature(rule), []).append(rule)
@@ -377,7 +408,13 @@ def screen_table(
             continue
         clears = cap_clears(df, like[0], history, at, rows & hits)
         for rule in like:
-            blocked = df.select(pl.col(rule.id) & hits).to_series()
+            counted = pl.col(rule.id) & hits
+            if rule.direct_consent_days is not None:
+                since = pl.lit(
+                    at - timedelta(days=rule.direct_consent_days), dtype=pl.Datetime("us", "UTC")
+                )
+                counted = counted & ~pl.col("rec_direct").is_between(since, lit_at).fill_null(False)
+            blocked = df.select(counted).to_series()
             mask = mask | pl.when(blocked).then(_BIT[rule.reason]).otherwise(0)
             # a blocked row with no lapse instant (null) can never be dialed by waiting
             clear_cols.append(
@@ -409,6 +446,7 @@ def screen_table(
             df["zones"],
             df["local_times"],
             nxt.alias("next_allowed_at"),
+            df["rec_evidence"].alias("consent_evidence_id"),
         ]
     )
     frame = out.filter(keep) if errors else out

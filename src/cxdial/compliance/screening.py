@@ -18,13 +18,20 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
+from cxdial.compliance.consent import ConsentBook
 from cxdial.compliance.csvfile import BATCH_BYTES, read_contact_batches
 from cxdial.compliance.dnc import DncIndex
-from cxdial.compliance.files import DEFAULT_MAX_BYTES, check_output, neutralise_formulas
+from cxdial.compliance.files import (
+    DEFAULT_MAX_BYTES,
+    check_output,
+    neutralise_formulas,
+    read_input,
+)
 from cxdial.compliance.gate import Gate
 from cxdial.compliance.history import AttemptHistory
 from cxdial.compliance.models import Purpose, ReasonCode
 from cxdial.compliance.parsing import parse_instant
+from cxdial.compliance.reassigned import ReassignedNumbers
 from cxdial.compliance.result import REPORT_COLUMNS, ScreenResult
 from cxdial.compliance.ruleset import RuleSet
 from cxdial.compliance.table import RowError
@@ -50,10 +57,13 @@ class ScreenFiles:
     report: Path | None = None
     rules_dir: Path | None = None
     max_bytes: int = DEFAULT_MAX_BYTES
+    consent: Path | None = None
+    rnd: Path | None = None
 
     def check_outputs(self) -> None:
         """Refuse outputs in missing folders, over an input, or over each other."""
-        inputs = [self.input, *self.dnc, *([self.history] if self.history else [])]
+        extra = [p for p in (self.history, self.consent, self.rnd) if p is not None]
+        inputs = [self.input, *self.dnc, *extra]
         if self.out is not None:
             check_output(self.out, option="--out", inputs=inputs)
         if self.report is not None:
@@ -113,7 +123,7 @@ def parse_at(text: str | None, now: Callable[[], datetime]) -> datetime:
 
 
 def build_gate(files: ScreenFiles, *, guard_minutes: int = 0) -> Gate:
-    """The gate of one screen: the rules, the ``--dnc`` lists and the ``--history``."""
+    """The gate of one screen: the rules, ``--dnc``, ``--history``, ``--consent``, ``--rnd``."""
     return Gate(
         rules=RuleSet.load(files.rules_dir),
         dnc=DncIndex.from_files(files.dnc, max_bytes=files.max_bytes),
@@ -121,6 +131,8 @@ def build_gate(files: ScreenFiles, *, guard_minutes: int = 0) -> Gate:
         if files.history
         else AttemptHistory(),
         guard_minutes=guard_minutes,
+        consents=_consents(files),
+        reassigned=_reassigned(files),
     )
 
 
@@ -169,3 +181,30 @@ def _write(
     if report is not None:
         rows = result.report().select(REPORT_COLUMNS)
         neutralise_formulas(rows, keep=PHONE_COLUMNS).write_csv(report, include_header=header)
+
+
+def _consents(files: ScreenFiles) -> ConsentBook | None:
+    """``--consent FILE`` (CSV, or JSON by its ``.json`` suffix)."""
+    if files.consent is None:
+        return None
+    raw = read_input(files.consent, option="--consent", max_bytes=files.max_bytes)
+    is_json = files.consent.suffix.lower() == ".json"
+    text = _utf8(raw, "--consent", files.consent)
+    return ConsentBook.from_text(text, source=str(files.consent), json_format=is_json)
+
+
+def _reassigned(files: ScreenFiles) -> ReassignedNumbers | None:
+    """``--rnd FILE``: Reassigned Numbers Database results."""
+    if files.rnd is None:
+        return None
+    raw = read_input(files.rnd, option="--rnd", max_bytes=files.max_bytes)
+    return ReassignedNumbers.from_text(_utf8(raw, "--rnd", files.rnd), source=str(files.rnd))
+
+
+def _utf8(raw: bytes, option: str, path: Path) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValidationError(
+            f"{option} {path}: not UTF-8 text", field=option, fix="save the file as UTF-8"
+        ) from None
