@@ -27,9 +27,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import polars as pl
 from pydantic import BaseModel, ConfigDict, field_validator
 from pydantic import ValidationError as PydanticValidationError
 
@@ -38,6 +37,9 @@ from cxdial.compliance.models import CONSENT_RANK, ConsentLevel, Purpose
 from cxdial.compliance.parsing import parse_instant
 from cxdial.compliance.phones import national_number
 from cxdial.errors import ValidationError
+
+if TYPE_CHECKING:  # polars loads only for the batch screener, never for one dial
+    import polars as pl
 
 __all__ = [
     "CONSENT_COLUMNS",
@@ -63,7 +65,6 @@ CONSENT_COLUMNS = (
     "revocation_channel",
     "matter",
 )
-_UTC = pl.Datetime("us", "UTC")
 
 
 class Channel(StrEnum):
@@ -315,6 +316,9 @@ class ConsentBook:
 
     def frame(self) -> pl.DataFrame:
         """Every record as columns for the batch screener (built once per book)."""
+        import polars as pl
+
+        utc = pl.Datetime("us", "UTC")
         if self._frame is None:
             rows = [c for v in self._by_phone.values() for c in v]
             purposes = {p: [p in c.purposes for c in rows] for p in Purpose}
@@ -331,8 +335,8 @@ class ConsentBook:
                     },
                     "rank": pl.Series([c.rank for c in rows], dtype=pl.Int64),
                     "evidence_id": pl.Series([c.evidence_id for c in rows], dtype=pl.String),
-                    "given_at": pl.Series([c.given_at for c in rows], dtype=_UTC),
-                    "revoked_at": pl.Series([c.revoked_at for c in rows], dtype=_UTC),
+                    "given_at": pl.Series([c.given_at for c in rows], dtype=utc),
+                    "revoked_at": pl.Series([c.revoked_at for c in rows], dtype=utc),
                     "matter": pl.Series([c.matter for c in rows], dtype=pl.String),
                 }
             )
@@ -354,7 +358,10 @@ def resolve_frame(
     and ``rec_direct`` (latest direct debt-collection consent). The call's own facts
     (seller, purpose, channel, instant) filter the records before any join.
     """
-    lit_at = pl.lit(at, dtype=_UTC)
+    import polars as pl
+
+    utc = pl.Datetime("us", "UTC")
+    lit_at = pl.lit(at, dtype=utc)
     recs = book.frame()
     seller_ok = (
         pl.lit(True)
@@ -427,7 +434,7 @@ def resolve_frame(
         return out.scatter(frame["__row"], frame[column]) if frame.height else out
 
     rank = scatter(best, "rec_rank", pl.Series("rec_rank", [None] * n, dtype=pl.Int64))
-    last_at = scatter(last, "last_at", pl.Series("last_at", [None] * n, dtype=_UTC))
+    last_at = scatter(last, "last_at", pl.Series("last_at", [None] * n, dtype=utc))
     by = scatter(last, "by", pl.Series("rec_revoked_by", [None] * n, dtype=pl.String))
     revoked = last_at.is_not_null() & rank.is_null()
     return pl.DataFrame(
@@ -437,7 +444,7 @@ def resolve_frame(
             revoked.alias("rec_revoked"),
             pl.select(pl.when(revoked).then(by)).to_series().alias("rec_revoked_by"),
             pl.Series("rec_voided", [False] * n, dtype=pl.Boolean).scatter(voided["__row"], True),
-            scatter(best, "rec_direct", pl.Series("rec_direct", [None] * n, dtype=_UTC)),
+            scatter(best, "rec_direct", pl.Series("rec_direct", [None] * n, dtype=utc)),
         ]
     )
 
@@ -463,8 +470,11 @@ def consent_columns(
     ``consent_eff`` (shorthand and records combined), ``sh_void``, ``rec_revoked``,
     ``rec_voided``, ``rec_direct`` and ``rec_evidence``, aligned with ``df``.
     """
+    import polars as pl
+
+    utc = pl.Datetime("us", "UTC")
     levels = [c.value for c in CONSENT_RANK]
-    lit_at = pl.lit(at, dtype=_UTC)
+    lit_at = pl.lit(at, dtype=utc)
     if not len(book) and (gone is None or not gone.height):  # nothing to add: the column rules
         n = df.height
         return pl.DataFrame(
@@ -473,7 +483,7 @@ def consent_columns(
                 pl.Series("sh_void", [False] * n, dtype=pl.Boolean),
                 pl.Series("rec_revoked", [False] * n, dtype=pl.Boolean),
                 pl.Series("rec_voided", [False] * n, dtype=pl.Boolean),
-                pl.Series("rec_direct", [None] * n, dtype=_UTC),
+                pl.Series("rec_direct", [None] * n, dtype=utc),
                 pl.Series("rec_evidence", [None] * n, dtype=pl.String),
             ]
         )
@@ -488,7 +498,7 @@ def consent_columns(
             pl.when(pl.col("gone_at") <= lit_at).then(pl.col("gone_at")).alias("gone_at")
         )
     else:
-        rows = rows.with_columns(pl.lit(None, dtype=_UTC).alias("gone_at"))
+        rows = rows.with_columns(pl.lit(None, dtype=utc).alias("gone_at"))
     void = (
         pl.col("gone_at").is_not_null()
         & (pl.col("consent_eff") != ConsentLevel.NONE.value)
@@ -514,7 +524,7 @@ def consent_columns(
                 "rec_revoked": pl.Series([False] * df.height, dtype=pl.Boolean),
                 "rec_revoked_by": pl.Series([None] * df.height, dtype=pl.String),
                 "rec_voided": pl.Series([False] * df.height, dtype=pl.Boolean),
-                "rec_direct": pl.Series([None] * df.height, dtype=_UTC),
+                "rec_direct": pl.Series([None] * df.height, dtype=utc),
             }
         )
     both = rows.select(short.alias("short"), "sh_void").hstack(rec)

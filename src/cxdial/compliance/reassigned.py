@@ -18,12 +18,14 @@ import io
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from pathlib import Path
-
-import polars as pl
+from typing import TYPE_CHECKING
 
 from cxdial.compliance.parsing import parse_instant
 from cxdial.compliance.phones import national_number
 from cxdial.errors import ValidationError
+
+if TYPE_CHECKING:  # polars loads only for the batch screener, never for one dial
+    import polars as pl
 
 __all__ = ["ReassignedNumbers"]
 
@@ -107,6 +109,8 @@ class ReassignedNumbers:
 
     def frame(self) -> pl.DataFrame:
         """``nat_i``, ``gone_at`` for the batch screener."""
+        import polars as pl
+
         return pl.DataFrame(
             {
                 "nat_i": pl.Series([int(k) for k in self._at], dtype=pl.Int64),
