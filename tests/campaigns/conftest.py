@@ -10,11 +10,16 @@ import httpx
 import pytest
 import yaml
 
+from cxdial.campaigns import CampaignSpec, parse_spec
+from cxdial.campaigns.context import CampaignContext
 from cxdial.config import Settings
 from cxdial.cxone import Client
 from cxdial.emulator import EmulatorConfig
 from cxdial.emulator import credentials as demo
 from cxdial.emulator.testing import EmulatorServer
+from cxdial.store import Ledger, LedgerKey
+from cxdial.store.audit import AUDIT_LEDGER, AuditLog
+from cxdial.store.campaigns import CampaignStore
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "campaign.yaml"
 
@@ -32,17 +37,12 @@ class Emulator:
         response.raise_for_status()
         return response.json() if response.content else None
 
-    def fail_next(self, path_contains: str, status: str = "500", method: str = "PUT") -> None:
-        """Make the next request whose path contains ``path_contains`` fail."""
-        self.control(
-            "POST",
-            "faults",
-            {
-                "next": [
-                    {"path_contains": path_contains, "fault": status, "method": method, "times": 10}
-                ]
-            },
-        )
+    def fail_next(
+        self, path_contains: str, *, status: str = "500", method: str = "PUT", times: int = 2
+    ) -> None:
+        """Fail the next ``times`` requests whose path contains ``path_contains``."""
+        shot = {"path_contains": path_contains, "fault": status, "method": method, "times": times}
+        self.control("POST", "faults", {"next": [shot]})
 
     def clear_faults(self) -> None:
         """Drop queued one-shot faults."""
@@ -77,6 +77,9 @@ def client(emulator: Emulator) -> Iterator[Client]:
         client_secret=demo.DEMO_CLIENT_SECRET,
         rate_limit=1000.0,
         rate_burst=1000,
+        max_retries=1,
+        backoff_initial=0.01,
+        backoff_max=0.02,
     )
     with Client.from_settings(settings) as c:
         yield c
@@ -87,3 +90,46 @@ def example_data() -> dict[str, Any]:
     data = yaml.safe_load(EXAMPLE.read_text())
     assert isinstance(data, dict)
     return data
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[CampaignStore]:
+    """A campaign store in a fresh SQLite file."""
+    with CampaignStore(f"sqlite:///{tmp_path / 'campaigns.db'}") as s:
+        yield s
+
+
+@pytest.fixture
+def audit(tmp_path: Path) -> Iterator[AuditLog]:
+    """An audit log on a fresh SQLite file with its own key and checkpoint."""
+    key = LedgerKey(b"k" * 32)
+    ledger = Ledger(
+        f"sqlite:///{tmp_path / 'audit.db'}",
+        key=key,
+        checkpoint=tmp_path / "audit.checkpoint.json",
+        name=AUDIT_LEDGER,
+    )
+    with ledger:
+        yield AuditLog(ledger)
+
+
+@pytest.fixture
+def ctx(client: Client, store: CampaignStore, audit: AuditLog) -> CampaignContext:
+    """Everything a campaign operation needs, acting as ``tester``."""
+    return CampaignContext(client=client, store=store, audit=audit, actor="tester")
+
+
+def new_skill(client: Client, name: str) -> int:
+    """A fresh PC skill on the emulator (each test gets its own)."""
+    ids = client.skills.create({"skill_name": name})
+    return ids[0]
+
+
+def spec_for(skill_id: int, name: str, **changes: Any) -> CampaignSpec:
+    """The example spec pointed at ``skill_id`` under campaign ``name``, with top-level changes."""
+    data = example_data()
+    data["name"] = name
+    data["skill"] = {"name": f"skill {name}", "id": skill_id}
+    data["lists"] = []
+    data.update(changes)
+    return parse_spec(data)

@@ -264,7 +264,9 @@ class CampaignSpec(_Strict):
     dialing: Dialing = Dialing()
     pacing: Pacing = Pacing()
     purpose: Purpose
-    caller_id: str = Field(description="E.164 number the business unit owns")
+    caller_id: str | None = Field(
+        default=None, description="E.164 number the BU owns; omit for the route's default"
+    )
     calling_window: CallingWindow = CallingWindow()
     lists: tuple[ListSource, ...] = ()
     retry: Retry = Retry()
@@ -275,8 +277,8 @@ class CampaignSpec(_Strict):
 
     @field_validator("caller_id")
     @classmethod
-    def _e164(cls, value: str) -> str:
-        if not _E164.match(value):
+    def _e164(cls, value: str | None) -> str | None:
+        if value is not None and not _E164.match(value):
             raise ValueError(f"{value!r} is not an E.164 number; write it like +18005550100")
         return value
 

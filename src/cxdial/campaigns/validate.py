@@ -136,7 +136,7 @@ def check_tenant(
         )
     if spec.dialing.mode == "predictive" and unit.allow_predictive_dialing is False:
         report.add("error", "dialing.mode", "the business unit does not allow predictive dialing")
-    if caller_ids and spec.caller_id not in caller_ids:
+    if caller_ids and spec.caller_id is not None and spec.caller_id not in caller_ids:
         report.add(
             "error",
             "caller_id",
