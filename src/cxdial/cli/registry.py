@@ -50,6 +50,8 @@ COMMANDS: tuple[LazyCommand, ...] = (
     ),
     LazyCommand("capacity", "cxdial.cli.simulate_cmd", "Size the team that reaches a target."),
     LazyCommand("emulator", "cxdial.cli.emulator_cmd", "Serve the CXone emulator on loopback."),
+    LazyCommand("campaign", "cxdial.cli.campaign_cmd", "Campaigns as code: plan, apply, run."),
+    LazyCommand("audit", "cxdial.cli.audit_cmd", "List or verify the campaign audit log."),
 )
 
 
