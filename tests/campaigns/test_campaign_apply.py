@@ -143,3 +143,32 @@ def test_export_then_plan_shows_no_diff(ctx: CampaignContext, client: Client) ->
     assert spec.dialing.mode == "predictive"
     assert spec.calling_window.days == ("mon", "wed")
     assert plan_campaign(ctx, spec).changes == []
+
+
+def test_apply_without_a_skill_id_creates_the_skill(ctx: CampaignContext, client: Client) -> None:
+    """A spec without skill.id creates its PC skill once; later plans find it by memory."""
+    from conftest import example_data
+
+    data = example_data()
+    data.update(name="created", lists=[], skill={"name": "created by cxdial"})
+    spec = parse_spec(data)
+    result = apply_campaign(ctx, spec)
+    created = client.skills.get(result.skill_id)
+    assert created.skill_name == "created by cxdial"
+    assert created.outbound_strategy == "Personal Connection"
+    assert plan_campaign(ctx, spec).changes == []
+    assert [e.action for e in ctx.audit.entries(campaign="created")] == [  # type: ignore[union-attr]
+        "create_skill",
+        "apply",
+    ]
+
+
+def test_rollback_needs_an_earlier_version(ctx: CampaignContext, client: Client) -> None:
+    """Rolling back a campaign with one version is invalid input naming --to."""
+    from cxdial.errors import ValidationError
+
+    skill = new_skill(client, "single")
+    apply_campaign(ctx, spec_for(skill, "single"))
+    with pytest.raises(ValidationError, match="no earlier applied version") as caught:
+        rollback_campaign(ctx, "single")
+    assert caught.value.field == "--to"
