@@ -8,8 +8,9 @@ from conftest import Emulator, new_skill, spec_for
 from cxdial.campaigns import InvalidTransition
 from cxdial.campaigns.apply import apply_campaign
 from cxdial.campaigns.context import CampaignContext
+from cxdial.campaigns.diagnose import diagnose
 from cxdial.campaigns.lifecycle import current_state, transition
-from cxdial.campaigns.preflight import PreflightFailed, diagnose, preflight
+from cxdial.campaigns.preflight import PreflightFailed, preflight
 from cxdial.cxone import Client
 
 

@@ -1,4 +1,4 @@
-"""Pre-flight before a start, and ``diagnose``: why isn't my campaign dialing?
+"""Pre-flight before a start: is the campaign able to dial?
 
 Both read only what the platform reports: the skill (``GET /skills/{id}``), its blocks and
 calling lists (``GET /skills/{id}/parameters``) and its real-time activity
@@ -18,7 +18,7 @@ from cxdial.campaigns.spec import CampaignSpec
 from cxdial.campaigns.validate import Finding, Level
 from cxdial.errors import CxdialError, NotFound
 
-__all__ = ["PreflightFailed", "PreflightReport", "diagnose", "preflight"]
+__all__ = ["PreflightFailed", "PreflightReport", "preflight"]
 
 _MODE_FIELDS = {
     ("skill", "agentless"),
@@ -68,7 +68,7 @@ class PreflightFailed(CxdialError):
         super().__init__(
             f"campaign {report.campaign!r} cannot start: {first.message}",
             field=first.path,
-            fix="fix it (see `cxdial campaign diagnose`), then start again",
+            fix="fix it (`cxdial campaign diagnose` shows the facts), then start again",
         )
 
 
@@ -119,24 +119,4 @@ def preflight(ctx: CampaignContext, spec: CampaignSpec, skill_id: int) -> Prefli
         )
     if spec.dialing.mode != "agentless" and logged_in == 0:
         report.add("error", "agents", "no agent is logged in to the skill")
-    return report
-
-
-def diagnose(ctx: CampaignContext, spec: CampaignSpec, skill_id: int) -> PreflightReport:
-    """Why the campaign is (not) dialing, from what the platform reports."""
-    from cxdial.campaigns.lifecycle import current_state
-
-    report = preflight(ctx, spec, skill_id)
-    state, _ = current_state(ctx, spec.name)
-    report.facts["state"] = state
-    running = report.facts.get("is_running")
-    if state in ("paused", "stopped", "ready", "draft"):
-        report.add("error", "state", f"the campaign is {state}: start or resume it")
-    elif not running:
-        report.add("error", "state", "the platform does not run the skill")
-    idle = report.facts.get("agents_available", 0) == 0
-    if running and idle and spec.dialing.mode != "agentless":
-        report.add("warning", "agents", "no agent is available: the dialer waits for one")
-    if report.ok:
-        report.add("info", "state", "running, with agents and records: it should be dialing")
     return report

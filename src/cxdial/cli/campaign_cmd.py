@@ -258,7 +258,7 @@ def diagnose(
     database_url: str | None = _db_option(),
 ) -> None:
     """Why isn't my campaign dialing? (from what the platform reports)."""
-    from cxdial.campaigns.preflight import diagnose as run_diagnose
+    from cxdial.campaigns.diagnose import diagnose as run_diagnose
     from cxdial.campaigns.render import findings_table
 
     state_of(ctx).json_output = as_json
