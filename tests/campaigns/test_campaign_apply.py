@@ -9,7 +9,7 @@ from cxdial.campaigns import ConfigConflict, RolledBack, parse_spec
 from cxdial.campaigns.apply import apply_campaign, plan_campaign, rollback_campaign
 from cxdial.campaigns.context import CampaignContext
 from cxdial.campaigns.live import read_config
-from cxdial.campaigns.mapping import SECTIONS, spec_from_config
+from cxdial.campaigns.mapping import SECTIONS, project, spec_from_config
 from cxdial.cxone import Client
 
 
@@ -95,6 +95,7 @@ def test_injected_failure_rolls_back_field_for_field(
     assert read_config(client, skill, SECTIONS) == before
     snapshot = ctx.store.snapshot("rolls-back", 2, "before")
     assert snapshot is not None
+    assert project(read_config(client, skill, SECTIONS), snapshot.config) == snapshot.config
     assert ctx.store.version("rolls-back", 2).status == "rolled_back"  # type: ignore[union-attr]
     assert ctx.store.latest("rolls-back").number == 1  # type: ignore[union-attr]
     actions = [e.action for e in ctx.audit.entries(campaign="rolls-back")]  # type: ignore[union-attr]

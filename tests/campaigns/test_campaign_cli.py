@@ -154,3 +154,16 @@ def test_pause_twice_says_nothing_to_do(
     assert _json(capsys)["state"] == "paused"
     assert main(["campaign", "start", str(spec), "--json"]) == 2  # paused: resume, not start
     assert main(["campaign", "stop", str(spec)]) == 0
+
+
+def test_plan_prints_user_text_verbatim(
+    tenant: Path, client: Client, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A skill name that looks like rich markup is printed as written, not styled."""
+    skill = new_skill(client, "cli markup")
+    spec = _spec_file(tenant, skill, "cli-markup")
+    data = yaml.safe_load(spec.read_text())
+    data["skill"]["name"] = "[red]Spring[/red]"
+    spec.write_text(yaml.safe_dump(data))
+    assert main(["campaign", "plan", str(spec)]) == 0
+    assert "[red]Spring[/red]" in capsys.readouterr().out.replace("\n", "")
