@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from campaigns_support import Emulator, new_skill, spec_for
 
-from conftest import Emulator, new_skill, spec_for
 from cxdial.campaigns import ConfigConflict, RolledBack, parse_spec
 from cxdial.campaigns.apply import apply_campaign, plan_campaign, rollback_campaign
 from cxdial.campaigns.context import CampaignContext
@@ -148,7 +148,7 @@ def test_export_then_plan_shows_no_diff(ctx: CampaignContext, client: Client) ->
 
 def test_apply_without_a_skill_id_creates_the_skill(ctx: CampaignContext, client: Client) -> None:
     """A spec without skill.id creates its PC skill once; later plans find it by memory."""
-    from conftest import example_data
+    from campaigns_support import example_data
 
     data = example_data()
     data.update(name="created", lists=[], skill={"name": "created by cxdial"})

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 import yaml
+from campaigns_support import EXAMPLE, Emulator, example_data, new_skill
 
-from conftest import EXAMPLE, Emulator, example_data, new_skill
 from cxdial.campaigns.schema import spec_schema_text
 from cxdial.cli import main
 from cxdial.cxone import Client

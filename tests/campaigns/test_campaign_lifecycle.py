@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from campaigns_support import Emulator, new_skill, spec_for
 
-from conftest import Emulator, new_skill, spec_for
 from cxdial.campaigns import InvalidTransition
 from cxdial.campaigns.apply import apply_campaign
 from cxdial.campaigns.context import CampaignContext

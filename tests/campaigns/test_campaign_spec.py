@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from campaigns_support import EXAMPLE, example_data
 
-from conftest import EXAMPLE, example_data
 from cxdial.campaigns import SpecError, dump_spec, load_spec, parse_spec, spec_hash
 from cxdial.campaigns.schema import spec_schema, spec_schema_text
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from campaigns_support import Emulator, new_skill, spec_for
 
-from conftest import Emulator, new_skill, spec_for
 from cxdial.campaigns.apply import apply_campaign, plan_campaign
 from cxdial.campaigns.context import CampaignContext
 from cxdial.campaigns.lifecycle import transition

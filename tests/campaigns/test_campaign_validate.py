@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import EXAMPLE, example_data
+from campaigns_support import EXAMPLE, example_data
+
 from cxdial.campaigns import parse_spec
 from cxdial.campaigns.validate import validate_spec
 from cxdial.cxone import Client
