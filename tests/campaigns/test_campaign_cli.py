@@ -22,7 +22,8 @@ def tenant(emulator: Emulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
         monkeypatch.setenv(key, value)
     monkeypatch.setenv("CXDIAL_DATABASE_URL", f"sqlite:///{tmp_path / 'cxdial.db'}")
     monkeypatch.setenv("CXDIAL_LEDGER_KEY", "ab" * 32)
-    monkeypatch.setenv("CXDIAL_LEDGER_CHECKPOINT", str(tmp_path / "audit.json"))
+    monkeypatch.setenv("CXDIAL_LEDGER_CHECKPOINT", str(tmp_path / "compliance.json"))
+    monkeypatch.setenv("CXDIAL_AUDIT_CHECKPOINT", str(tmp_path / "audit.json"))
     monkeypatch.setenv("CXDIAL_ACTOR", "ci-bot")
     return tmp_path
 
@@ -97,6 +98,8 @@ def test_apply_plan_drift_conflict_and_audit(
     assert entries[1]["before"] == {"general-settings": {"maximumRingingDuration": 45}}
     assert main(["audit", "verify", "--json"]) == 0
     assert _json(capsys)["ok"] is True
+    assert (tenant / "audit.json").exists()
+    assert not (tenant / "compliance.json").exists()  # the compliance ledger's stays its own
 
 
 def test_injected_failure_exits_5(

@@ -3,7 +3,8 @@
 ``cxdial audit [--since ISO] [--campaign NAME] [--json]`` lists entries oldest first;
 ``--json`` prints one JSON array of ``{at, actor, action, campaign, version, before, after,
 request_ids, …}``. ``verify`` exits 4 when the chain fails verification. The log lives on
-the store's ledger under the name ``campaign-audit`` (docs/campaigns.md, docs/ledger.md).
+the store's ledger under the name ``campaign-audit`` with its own checkpoint
+(``CXDIAL_AUDIT_CHECKPOINT``; docs/campaigns.md, docs/ledger.md).
 """
 
 from __future__ import annotations
@@ -31,14 +32,10 @@ _DB_HELP = "SQLAlchemy URL of the store (default: the settings' database_url)"
 
 
 def _open(ctx: typer.Context, database_url: str | None, key_file: Path | None) -> AuditLog:
-    from cxdial.store import open_ledger
-    from cxdial.store.audit import AUDIT_LEDGER, AuditLog
+    from cxdial.store.audit import open_audit_log
 
     url = database_url or state_of(ctx).settings().database_url
-    ledger = open_ledger(
-        url, environ=os.environ, key_file=key_file, name=AUDIT_LEDGER, create_key=False
-    )
-    return AuditLog(ledger)
+    return open_audit_log(url, environ=os.environ, key_file=key_file, create_key=False)
 
 
 @audit_app.callback()
@@ -60,11 +57,8 @@ def audit(
     state_of(ctx).json_output = as_json
     if since is not None and since.tzinfo is None:
         since = since.replace(tzinfo=UTC)
-    log = _open(ctx, database_url, key_file)
-    try:
+    with _open(ctx, database_url, key_file) as log:
         entries = log.entries(campaign=campaign, since=since)
-    finally:
-        log.ledger.close()
     if as_json:
         emit_json([e.as_dict() for e in entries])
         return
@@ -92,11 +86,8 @@ def verify(
 ) -> None:
     """Check every audit entry (number, chain, hash, signature) and the checkpoint; exit 4."""
     state_of(ctx).json_output = as_json
-    log = _open(ctx, database_url, key_file)
-    try:
+    with _open(ctx, database_url, key_file) as log:
         report = log.verify()
-    finally:
-        log.ledger.close()
     if as_json:
         emit_json(report.as_dict())
     elif report.ok:

@@ -62,8 +62,7 @@ def _context(
     """A client, the campaign store and the audit log, closed on the way out."""
     from cxdial.campaigns.context import CampaignContext, default_actor
     from cxdial.cxone import Client
-    from cxdial.store import open_ledger
-    from cxdial.store.audit import AUDIT_LEDGER, AuditLog
+    from cxdial.store.audit import open_audit_log
     from cxdial.store.campaigns import CampaignStore
 
     settings = state_of(ctx).settings()
@@ -71,12 +70,12 @@ def _context(
     with (
         Client.from_settings(settings) as client,
         CampaignStore(url) as store,
-        open_ledger(url, environ=os.environ, name=AUDIT_LEDGER) as ledger,
+        open_audit_log(url, environ=os.environ) as audit,
     ):
         yield CampaignContext(
             client=client,
             store=store,
-            audit=AuditLog(ledger),
+            audit=audit,
             actor=actor or default_actor(),
         )
 

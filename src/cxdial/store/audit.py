@@ -14,16 +14,28 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
+from types import TracebackType
 from typing import Any
 
 from cxdial.store.integrity import VerifyReport, utc
 from cxdial.store.ledger import Ledger
 from cxdial.store.records import DecisionRecord
 
-__all__ = ["AUDIT_LEDGER", "AUDIT_PURPOSE", "AuditEntry", "AuditLog"]
+__all__ = [
+    "AUDIT_CHECKPOINT_ENV",
+    "AUDIT_LEDGER",
+    "AUDIT_PURPOSE",
+    "AuditEntry",
+    "AuditLog",
+    "open_audit_log",
+]
 
 AUDIT_LEDGER = "campaign-audit"
 AUDIT_PURPOSE = "campaign-audit"
+AUDIT_CHECKPOINT_ENV = "CXDIAL_AUDIT_CHECKPOINT"
+"""The audit log's own checkpoint file (``CXDIAL_LEDGER_CHECKPOINT`` is the compliance
+ledger's: one checkpoint file holds one ledger)."""
 
 
 @dataclass(frozen=True)
@@ -112,3 +124,45 @@ class AuditLog:
     def verify(self) -> VerifyReport:
         """Check the audit chain (numbers, links, hashes, signatures, checkpoint)."""
         return self.ledger.verify()
+
+    def close(self) -> None:
+        """Close the ledger (its engine, if it made one)."""
+        self.ledger.close()
+
+    def __enter__(self) -> AuditLog:
+        return self
+
+    def __exit__(
+        self, _t: type[BaseException] | None, _e: BaseException | None, _tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+
+def open_audit_log(
+    database_url: str,
+    *,
+    environ: Mapping[str, str],
+    key_file: Path | None = None,
+    checkpoint: Path | None = None,
+    create_key: bool = True,
+) -> AuditLog:
+    """The audit log on ``database_url``, signed with the ledger key (see ``open_ledger``).
+
+    Its checkpoint is ``checkpoint``, else ``CXDIAL_AUDIT_CHECKPOINT``, else the default
+    path for this database and the ``campaign-audit`` ledger.
+    """
+    from cxdial.store.factory import open_ledger
+    from cxdial.store.paths import default_checkpoint_path
+
+    if checkpoint is None:
+        named = environ.get(AUDIT_CHECKPOINT_ENV)
+        checkpoint = Path(named) if named else default_checkpoint_path(database_url, AUDIT_LEDGER)
+    ledger = open_ledger(
+        database_url,
+        environ=environ,
+        key_file=key_file,
+        checkpoint=checkpoint,
+        name=AUDIT_LEDGER,
+        create_key=create_key,
+    )
+    return AuditLog(ledger)
