@@ -23,6 +23,8 @@ from cxdial.campaigns.errors import SpecError, SpecProblem
 
 __all__ = [
     "ABANDON_CAP",
+    "CONNECT_SECONDS",
+    "DAYS",
     "MIN_RING_RINGS",
     "MIN_RING_SECONDS",
     "AbandonMessage",
@@ -40,6 +42,7 @@ __all__ = [
     "dump_spec",
     "load_spec",
     "parse_spec",
+    "spec_data",
     "spec_hash",
 ]
 

@@ -24,7 +24,14 @@ if TYPE_CHECKING:
     from cxdial.cxone import Client
     from cxdial.cxone.models import BusinessUnit
 
-__all__ = ["Finding", "ValidationReport", "check_capacity", "check_spec", "validate_spec"]
+__all__ = [
+    "Finding",
+    "ValidationReport",
+    "check_capacity",
+    "check_spec",
+    "check_tenant",
+    "validate_spec",
+]
 
 Level = Literal["error", "warning", "info"]
 
