@@ -173,3 +173,14 @@ def test_rollback_needs_an_earlier_version(ctx: CampaignContext, client: Client)
     with pytest.raises(ValidationError, match="no earlier applied version") as caught:
         rollback_campaign(ctx, "single")
     assert caught.value.field == "--to"
+
+
+def test_a_missing_skill_is_the_specs_error(ctx: CampaignContext) -> None:
+    """A skill.id the tenant does not have is invalid input at skill.id (plan and apply)."""
+    from cxdial.errors import ValidationError
+
+    spec = spec_for(99_999_999, "missing")
+    for run in (plan_campaign, apply_campaign):
+        with pytest.raises(ValidationError, match="does not exist") as caught:
+            run(ctx, spec)
+        assert caught.value.field == "skill.id"

@@ -104,7 +104,7 @@ def plan_campaign(ctx: CampaignContext, spec: CampaignSpec) -> Plan:
             missing_lists=[lst.name for lst in spec.lists],
             cxdial_side_changed=side_changed,
         )
-    live = read_config(ctx.client, skill_id, desired)
+    live = _read(ctx, spec, skill_id, desired)
     last, drift = _drift(ctx, spec.name, live)
     attached = read_skill(ctx.client, skill_id).calling_lists
     return Plan(
@@ -117,6 +117,18 @@ def plan_campaign(ctx: CampaignContext, spec: CampaignSpec) -> Plan:
         missing_lists=[lst.name for lst in spec.lists if lst.name not in attached],
         cxdial_side_changed=side_changed,
     )
+
+
+def _read(ctx: CampaignContext, spec: CampaignSpec, skill_id: int, desired: Config) -> Config:
+    """The live sections ``desired`` names; a missing skill is the spec's error."""
+    try:
+        return read_config(ctx.client, skill_id, desired)
+    except NotFound as exc:
+        raise ValidationError(
+            f"skill {skill_id} of campaign {spec.name!r} does not exist on the tenant",
+            field="skill.id",
+            fix="correct skill.id, or remove it to create the skill",
+        ) from exc
 
 
 def _create_skill(ctx: CampaignContext, spec: CampaignSpec) -> int:
@@ -181,14 +193,7 @@ def apply_campaign(
     if skill_id is None:
         skill_id = _create_skill(ctx, spec)
     desired = desired_config(spec)
-    try:
-        live = read_config(ctx.client, skill_id, desired)
-    except NotFound as exc:
-        raise ValidationError(
-            f"skill {skill_id} of campaign {name!r} does not exist on the tenant",
-            field="skill.id",
-            fix="correct skill.id, or remove it to create the skill",
-        ) from exc
+    live = _read(ctx, spec, skill_id, desired)
     before = project(live, desired)
     if not force:
         _, drift = _drift(ctx, name, live)
