@@ -6,9 +6,11 @@ is :data:`cxdial.cli.registry.COMMANDS`), so ``cxdial --help`` loads no capabili
 
 One handler maps errors to a message and a stable exit code: 0 ok, 1 API or runtime
 error, 2 invalid input, usage or configuration (click's convention: ``cxdial`` alone
-prints the help and exits 2), 3 blocked by compliance, 4 the ledger failed verification
-(``cxdial ledger verify``), 5 a call still in progress when ``--wait`` gave up, 130
-interrupted. With ``--json`` every outcome, errors included, is one JSON object on stdout.
+prints the help and exits 2), 3 blocked by compliance, 4 verification found a
+difference (``ledger verify`` / ``audit verify`` tampering, ``campaign plan
+--detailed-exitcode`` changes or drift), 5 not finished as asked (a call still ringing
+when ``--wait`` gave up, ``campaign apply`` rolled back), 130 interrupted. With
+``--json`` every outcome, errors included, is one JSON object on stdout.
 """
 
 from __future__ import annotations

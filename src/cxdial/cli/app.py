@@ -104,8 +104,9 @@ def root(
 
     --profile, --profile-file and -v are accepted before or after the command.
     Exit codes: 0 ok, 1 API or runtime error, 2 invalid input, usage or configuration,
-    3 blocked by compliance, 4 the ledger failed verification, 5 a call still in
-    progress when --wait gave up.
+    3 blocked by compliance, 4 verification found a difference (ledger or audit
+    tampered; campaign plan --detailed-exitcode: changes or drift), 5 not finished as
+    asked (call still ringing when --wait gave up; campaign apply rolled back).
     """
     del version
     state = state_of(ctx)

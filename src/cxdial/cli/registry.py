@@ -52,6 +52,8 @@ COMMANDS: tuple[LazyCommand, ...] = (
     LazyCommand("emulator", "cxdial.cli.emulator_cmd", "Serve the CXone emulator on loopback."),
     LazyCommand("serve", "cxdial.cli.serve_cmd", "Receive, poll and process call events."),
     LazyCommand("events", "cxdial.cli.events_cmd", "Event pipeline stats, dead letters, replay."),
+    LazyCommand("campaign", "cxdial.cli.campaign_cmd", "Campaigns as code: plan, apply, run."),
+    LazyCommand("audit", "cxdial.cli.audit_cmd", "List or verify the campaign audit log."),
 )
 
 

@@ -28,6 +28,7 @@ _TABLE: dict[str, str] = {
     "/skills/{skillId}/parameters": DEFAULT_VERSION,
     "/skills/{skillId}/parameters/{block}": DEFAULT_VERSION,
     "/skills/{skillId}/agents": DEFAULT_VERSION,
+    "/skills/{skillId}/activity": DEFAULT_VERSION,
     "/campaigns": "v33.0",
     # calling lists
     "/lists/call-lists": DEFAULT_VERSION,

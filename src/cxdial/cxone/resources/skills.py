@@ -31,6 +31,10 @@ from cxdial.cxone.versions import acd_path
 __all__ = ["AsyncSkills", "SkillRequests", "Skills"]
 
 
+_UNWRAPPED_PUT = frozenset({"cadence-settings", "list-management"})
+"""Blocks whose PUT body is the block itself, not ``{blockKey: …}``."""
+
+
 def _camel_block(block: str) -> str:
     head, *rest = block.split("-")
     name = head + "".join(p.title() for p in rest)
@@ -129,9 +133,14 @@ class SkillRequests:
     def put_parameters(
         self, skill_id: int, block: ParameterBlock, values: Mapping[str, Any] | Sequence[Any]
     ) -> APIRequest[None]:
-        """``PUT /skills/{skillId}/parameters/{block}`` wrapping ``values`` in the block's key."""
+        """``PUT /skills/{skillId}/parameters/{block}``, ``values`` wrapped in the block's key.
+
+        The spec takes ``cadence-settings`` and ``list-management`` unwrapped (CJ
+        ``AdminSkills``); every other block is wrapped.
+        """
         path = acd_path("/skills/{skillId}/parameters/{block}", skillId=skill_id, block=block)
-        body = {_camel_block(block): values if isinstance(values, Sequence) else dict(values)}
+        inner: Any = values if isinstance(values, Sequence) else dict(values)
+        body = inner if block in _UNWRAPPED_PUT else {_camel_block(block): inner}
         return APIRequest("PUT", path, json=body, idempotent=True, parse=parse_none)
 
     def assign_agents(

@@ -1,0 +1,104 @@
+"""Campaigns as code: a YAML spec → validate → plan → versioned apply with rollback → run.
+
+A cxdial campaign is one CXone Personal Connection skill and everything around it
+(docs/campaigns.md). Names load on first use (PEP 562), so importing the package is light.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from cxdial.campaigns.apply import ApplyResult, apply_campaign, plan_campaign, rollback_campaign
+    from cxdial.campaigns.context import CampaignContext
+    from cxdial.campaigns.diagnose import diagnose
+    from cxdial.campaigns.diff import Change, Plan
+    from cxdial.campaigns.errors import (
+        ConfigConflict,
+        InvalidTransition,
+        RolledBack,
+        SpecError,
+        SpecProblem,
+    )
+    from cxdial.campaigns.lifecycle import TransitionResult, current_state, transition
+    from cxdial.campaigns.mapping import desired_config, spec_from_config
+    from cxdial.campaigns.preflight import PreflightFailed, PreflightReport, preflight
+    from cxdial.campaigns.schema import spec_schema
+    from cxdial.campaigns.spec import CampaignSpec, dump_spec, load_spec, parse_spec, spec_hash
+    from cxdial.campaigns.validate import ValidationReport, validate_spec
+
+_WHERE = {
+    "ApplyResult": "apply",
+    "CampaignContext": "context",
+    "CampaignSpec": "spec",
+    "Change": "diff",
+    "ConfigConflict": "errors",
+    "InvalidTransition": "errors",
+    "Plan": "diff",
+    "PreflightFailed": "preflight",
+    "PreflightReport": "preflight",
+    "RolledBack": "errors",
+    "SpecError": "errors",
+    "SpecProblem": "errors",
+    "TransitionResult": "lifecycle",
+    "ValidationReport": "validate",
+    "apply_campaign": "apply",
+    "current_state": "lifecycle",
+    "desired_config": "mapping",
+    "diagnose": "diagnose",
+    "dump_spec": "spec",
+    "load_spec": "spec",
+    "parse_spec": "spec",
+    "plan_campaign": "apply",
+    "preflight": "preflight",
+    "rollback_campaign": "apply",
+    "spec_from_config": "mapping",
+    "spec_hash": "spec",
+    "spec_schema": "schema",
+    "transition": "lifecycle",
+    "validate_spec": "validate",
+}
+
+__all__ = [
+    "ApplyResult",
+    "CampaignContext",
+    "CampaignSpec",
+    "Change",
+    "ConfigConflict",
+    "InvalidTransition",
+    "Plan",
+    "PreflightFailed",
+    "PreflightReport",
+    "RolledBack",
+    "SpecError",
+    "SpecProblem",
+    "TransitionResult",
+    "ValidationReport",
+    "apply_campaign",
+    "current_state",
+    "desired_config",
+    "diagnose",
+    "dump_spec",
+    "load_spec",
+    "parse_spec",
+    "plan_campaign",
+    "preflight",
+    "rollback_campaign",
+    "spec_from_config",
+    "spec_hash",
+    "spec_schema",
+    "transition",
+    "validate_spec",
+]
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'cxdial.campaigns' has no attribute {name!r}")
+    return getattr(importlib.import_module(f"cxdial.campaigns.{module}"), name)
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -1,0 +1,67 @@
+"""What every campaign operation works with: the client, the store, the audit log, who and when."""
+
+from __future__ import annotations
+
+import getpass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from cxdial.cxone import Client
+    from cxdial.store.audit import AuditLog
+    from cxdial.store.campaigns import CampaignStore
+
+__all__ = ["CampaignContext", "default_actor"]
+
+
+def default_actor() -> str:
+    """The local user name (what the audit log records as ``actor`` by default)."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry (containers)
+        return "unknown"
+
+
+@dataclass
+class CampaignContext:
+    """The client, the store and the audit log one operation uses, plus actor and clock."""
+
+    client: Client
+    store: CampaignStore
+    audit: AuditLog | None = None
+    actor: str = field(default_factory=default_actor)
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+    sleep: Callable[[float], None] | None = None
+    """How polling waits (tests pass a function that advances the emulator's clock)."""
+
+    def record(
+        self,
+        action: str,
+        campaign: str,
+        *,
+        version: int | None = None,
+        before: Any = None,
+        after: Any = None,
+        request_ids: Sequence[str | None] = (),
+        detail: dict[str, Any] | None = None,
+    ) -> None:
+        """Append one audit entry (no-op without an audit log)."""
+        if self.audit is None:
+            return
+        from cxdial.store.audit import AuditEntry
+
+        self.audit.record(
+            AuditEntry(
+                at=self.clock(),
+                actor=self.actor,
+                action=action,
+                campaign=campaign,
+                version=version,
+                before=before,
+                after=after,
+                request_ids=[r for r in request_ids if r],
+                detail=detail or {},
+            )
+        )

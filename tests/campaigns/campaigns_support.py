@@ -1,0 +1,74 @@
+"""Shared pieces of the campaign tests: the emulator handle, the example spec, skills."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import httpx
+import yaml
+
+from cxdial.campaigns import CampaignSpec, parse_spec
+from cxdial.cxone import Client
+from cxdial.emulator import credentials as demo
+from cxdial.emulator.testing import EmulatorServer
+
+EXAMPLE = Path(__file__).parents[2] / "examples" / "campaign.yaml"
+
+
+class Emulator:
+    """The running emulator and its control API."""
+
+    def __init__(self, server: EmulatorServer) -> None:
+        self.server = server
+        self.url = server.url
+
+    def control(self, method: str, path: str, body: Any = None) -> Any:
+        """Call ``/_emulator/{path}``."""
+        response = httpx.request(method, f"{self.url}/_emulator/{path}", json=body, timeout=10)
+        response.raise_for_status()
+        return response.json() if response.content else None
+
+    def fail_next(
+        self, path_contains: str, *, status: str = "500", method: str = "PUT", times: int = 2
+    ) -> None:
+        """Fail the next ``times`` requests whose path contains ``path_contains``."""
+        shot = {"path_contains": path_contains, "fault": status, "method": method, "times": times}
+        self.control("POST", "faults", {"next": [shot]})
+
+    def clear_faults(self) -> None:
+        """Drop queued one-shot faults."""
+        self.control("POST", "faults", {"clear": True})
+
+    def env(self) -> dict[str, str]:
+        """The ``CXDIAL_*`` variables a client needs to reach this emulator."""
+        return {
+            "CXDIAL_ISSUER": self.url,
+            "CXDIAL_ACCESS_KEY_ID": demo.DEMO_ACCESS_KEY_ID,
+            "CXDIAL_ACCESS_KEY_SECRET": demo.DEMO_ACCESS_KEY_SECRET,
+            "CXDIAL_CLIENT_ID": demo.DEMO_CLIENT_ID,
+            "CXDIAL_CLIENT_SECRET": demo.DEMO_CLIENT_SECRET,
+        }
+
+
+def example_data() -> dict[str, Any]:
+    """The example spec as plain data (a fresh copy)."""
+    data = yaml.safe_load(EXAMPLE.read_text())
+    assert isinstance(data, dict)
+    return data
+
+
+def new_skill(client: Client, name: str) -> int:
+    """A fresh PC skill on the emulator (each test gets its own)."""
+    ids = client.skills.create({"skill_name": name})
+    return ids[0]
+
+
+def spec_for(skill_id: int, name: str, **changes: Any) -> CampaignSpec:
+    """The example spec pointed at ``skill_id`` under campaign ``name``, with top-level changes."""
+    data = example_data()
+    data["name"] = name
+    data["skill"] = {"name": f"skill {name}", "id": skill_id}
+    data["lists"] = []
+    data.update(changes)
+    return parse_spec(data)
