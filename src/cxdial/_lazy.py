@@ -20,8 +20,9 @@ def lazy_exports(
 ) -> tuple[Callable[[str], object], Callable[[], list[str]]]:
     """Return ``(__getattr__, __dir__)`` for ``package``, whose names live in ``homes``.
 
-    ``homes`` maps each public name to the submodule (relative to ``package``) that
-    defines it; ``__dir__`` lists those names, sorted. An unknown name raises
+    ``homes`` maps each public name to the module that defines it, relative to
+    ``package``: ``"ledger"`` is ``package.ledger``, ``"..errors"`` a sibling package's.
+    ``__dir__`` lists those names, sorted; an unknown name raises
     :class:`AttributeError`, as a plain module would.
     """
     table = dict(homes)
@@ -31,7 +32,8 @@ def lazy_exports(
         home = table.get(name)
         if home is None:
             raise AttributeError(f"module {package!r} has no attribute {name!r}")
-        return getattr(importlib.import_module(f"{package}.{home}"), name)
+        relative = home if home.startswith(".") else f".{home}"
+        return getattr(importlib.import_module(relative, package), name)
 
     def module_dir() -> list[str]:
         return list(names)

@@ -6,8 +6,9 @@ not pull in the CXone client (httpx) before a call is actually dialed.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from cxdial._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from cxdial.calls.models import CallOutcome, CallResult, DialIntent, PlacedCall, Via
@@ -27,26 +28,16 @@ __all__ = [
 ]
 
 _HOME = {
-    "CallOutcome": "cxdial.calls.models",
-    "CallResult": "cxdial.calls.models",
-    "DialIntent": "cxdial.calls.models",
-    "PlacedCall": "cxdial.calls.models",
-    "Via": "cxdial.calls.models",
-    "CallPlacer": "cxdial.calls.placer",
-    "PreDialCheck": "cxdial.calls.placer",
-    "ungated": "cxdial.calls.placer",
-    "to_e164": "cxdial.cxone.numbers",
+    "CallOutcome": "models",
+    "CallResult": "models",
+    "DialIntent": "models",
+    "PlacedCall": "models",
+    "Via": "models",
+    "CallPlacer": "placer",
+    "PreDialCheck": "placer",
+    "ungated": "placer",
+    "to_e164": "..cxone.numbers",
 }
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOME.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(home), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
+__getattr__, __dir__ = lazy_exports(__name__, _HOME)

@@ -6,8 +6,9 @@ A cxdial campaign is one CXone Personal Connection skill and everything around i
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from cxdial._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from cxdial.campaigns.apply import ApplyResult, apply_campaign, plan_campaign, rollback_campaign
@@ -93,12 +94,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module 'cxdial.campaigns' has no attribute {name!r}")
-    return getattr(importlib.import_module(f"cxdial.campaigns.{module}"), name)
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
+__getattr__, __dir__ = lazy_exports(__name__, _WHERE)

@@ -7,8 +7,9 @@ pull in httpx.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from cxdial._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from cxdial.cxone.backoff import FakeClock, no_sleep
@@ -30,26 +31,16 @@ __all__ = [
 ]
 
 _HOME = {
-    "CONTEXT_FIELD": "cxdial.cxone.resources",
-    "APIRequest": "cxdial.cxone.request",
-    "APIResponse": "cxdial.cxone.request",
-    "AmbiguousWrite": "cxdial.errors",
-    "AsyncClient": "cxdial.cxone.client",
-    "AuthInfo": "cxdial.cxone.client",
-    "Client": "cxdial.cxone.client",
-    "FakeClock": "cxdial.cxone.backoff",
-    "no_sleep": "cxdial.cxone.backoff",
+    "CONTEXT_FIELD": "resources",
+    "APIRequest": "request",
+    "APIResponse": "request",
+    "AmbiguousWrite": "..errors",
+    "AsyncClient": "client",
+    "AuthInfo": "client",
+    "Client": "client",
+    "FakeClock": "backoff",
+    "no_sleep": "backoff",
 }
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOME.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(home), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
+__getattr__, __dir__ = lazy_exports(__name__, _HOME)
