@@ -26,6 +26,7 @@ from cxdial.cxone.versions import acd_path
 from cxdial.emulator import EmulatorConfig
 from cxdial.emulator import credentials as demo
 from cxdial.emulator.testing import EmulatorServer
+from cxdial.errors import ValidationError
 from cxdial.store import Ledger, LedgerKey, open_ledger
 
 AT = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)  # a Tuesday, 10:00 in New York, 08:00 in Boise
@@ -158,3 +159,44 @@ def _settings(emulator: Emulator) -> dict[str, Any]:
         "client_id": demo.DEMO_CLIENT_ID,
         "client_secret": demo.DEMO_CLIENT_SECRET,
     }
+
+
+def test_malformed_rows_are_reported_and_a_list_with_none_cleared_sends_nothing(
+    ctx: CampaignContext, tmp_path: Path
+) -> None:
+    """A row with an unreadable field is reported by line; with nothing cleared no list is made."""
+    csv_path = tmp_path / "bad.csv"
+    csv_path.write_text("account,mobile,phone_type,state\nb1,2125550142,satellite,NY\n")
+    skill_id = new_skill(ctx.client, "upload-bad")
+    spec = spec_for(skill_id, "upload-bad", lists=_lists("upload-bad-list"))
+    ctx.clock = lambda: AT
+    report = upload_list(ctx, spec, csv_path, Gate(), skill_id=skill_id)
+    assert (report.rows, report.malformed, report.cleared) == (1, 1, 0)
+    assert [(r.source, r.line) for r in report.rejected] == [("input", 2)]
+    assert report.job_id is None
+    assert report.list_id is None
+    assert all(lst.list_name != "upload-bad-list" for lst in ctx.client.lists.all())
+
+
+def test_a_phone_column_other_than_the_mapped_one_is_refused(
+    ctx: CampaignContext, tmp_path: Path
+) -> None:
+    """The gate must screen the number the platform dials: an unmapped `phone` is an error."""
+    csv_path = tmp_path / "two.csv"
+    csv_path.write_text("account,mobile,phone\nc1,2125550142,2125550143\n")
+    spec = spec_for(1, "upload-two", lists=_lists("upload-two-list"))
+    with pytest.raises(ValidationError, match="not the mapped phone column") as caught:
+        upload_list(ctx, spec, csv_path, Gate(), skill_id=1)
+    assert caught.value.field == "lists.columns.phone"
+
+
+def test_a_spec_with_several_lists_needs_the_list_named(
+    ctx: CampaignContext, tmp_path: Path, files: tuple[Path, Path]
+) -> None:
+    """With two lists in the spec, `--list` must say which one the CSV is for."""
+    csv_path, _ = files
+    lists = _lists("first-list") + _lists("second-list")
+    spec = spec_for(1, "upload-many", lists=lists)
+    with pytest.raises(ValidationError, match="has 2 lists") as caught:
+        upload_list(ctx, spec, csv_path, Gate(), skill_id=1)
+    assert caught.value.field == "--list"
