@@ -1,0 +1,167 @@
+"""``cxdial list upload SPEC.yaml LIST.csv``: screen a list, upload what the gate clears.
+
+Exit codes: 0 every row is on the calling list; 3 some rows were left out (blocked by the
+compliance gate, malformed, or rejected by the platform's upload job) and the rest were
+uploaded; 1 an API or runtime error; 2 invalid input. Every decision of the gate goes to
+the compliance ledger. With ``--json`` the command prints one object with the counts and
+every rejected row. The work is :func:`cxdial.campaigns.upload.upload_list`; the campaign
+package, the client, the gate and the stores load inside the command only.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+from cxdial.cli.app import console, console_err, emit_json, state_of, styled
+
+if TYPE_CHECKING:
+    from cxdial.campaigns.upload import Progress, UploadReport
+
+__all__ = ["list_app", "register", "upload"]
+
+PARTIAL_EXIT = 3
+"""Some rows were not uploaded (the compliance-block code)."""
+SAMPLE_ROWS = 20
+"""Rejected rows printed to a terminal; ``--json`` carries all of them."""
+
+list_app = typer.Typer(help="Calling lists screened through the compliance gate.")
+
+
+@list_app.callback()
+def _group() -> None:
+    """Calling lists screened through the compliance gate."""
+
+
+@contextmanager
+def _bar(enabled: bool) -> Iterator[Progress | None]:
+    """A rich progress bar on stderr when it is a terminal (else no progress)."""
+    if not enabled or not console_err.is_terminal:
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    labels = {"screen": "screening", "upload": "uploading", "job": "upload job"}
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=console_err,
+        transient=True,
+    ) as bar:
+        tasks: dict[str, Any] = {}
+
+        def advance(stage: str, done: int, total: int | None) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(labels.get(stage, stage), total=total)
+            bar.update(tasks[stage], completed=done, total=total)
+
+        yield advance
+
+
+@list_app.command("upload")
+def upload(
+    ctx: typer.Context,
+    spec_path: Path = typer.Argument(..., metavar="SPEC.yaml", help="the campaign spec file"),
+    list_csv: Path = typer.Argument(..., metavar="LIST.csv", dir_okay=False, help="records"),
+    list_name: str | None = typer.Option(
+        None, "--list", help="which of the spec's lists (default: its only one)"
+    ),
+    dnc: list[Path] = typer.Option([], "--dnc", dir_okay=False, help="DNC list (repeatable)"),
+    history: Path | None = typer.Option(None, "--history", dir_okay=False, help="attempts CSV"),
+    consent: Path | None = typer.Option(
+        None, "--consent", dir_okay=False, help="consent records (CSV or .json)"
+    ),
+    at: str | None = typer.Option(None, "--at", help="ISO-8601 screening instant (default: now)"),
+    max_wait: float = typer.Option(300.0, "--max-wait", min=0, help="seconds to await the job"),
+    poll_interval: float = typer.Option(
+        1.0, "--poll-interval", min=0.01, help="seconds between job polls"
+    ),
+    as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
+    database_url: str | None = typer.Option(
+        None, "--database-url", envvar="CXDIAL_DATABASE_URL", help="store and ledger URL"
+    ),
+) -> None:
+    """Screen LIST.csv; upload only the cleared records to the skill (exit 3: some left out)."""
+    from cxdial.campaigns.apply import resolve_skill_id
+    from cxdial.campaigns.context import CampaignContext
+    from cxdial.campaigns.spec import load_spec
+    from cxdial.campaigns.upload import upload_list
+    from cxdial.compliance.screening import ScreenFiles, build_gate, parse_at
+    from cxdial.cxone import Client
+    from cxdial.errors import ValidationError
+    from cxdial.store import open_ledger
+    from cxdial.store.audit import open_audit_log
+    from cxdial.store.campaigns import CampaignStore
+
+    state_of(ctx).json_output = as_json
+    instant = parse_at(at, lambda: datetime.now(UTC))
+    spec = load_spec(spec_path)
+    files = ScreenFiles(input=list_csv, dnc=tuple(dnc), history=history, consent=consent)
+    gate = build_gate(files)
+    settings = state_of(ctx).settings()
+    url = database_url or settings.database_url
+    with (
+        Client.from_settings(settings) as client,
+        CampaignStore(url) as store,
+        open_audit_log(url, environ=os.environ) as audit,
+        open_ledger(url, environ=os.environ) as ledger,
+    ):
+        gate.ledger = ledger
+        cctx = CampaignContext(client=client, store=store, audit=audit, clock=lambda: instant)
+        skill_id = resolve_skill_id(cctx, spec)
+        if skill_id is None:
+            raise ValidationError(
+                f"campaign {spec.name!r} has no skill on the tenant yet",
+                field="skill.id",
+                fix="run `cxdial campaign apply` first (it creates the skill)",
+            )
+        with _bar(not as_json) as progress:
+            report = upload_list(
+                cctx,
+                spec,
+                list_csv,
+                gate,
+                skill_id=skill_id,
+                list_name=list_name,
+                progress=progress,
+                max_wait=max_wait,
+                interval=poll_interval,
+            )
+    if as_json:
+        emit_json({"ok": report.complete, **report.as_dict()})
+    else:
+        _print(report)
+    if not report.complete:
+        raise typer.Exit(PARTIAL_EXIT)
+
+
+def _print(report: UploadReport) -> None:
+    """Counts, then a bounded sample of the rows left out (no phone numbers)."""
+    verdict = ("uploaded", "green") if report.complete else ("partly uploaded", "yellow")
+    console.print(
+        styled(
+            f"{report.campaign}/{report.list_name}: ",
+            verdict,
+            f" {report.accepted} of {report.rows} rows on list {report.list_id}"
+            f" (blocked {report.blocked}, malformed {report.malformed},"
+            f" rejected by the platform {report.platform_rejected})",
+        ),
+        soft_wrap=True,
+    )
+    for row in report.rejected[:SAMPLE_ROWS]:
+        who = row.external_id or (f"line {row.line}" if row.line else "record")
+        console.print(f"  {row.source}: {who}: {', '.join(row.reasons)}", soft_wrap=True)
+    if len(report.rejected) > SAMPLE_ROWS:
+        console.print(f"  … and {len(report.rejected) - SAMPLE_ROWS} more (--json lists all)")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``list`` group to the root app."""
+    app.add_typer(list_app, name="list")
