@@ -74,9 +74,12 @@ def receiver() -> Iterator[Receiver]:
     thread.join()
 
 
-@pytest.fixture
-def engine(tmp_path: Path) -> Iterator[Engine]:
-    """A fresh SQLite store."""
+@pytest.fixture(params=["sqlite", "postgres"])
+def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    """A fresh store: a SQLite file, or a throw-away schema of the real PostgreSQL."""
+    if request.param == "postgres":
+        yield request.getfixturevalue("pg_engine")
+        return
     eng = make_engine(f"sqlite:///{tmp_path / 'hooks.db'}")
     yield eng
     eng.dispose()
@@ -174,6 +177,28 @@ def test_a_name_is_resolved_once_and_refused_if_any_address_is_private() -> None
     assert calls == ["mixed.example", "crm.example"]
     assert pinned.request_url == "https://93.184.216.34:8443/h?a=b"
     assert pinned.host_header == "crm.example:8443"
+
+
+def test_a_named_target_goes_to_the_pinned_address_with_its_host_header(
+    engine: Engine, receiver: Receiver
+) -> None:
+    """Each attempt resolves the name once and connects to that address; Host keeps the name."""
+    lookups: list[tuple[str, int]] = []
+
+    def resolve(host: str, port: int) -> Sequence[str]:
+        lookups.append((host, port))
+        return ["127.0.0.1"]
+
+    outbox = Outbox(engine, LOOPBACK, resolve=resolve)
+    sub = outbox.subscribe(f"http://crm.invalid:{receiver.port}/in", ["call.completed"])
+    lookups.clear()
+    outbox.publish("call.completed", {"contact_id": 3})
+    (attempt,) = run_due(outbox)
+    assert attempt.ok
+    assert lookups == [("crm.invalid", receiver.port)]
+    (got,) = receiver.requests
+    assert got.headers["host"] == f"crm.invalid:{receiver.port}"
+    Webhook(sub.secret).verify(got.body, got.headers)
 
 
 def test_subscribe_refuses_a_private_target_and_a_bad_url(engine: Engine) -> None:
