@@ -9,6 +9,8 @@ delivery is a dead letter (:meth:`Outbox.replay` sends it again). An endpoint th
 letters. Targets are resolved once per attempt and the request goes to that pinned address
 (``Host`` and TLS SNI keep the name); private, loopback, link-local and other non-global
 addresses are refused unless a network in ``allowed_networks`` holds them.
+Redirects are not followed (a 3xx is a failed attempt), so a target cannot bounce the
+request to an address the guard would refuse.
 """
 
 from __future__ import annotations
