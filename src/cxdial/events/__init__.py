@@ -19,6 +19,13 @@ from cxdial.events.models import (
     event_schema,
     parse_event,
 )
+from cxdial.events.outbound import (
+    RETRY_SCHEDULE,
+    OutboundSettings,
+    Outbox,
+    TargetRefused,
+    pin_target,
+)
 from cxdial.events.polled import envelope_from_completed, event_from_completed, poll_event_id
 from cxdial.events.poller import Poller, PollResult
 from cxdial.events.queue import (
@@ -33,6 +40,7 @@ from cxdial.events.stats import pipeline_stats
 from cxdial.events.worker import Worker
 
 __all__ = [
+    "RETRY_SCHEDULE",
     "TERMINAL_TYPES",
     "CallEvent",
     "CallView",
@@ -46,12 +54,15 @@ __all__ = [
     "EventValidationError",
     "GroupCommit",
     "Handled",
+    "OutboundSettings",
+    "Outbox",
     "Outcome",
     "PollResult",
     "Poller",
     "Processor",
     "QueueSettings",
     "QueueStats",
+    "TargetRefused",
     "WindowMetrics",
     "Worker",
     "envelope_from_completed",
@@ -61,6 +72,7 @@ __all__ = [
     "metrics",
     "open_queue",
     "parse_event",
+    "pin_target",
     "pipeline_stats",
     "poll_event_id",
 ]
