@@ -9,6 +9,7 @@ import httpx
 import yaml
 
 from cxdial.campaigns import CampaignSpec, parse_spec
+from cxdial.config import Settings
 from cxdial.cxone import Client
 from cxdial.emulator import credentials as demo
 from cxdial.emulator.testing import EmulatorServer
@@ -72,3 +73,22 @@ def spec_for(skill_id: int, name: str, **changes: Any) -> CampaignSpec:
     data["lists"] = []
     data.update(changes)
     return parse_spec(data)
+
+
+def client_settings(issuer: str, **tuning: Any) -> Settings:
+    """The demo key's settings for the emulator at ``issuer``: fast limits, ``tuning`` on top."""
+    base: dict[str, Any] = {
+        "rate_limit": 1000.0,
+        "rate_burst": 1000,
+        "max_retries": 1,
+        "backoff_initial": 0.01,
+        "backoff_max": 0.02,
+    }
+    return Settings(
+        issuer=issuer,
+        access_key_id=demo.DEMO_ACCESS_KEY_ID,
+        access_key_secret=demo.DEMO_ACCESS_KEY_SECRET,
+        client_id=demo.DEMO_CLIENT_ID,
+        client_secret=demo.DEMO_CLIENT_SECRET,
+        **(base | tuning),
+    )

@@ -6,13 +6,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from campaigns_support import Emulator
+from campaigns_support import Emulator, client_settings
 
 from cxdial.campaigns.context import CampaignContext
-from cxdial.config import Settings
 from cxdial.cxone import Client
 from cxdial.emulator import EmulatorConfig
-from cxdial.emulator import credentials as demo
 from cxdial.emulator.testing import EmulatorServer
 from cxdial.store import Ledger, LedgerKey
 from cxdial.store.audit import AUDIT_LEDGER, AuditLog
@@ -29,18 +27,7 @@ def emulator() -> Iterator[Emulator]:
 @pytest.fixture
 def client(emulator: Emulator) -> Iterator[Client]:
     """A real client talking to the emulator over loopback."""
-    settings = Settings(
-        issuer=emulator.url,
-        access_key_id=demo.DEMO_ACCESS_KEY_ID,
-        access_key_secret=demo.DEMO_ACCESS_KEY_SECRET,
-        client_id=demo.DEMO_CLIENT_ID,
-        client_secret=demo.DEMO_CLIENT_SECRET,
-        rate_limit=1000.0,
-        rate_burst=1000,
-        max_retries=1,
-        backoff_initial=0.01,
-        backoff_max=0.02,
-    )
+    settings = client_settings(emulator.url)
     with Client.from_settings(settings) as c:
         yield c
 

@@ -5,14 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from campaigns_support import Emulator, new_skill, spec_for
+from campaigns_support import Emulator, client_settings, new_skill, spec_for
 
 from cxdial.campaigns.apply import apply_campaign, plan_campaign
 from cxdial.campaigns.context import CampaignContext
 from cxdial.campaigns.lifecycle import transition
-from cxdial.config import Settings
 from cxdial.cxone import Client
-from cxdial.emulator import credentials as demo
 from cxdial.store.audit import AuditLog
 from cxdial.store.campaigns import CampaignStore
 
@@ -20,17 +18,8 @@ from cxdial.store.campaigns import CampaignStore
 @pytest.fixture
 def patient(emulator: Emulator) -> Iterator[Client]:
     """A client that retries enough to ride out the storm (with tiny back-off)."""
-    settings = Settings(
-        issuer=emulator.url,
-        access_key_id=demo.DEMO_ACCESS_KEY_ID,
-        access_key_secret=demo.DEMO_ACCESS_KEY_SECRET,
-        client_id=demo.DEMO_CLIENT_ID,
-        client_secret=demo.DEMO_CLIENT_SECRET,
-        rate_limit=1000.0,
-        rate_burst=1000,
-        max_retries=12,
-        backoff_initial=0.005,
-        backoff_max=0.02,
+    settings = client_settings(
+        emulator.url, max_retries=12, backoff_initial=0.005, backoff_max=0.02
     )
     with Client.from_settings(settings) as c:
         yield c
