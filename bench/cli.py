@@ -68,13 +68,7 @@ def main() -> None:
         dnc.write_text(f"# registry: internal, fetched: 2026-11-20\n{CALLEE[2:]}\n")
         env = {
             **os.environ,
-            "CXDIAL_ISSUER": server.url,
-            "CXDIAL_ACCESS_KEY_ID": demo.DEMO_ACCESS_KEY_ID,
-            "CXDIAL_ACCESS_KEY_SECRET": demo.DEMO_ACCESS_KEY_SECRET,
-            "CXDIAL_CLIENT_ID": demo.DEMO_CLIENT_ID,
-            "CXDIAL_CLIENT_SECRET": demo.DEMO_CLIENT_SECRET,
-            "CXDIAL_SKILL_ID": str(demo.DEMO_SKILL_ID),
-            "CXDIAL_CALLER_ID": demo.DEMO_CALLER_ID,
+            **demo.demo_env(server.url, dialing=True),
             "CXDIAL_DATABASE_URL": f"sqlite:///{tmp}/store.db",
             "CXDIAL_PROFILE_FILE": f"{tmp}/profiles.toml",
         }

@@ -24,8 +24,7 @@ from cxdial.config import Settings
 from cxdial.cxone import AsyncClient
 from cxdial.cxone.versions import acd_path
 from cxdial.emulator import EmulatorConfig
-from cxdial.emulator import credentials as demo
-from cxdial.emulator.testing import EmulatorServer
+from cxdial.emulator.testing import EmulatorServer, demo_settings
 
 ROUNDS = 4
 """Alternating rounds of raw httpx and the client over loopback."""
@@ -68,15 +67,7 @@ async def drive(
 
 def settings(url: str, rate: float) -> Settings:
     """Demo credentials against the emulator at ``url``."""
-    return Settings(
-        issuer=url,
-        access_key_id=demo.DEMO_ACCESS_KEY_ID,
-        access_key_secret=demo.DEMO_ACCESS_KEY_SECRET,
-        client_id=demo.DEMO_CLIENT_ID,
-        client_secret=demo.DEMO_CLIENT_SECRET,
-        rate_limit=rate,
-        rate_burst=max(1, int(rate // 10)),
-    )
+    return demo_settings(url, rate_limit=rate, rate_burst=max(1, int(rate // 10)))
 
 
 async def bench(url: str, total: int, workers: int, rate: float) -> list[Result]:

@@ -29,7 +29,7 @@ from fastapi.responses import JSONResponse
 from rich.console import Console
 from rich.table import Table
 
-from cxdial.emulator.testing import free_port
+from cxdial.emulator.testing import free_port, wait_healthy
 from cxdial.emulator.webhooks import sign
 from cxdial.events.embedded import EmbeddedQueue
 from cxdial.events.queue import EventQueue
@@ -170,15 +170,10 @@ async def open_loop(name: str, url: str, rate: float, seconds: float) -> Result:
 
 
 def _wait_ready(url: str) -> None:
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(url + "/healthz").status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    raise SystemExit(f"server at {url} did not come up")
+    try:
+        wait_healthy(url, timeout=20)
+    except RuntimeError as exc:
+        raise SystemExit(f"server at {url} did not come up: {exc}") from None
 
 
 def main() -> None:

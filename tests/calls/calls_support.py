@@ -9,7 +9,7 @@ import httpx
 from cxdial.config import Settings
 from cxdial.cxone import FakeClock
 from cxdial.emulator import credentials as demo
-from cxdial.emulator.testing import EmulatorServer
+from cxdial.emulator.testing import EmulatorServer, demo_settings
 
 SKILL = demo.DEMO_SKILL_ID
 CALLER = demo.DEMO_CALLER_ID
@@ -39,24 +39,11 @@ class Emulator:
 
     def env(self) -> dict[str, str]:
         """The ``CXDIAL_*`` variables a client needs to reach this emulator."""
-        return {
-            "CXDIAL_ISSUER": self.url,
-            "CXDIAL_ACCESS_KEY_ID": demo.DEMO_ACCESS_KEY_ID,
-            "CXDIAL_ACCESS_KEY_SECRET": demo.DEMO_ACCESS_KEY_SECRET,
-            "CXDIAL_CLIENT_ID": demo.DEMO_CLIENT_ID,
-            "CXDIAL_CLIENT_SECRET": demo.DEMO_CLIENT_SECRET,
-        }
+        return demo.demo_env(self.url)
 
     def settings(self, **tuning: Any) -> Settings:
         """Settings with the demo credentials for this emulator, plus ``tuning`` (rate limits …)."""
-        return Settings(
-            issuer=self.url,
-            access_key_id=demo.DEMO_ACCESS_KEY_ID,
-            access_key_secret=demo.DEMO_ACCESS_KEY_SECRET,
-            client_id=demo.DEMO_CLIENT_ID,
-            client_secret=demo.DEMO_CLIENT_SECRET,
-            **tuning,
-        )
+        return demo_settings(self.url, **tuning)
 
 
 class VirtualTime(FakeClock):

@@ -12,7 +12,7 @@ from cxdial.campaigns import CampaignSpec, parse_spec
 from cxdial.config import Settings
 from cxdial.cxone import Client
 from cxdial.emulator import credentials as demo
-from cxdial.emulator.testing import EmulatorServer
+from cxdial.emulator.testing import EmulatorServer, demo_settings
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "campaign.yaml"
 
@@ -43,13 +43,7 @@ class Emulator:
 
     def env(self) -> dict[str, str]:
         """The ``CXDIAL_*`` variables a client needs to reach this emulator."""
-        return {
-            "CXDIAL_ISSUER": self.url,
-            "CXDIAL_ACCESS_KEY_ID": demo.DEMO_ACCESS_KEY_ID,
-            "CXDIAL_ACCESS_KEY_SECRET": demo.DEMO_ACCESS_KEY_SECRET,
-            "CXDIAL_CLIENT_ID": demo.DEMO_CLIENT_ID,
-            "CXDIAL_CLIENT_SECRET": demo.DEMO_CLIENT_SECRET,
-        }
+        return demo.demo_env(self.url)
 
 
 def example_data() -> dict[str, Any]:
@@ -84,11 +78,4 @@ def client_settings(issuer: str, **tuning: Any) -> Settings:
         "backoff_initial": 0.01,
         "backoff_max": 0.02,
     }
-    return Settings(
-        issuer=issuer,
-        access_key_id=demo.DEMO_ACCESS_KEY_ID,
-        access_key_secret=demo.DEMO_ACCESS_KEY_SECRET,
-        client_id=demo.DEMO_CLIENT_ID,
-        client_secret=demo.DEMO_CLIENT_SECRET,
-        **(base | tuning),
-    )
+    return demo_settings(issuer, **(base | tuning))

@@ -19,13 +19,11 @@ from cxdial.campaigns.spec import dump_spec
 from cxdial.campaigns.upload import upload_list
 from cxdial.cli.app import app
 from cxdial.compliance import DncIndex, Gate
-from cxdial.config import Settings
 from cxdial.cxone import Client
 from cxdial.cxone.request import APIRequest
 from cxdial.cxone.versions import acd_path
 from cxdial.emulator import EmulatorConfig
-from cxdial.emulator import credentials as demo
-from cxdial.emulator.testing import EmulatorServer
+from cxdial.emulator.testing import EmulatorServer, demo_settings
 from cxdial.errors import ValidationError
 from cxdial.store import Ledger, LedgerKey, open_ledger
 
@@ -116,7 +114,7 @@ def test_cli_reports_counts_as_one_json_object_and_exits_3(
     """`list upload --json` prints the counts, ledgers the blocks, exits 3 (rows left out)."""
     csv_path, dnc = files
     emulator = live
-    client = Client.from_settings(Settings(**_settings(live)))
+    client = Client.from_settings(demo_settings(live.url))
     skill_id = new_skill(client, "upload-cli")
     spec = spec_for(skill_id, "upload-cli", lists=_lists("upload-cli-list"))
     spec_path = tmp_path / "campaign.yaml"
@@ -149,16 +147,6 @@ def test_cli_reports_counts_as_one_json_object_and_exits_3(
     with open_ledger(f"sqlite:///{tmp_path / 'cxdial.db'}", environ=os.environ) as ledger:
         blocked = {e.contact_id for e in ledger.query(limit=10) if not e.allowed}
     assert blocked == {"a2", "a3"}
-
-
-def _settings(emulator: Emulator) -> dict[str, Any]:
-    return {
-        "issuer": emulator.url,
-        "access_key_id": demo.DEMO_ACCESS_KEY_ID,
-        "access_key_secret": demo.DEMO_ACCESS_KEY_SECRET,
-        "client_id": demo.DEMO_CLIENT_ID,
-        "client_secret": demo.DEMO_CLIENT_SECRET,
-    }
 
 
 def test_malformed_rows_are_reported_and_a_list_with_none_cleared_sends_nothing(

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from cxdial.emulator import EmulatorConfig
-from cxdial.emulator import credentials as demo
+from cxdial.emulator.credentials import demo_env
 from cxdial.emulator.testing import EmulatorServer
 
 
@@ -25,13 +25,7 @@ def tenant_env(
 ) -> dict[str, str]:
     """``CXDIAL_*`` for the emulator's demo tenant and a throw-away store; also returned."""
     env = {
-        "CXDIAL_ISSUER": emulator_url,
-        "CXDIAL_ACCESS_KEY_ID": demo.DEMO_ACCESS_KEY_ID,
-        "CXDIAL_ACCESS_KEY_SECRET": demo.DEMO_ACCESS_KEY_SECRET,
-        "CXDIAL_CLIENT_ID": demo.DEMO_CLIENT_ID,
-        "CXDIAL_CLIENT_SECRET": demo.DEMO_CLIENT_SECRET,
-        "CXDIAL_SKILL_ID": str(demo.DEMO_SKILL_ID),
-        "CXDIAL_CALLER_ID": demo.DEMO_CALLER_ID,
+        **demo_env(emulator_url, dialing=True),
         "CXDIAL_DATABASE_URL": f"sqlite:///{tmp_path}/store.db",
     }
     for key, value in env.items():

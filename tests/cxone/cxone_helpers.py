@@ -11,7 +11,7 @@ import jwt
 from fastapi import FastAPI
 
 from cxdial.config import Settings
-from cxdial.emulator import credentials as demo
+from cxdial.emulator.testing import demo_settings
 
 T = TypeVar("T")
 BASE = "http://emulator"
@@ -19,16 +19,7 @@ BASE = "http://emulator"
 
 def settings_for(base: str = BASE, **overrides: Any) -> Settings:
     """Settings with the emulator's demo credentials and a fast, deterministic policy."""
-    values: dict[str, Any] = {
-        "issuer": base,
-        "access_key_id": demo.DEMO_ACCESS_KEY_ID,
-        "access_key_secret": demo.DEMO_ACCESS_KEY_SECRET,
-        "client_id": demo.DEMO_CLIENT_ID,
-        "client_secret": demo.DEMO_CLIENT_SECRET,
-        "rate_limit": float("inf"),
-    }
-    values.update(overrides)
-    return Settings(**values)
+    return demo_settings(base, **{"rate_limit": float("inf"), **overrides})
 
 
 def run(coro: Coroutine[Any, Any, T]) -> T:

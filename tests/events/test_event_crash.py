@@ -17,7 +17,7 @@ import httpx
 import pytest
 from sqlalchemy import create_engine, func, select
 
-from cxdial.emulator.testing import free_port
+from cxdial.emulator.testing import free_port, wait_healthy
 from cxdial.emulator.webhooks import sign
 from cxdial.events import EmbeddedQueue, Envelope, parse_event
 from cxdial.store import session_scope
@@ -126,13 +126,7 @@ def test_every_event_a_killed_receiver_acked_is_in_the_queue(tmp_path: Path) -> 
     port = free_port()
     proc = subprocess.Popen([sys.executable, "-c", RECEIVER, url, str(port)])  # noqa: S603
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(base + "/healthz").status_code == 200:
-                break
-        except httpx.TransportError:
-            time.sleep(0.1)
+    wait_healthy(base, timeout=60)
     acked: list[str] = []
 
     async def blast() -> None:

@@ -13,10 +13,9 @@ from fastapi import FastAPI
 from queue_support import sqlite_engine
 from sqlalchemy import Engine
 
-from cxdial.config import Settings
 from cxdial.cxone import AsyncClient, FakeClock
 from cxdial.emulator import EmulatorConfig, create_app
-from cxdial.emulator import credentials as demo
+from cxdial.emulator.testing import demo_settings
 from cxdial.events import Envelope
 from cxdial.events.consumer import Handled, Processor
 from cxdial.events.embedded import EmbeddedQueue
@@ -72,14 +71,7 @@ class Tenant:
 def scenario(tmp_path: Path, test: Scenario) -> None:
     """Run ``test`` against a fresh emulator (manual clock) and store."""
     app = create_app(EmulatorConfig(seed=7, manual_clock=True))
-    settings = Settings(
-        issuer="http://emulator",
-        access_key_id=demo.DEMO_ACCESS_KEY_ID,
-        access_key_secret=demo.DEMO_ACCESS_KEY_SECRET,
-        client_id=demo.DEMO_CLIENT_ID,
-        client_secret=demo.DEMO_CLIENT_SECRET,
-        rate_limit=float("inf"),
-    )
+    settings = demo_settings(rate_limit=float("inf"))
     engine = sqlite_engine(tmp_path)
 
     async def main() -> None:

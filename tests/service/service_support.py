@@ -5,14 +5,11 @@ from __future__ import annotations
 import asyncio
 import base64
 import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
-
-from cxdial.emulator.testing import free_port
+from cxdial.emulator.testing import free_port, wait_healthy
 from cxdial.events.embedded import EmbeddedQueue
 from cxdial.service import ServiceConfig
 from cxdial.service.runtime import Service
@@ -52,13 +49,7 @@ def run_service(tmp_path: Path) -> Iterator[Running]:
     thread = threading.Thread(target=loop.run_until_complete, args=(main(),), daemon=True)
     thread.start()
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(url + "/healthz").status_code == 200:
-                break
-        except httpx.TransportError:
-            time.sleep(0.05)
+    wait_healthy(url)
     yield Running(url, db)
     loop.call_soon_threadsafe(stop.set)
     thread.join(10)

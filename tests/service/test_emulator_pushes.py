@@ -9,11 +9,10 @@ import httpx
 import pytest
 from service_support import SECRET, Running
 
-from cxdial.config import Settings
 from cxdial.cxone import AsyncClient, FakeClock
 from cxdial.cxone.models.contacts import CompletedContact
 from cxdial.emulator import EmulatorConfig, create_app
-from cxdial.emulator import credentials as demo
+from cxdial.emulator.testing import demo_settings
 from cxdial.events import Processor, event_from_completed
 from cxdial.store import make_engine
 
@@ -32,14 +31,7 @@ def test_pushed_outcomes_and_dispositions_match_the_completed_contacts(running: 
         )
     )
     app.state.webhooks.backoff = 0.01
-    settings = Settings(
-        issuer="http://emulator",
-        access_key_id=demo.DEMO_ACCESS_KEY_ID,
-        access_key_secret=demo.DEMO_ACCESS_KEY_SECRET,
-        client_id=demo.DEMO_CLIENT_ID,
-        client_secret=demo.DEMO_CLIENT_SECRET,
-        rate_limit=float("inf"),
-    )
+    settings = demo_settings(rate_limit=float("inf"))
 
     async def main() -> tuple[dict[str, int], list[CompletedContact]]:
         transport = httpx.ASGITransport(app=app)

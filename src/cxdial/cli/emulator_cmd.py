@@ -37,15 +37,7 @@ def env_lines(host: str, port: int) -> list[str]:
     """The ``export`` lines that point every ``cxdial`` command at the emulator."""
     from cxdial.emulator import credentials as creds
 
-    values = {
-        "CXDIAL_ISSUER": f"http://{host}:{port}",
-        "CXDIAL_ACCESS_KEY_ID": creds.DEMO_ACCESS_KEY_ID,
-        "CXDIAL_ACCESS_KEY_SECRET": creds.DEMO_ACCESS_KEY_SECRET,
-        "CXDIAL_CLIENT_ID": creds.DEMO_CLIENT_ID,
-        "CXDIAL_CLIENT_SECRET": creds.DEMO_CLIENT_SECRET,
-        "CXDIAL_SKILL_ID": str(creds.DEMO_SKILL_ID),
-        "CXDIAL_CALLER_ID": creds.DEMO_CALLER_ID,
-    }
+    values = creds.demo_env(f"http://{host}:{port}", dialing=True)
     return [f"export {name}={shlex.quote(value)}" for name, value in values.items()]
 
 

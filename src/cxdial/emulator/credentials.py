@@ -26,6 +26,7 @@ __all__ = [
     "READONLY_ACCESS_KEY_SECRET",
     "READONLY_PERMISSIONS",
     "AccessKey",
+    "demo_env",
 ]
 
 DEMO_ACCESS_KEY_ID = "EMULATOR-ACCESS-KEY"
@@ -125,3 +126,20 @@ ACCESS_KEYS: dict[str, AccessKey] = {
     ),
 }
 """Access keys by id. The demo application (client id/secret) is the only registered app."""
+
+
+def demo_env(issuer: str, *, dialing: bool = False) -> dict[str, str]:
+    """The ``CXDIAL_*`` variables that point a ``cxdial`` command at the emulator at
+    ``issuer`` with the full-permission demo key; ``dialing`` adds the demo skill and
+    caller ID (what ``cxdial emulator --print-env`` exports)."""
+    env = {
+        "CXDIAL_ISSUER": issuer,
+        "CXDIAL_ACCESS_KEY_ID": DEMO_ACCESS_KEY_ID,
+        "CXDIAL_ACCESS_KEY_SECRET": DEMO_ACCESS_KEY_SECRET,
+        "CXDIAL_CLIENT_ID": DEMO_CLIENT_ID,
+        "CXDIAL_CLIENT_SECRET": DEMO_CLIENT_SECRET,
+    }
+    if dialing:
+        env["CXDIAL_SKILL_ID"] = str(DEMO_SKILL_ID)
+        env["CXDIAL_CALLER_ID"] = DEMO_CALLER_ID
+    return env

@@ -1,4 +1,5 @@
-"""Test helpers: the emulator on a real loopback port, or behind an ASGI transport."""
+"""Test helpers: the emulator on a real loopback port, or behind an ASGI transport; the demo
+key's client settings; waiting for a loopback server's health check."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ import httpx
 import uvicorn
 from fastapi import FastAPI
 
+from cxdial.config import Settings
+from cxdial.emulator import credentials as demo
 from cxdial.emulator.app import create_app
 from cxdial.emulator.config import EmulatorConfig
 from cxdial.emulator.middleware import quiet_dropped_logs
@@ -24,10 +27,46 @@ __all__ = [
     "SyncASGITransport",
     "asgi_client",
     "asgi_transport",
+    "demo_settings",
     "free_port",
+    "wait_healthy",
 ]
 
 ASGI_BASE_URL = "http://emulator"
+
+
+def demo_settings(issuer: str = ASGI_BASE_URL, **overrides: Any) -> Settings:
+    """Client settings for the emulator at ``issuer`` with its full-permission demo key;
+    ``overrides`` (rate limits, retries …) go on top."""
+    return Settings(
+        **{
+            "issuer": issuer,
+            "access_key_id": demo.DEMO_ACCESS_KEY_ID,
+            "access_key_secret": demo.DEMO_ACCESS_KEY_SECRET,
+            "client_id": demo.DEMO_CLIENT_ID,
+            "client_secret": demo.DEMO_CLIENT_SECRET,
+            **overrides,
+        }
+    )
+
+
+def wait_healthy(url: str, *, path: str = "/healthz", timeout: float = 10.0) -> None:
+    """Return once ``GET url+path`` answers 200; raise ``RuntimeError`` after ``timeout`` s.
+
+    For a server just started on a loopback port (in a thread or a child process)."""
+    deadline = time.monotonic() + timeout
+    last = "no answer"
+    while True:
+        try:
+            status = httpx.get(url + path, timeout=2).status_code
+            if status == 200:
+                return
+            last = f"status {status}"
+        except httpx.TransportError as exc:
+            last = type(exc).__name__
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{url}{path} did not answer 200 within {timeout:g} s ({last})")
+        time.sleep(0.05)
 
 
 def free_port() -> int:
