@@ -1,4 +1,5 @@
-"""The control API (not CXone): stats, faults, the clock, tokens, the dial ledger, reset.
+"""The control API (not CXone): stats, faults, the clock, tokens, the dial ledger, seeded
+call history, reset.
 
 Mounted under ``/_emulator/`` without authentication; tests and demos drive it.
 """
@@ -11,10 +12,13 @@ from typing import Any, Literal
 from fastapi import APIRouter, Request
 from pydantic import Field
 
+from cxdial.emulator.credentials import DEMO_CALLER_ID
 from cxdial.emulator.deps import world_of
 from cxdial.emulator.errors import ApiError
 from cxdial.emulator.faults import FaultSpec, FaultSpecError, OneShot
 from cxdial.emulator.openapi import request_body
+from cxdial.emulator.routes.common import normalize_phone
+from cxdial.emulator.telephony import seed_completed
 from cxdial.emulator.validation import StrictModel, parse_body
 
 __all__ = ["router"]
@@ -47,6 +51,16 @@ class _Seconds(StrictModel):
 class _Advance(StrictModel):
     seconds: float = Field(ge=0, le=10 * _YEAR)
     """At most ten simulated years per call (the clock's dates must stay printable)."""
+
+
+class _SeedCompleted(StrictModel):
+    skill_id: int
+    to: str
+    caller_id: str = DEMO_CALLER_ID
+    outcome: Literal["answered", "busy", "failed", "machine", "no_answer"] = "busy"
+    count: int = Field(default=1, ge=1, le=100_000)
+    context_prefix: str | None = Field(default=None, min_length=1, max_length=40)
+    """Context ids ``{prefix}-0`` … ``{prefix}-{count-1}``; none without a prefix."""
 
 
 @router.get("/stats")
@@ -113,6 +127,30 @@ async def dials(request: Request) -> dict[str, Any]:
     """Every dial the telephony placed, in order."""
     entries = [asdict(d) for d in world_of(request).stats.dials]
     return {"totalRecords": len(entries), "dials": entries}
+
+
+@router.post("/contacts/completed", openapi_extra=request_body(_SeedCompleted))
+async def seed_completed_contacts(request: Request) -> dict[str, Any]:
+    """Create ``count`` contacts that completed just now (history, not dials: no dial
+    ledger entry, no webhook); CXone has no such route, tests seed large histories."""
+    world = world_of(request)
+    body = await parse_body(request, _SeedCompleted)
+    if body.skill_id not in world.skills:
+        raise ApiError(404, "SkillNotFound", f"No skill with skillId {body.skill_id}")
+    to, caller = normalize_phone(body.to), normalize_phone(body.caller_id)
+    if to is None or caller is None:
+        bad = "to" if to is None else "caller_id"
+        raise ApiError(400, "InvalidParameter", f"'{bad}' must be a North American number")
+    prefix = body.context_prefix
+    made = seed_completed(
+        world,
+        skill_id=body.skill_id,
+        to=to,
+        caller_id=caller,
+        outcome=body.outcome,
+        context_ids=[f"{prefix}-{i}" if prefix else None for i in range(body.count)],
+    )
+    return {"created": len(made), "contactIds": [c.contact_id for c in made]}
 
 
 @router.post("/webhooks/flush")

@@ -15,7 +15,15 @@ from cxdial.emulator.entities import Contact
 from cxdial.emulator.stats import DialEntry
 from cxdial.emulator.world import World
 
-__all__ = ["END_REASONS", "end_contact", "mask_phone", "place_call", "scrubbed_by"]
+__all__ = [
+    "END_REASONS",
+    "SEEDABLE",
+    "end_contact",
+    "mask_phone",
+    "place_call",
+    "scrubbed_by",
+    "seed_completed",
+]
 
 log = logging.getLogger("cxdial.emulator.calls")
 
@@ -170,6 +178,63 @@ def place_call(
     else:
         world.schedule(now + 1.0 + ring, lambda: _answer(world, contact))
     return contact
+
+
+_SEED_TIMES = {outcome: (ring, talk) for outcome, ring, talk in reversed(_MAGIC.values())}
+"""Ring and talk seconds of a seeded contact per outcome: its magic number's (``0000`` for
+an answer); ``None`` rings until the skill's limit."""
+SEEDABLE = tuple(sorted(_SEED_TIMES))
+"""Outcomes :func:`seed_completed` can give a contact."""
+
+
+def seed_completed(
+    world: World,
+    *,
+    skill_id: int,
+    to: str,
+    caller_id: str,
+    outcome: str,
+    context_ids: list[str | None],
+) -> list[Contact]:
+    """Contacts that already ran their course (emulator-only history, not dials): one per
+    context id, each placed ``ring + talk`` seconds ago and completed now with ``outcome``,
+    its custom data as ``scripts/start`` stores it. No dial is logged, no event emitted, no
+    RNG drawn (so the seeded world replays like one without them)."""
+    given_ring, talk = _SEED_TIMES[outcome]
+    ring = _ringing_limit(world, skill_id) if given_ring is None else given_ring
+    answered = outcome in ("answered", "machine")
+    now = world.now
+    placed = now - 1.0 - ring - talk
+    history = [("Dialing", placed), ("Ringing", placed + 1.0)]
+    if answered:
+        history.append(("Active", now - talk))
+    history.append(("Disconnected", now))
+    made = []
+    for context_id in context_ids:
+        custom = {"callerId": caller_id, **({"cxdialContextId": context_id} if context_id else {})}
+        contact = Contact(
+            contact_id=world.next_id("contact"),
+            skill_id=skill_id,
+            to=to,
+            caller_id=caller_id,
+            via="script",
+            created=placed,
+            outcome=outcome,
+            ring_seconds=ring,
+            talk_seconds=talk,
+            context_id=context_id,
+            state="Disconnected",
+            answered_at=now - talk if answered else None,
+            ended_at=now,
+            end_reason=END_REASONS[outcome],
+            disposition_id=SYSTEM_DISPOSITION.get(outcome),
+            updated=now,
+            custom_data=custom,
+            history=list(history),
+        )
+        world.contacts[contact.contact_id] = contact
+        made.append(contact)
+    return made
 
 
 def _set_state(world: World, contact: Contact, state: str) -> None:
