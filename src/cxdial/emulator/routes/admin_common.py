@@ -1,5 +1,6 @@
 """Helpers of the campaign, disposition, reporting and general routes: bodies that may be
-arrays, required date ranges, version-dependent names, empty pages and seconds as text.
+arrays, required date ranges, version-dependent names, empty pages, seconds as text and
+the ``isActive`` of a status PATCH.
 """
 
 from __future__ import annotations
@@ -16,15 +17,17 @@ from cxdial.emulator.deps import Ctx
 from cxdial.emulator.errors import ApiError
 from cxdial.emulator.jsonbody import json_body
 from cxdial.emulator.routes.common import page, since
-from cxdial.emulator.validation import describe
+from cxdial.emulator.validation import StrictModel, describe, query_flag
 
 __all__ = [
     "BUSINESS_UNIT_NAME",
     "LEGACY_MAX",
+    "StatusBody",
     "bu_meta",
     "date_range",
     "listing_page",
     "read_json",
+    "status_flag",
     "validate",
     "validate_as",
 ]
@@ -55,6 +58,23 @@ def validate(model: type[M], data: Any) -> M:
         return model.model_validate(data)
     except PydanticValidationError as exc:
         raise ApiError(400, "InvalidParameter", describe(exc, model)) from None
+
+
+class StatusBody(StrictModel):
+    """The body of a ``PATCH …/status`` (campaigns, dispositions)."""
+
+    isActive: bool  # noqa: N815 - CXone's wire name
+
+
+async def status_flag(ctx: Ctx, query: str | None) -> bool:
+    """``isActive`` of a ``PATCH …/status``: from the query, else the JSON body (the spec
+    names no input; both are accepted); 400 when neither gives it."""
+    if query is not None:
+        return query_flag(query, "isActive")
+    data = await read_json(ctx)
+    if data == {}:
+        raise ApiError(400, "InvalidParameter", "Missing required field 'isActive' (true/false)")
+    return validate(StatusBody, data).isActive
 
 
 def validate_as(adapter: TypeAdapter[T], data: Any, name: str) -> T:

@@ -26,7 +26,13 @@ from cxdial.emulator.credentials import DEMO_BUSINESS_UNIT
 from cxdial.emulator.deps import ACD_PREFIX, Ctx, acd
 from cxdial.emulator.errors import ApiError
 from cxdial.emulator.openapi import request_body
-from cxdial.emulator.routes.admin_common import listing_page, read_json, validate
+from cxdial.emulator.routes.admin_common import (
+    StatusBody,
+    listing_page,
+    read_json,
+    status_flag,
+    validate,
+)
 from cxdial.emulator.validation import StrictModel, query_flag
 
 __all__ = ["NEW_NAMES_FROM", "campaign_name", "router"]
@@ -64,10 +70,6 @@ class _SkillRef(StrictModel):
 class _SkillsBody(StrictModel):
     addAll: bool | None = None
     skills: list[int | _SkillRef] | None = None
-
-
-class _StatusBody(StrictModel):
-    isActive: bool
 
 
 def campaign_name(ctx: Ctx, campaign_id: int) -> str | None:
@@ -184,7 +186,7 @@ async def update_campaign(campaign_id: int, ctx: Ctx = _EDIT) -> Response:
 
 @router.patch(
     "/campaigns/{campaign_id}/status",
-    openapi_extra=request_body(_StatusBody, required=False),
+    openapi_extra=request_body(StatusBody, required=False),
 )
 async def campaign_status(
     campaign_id: int, ctx: Ctx = _EDIT, isActive: str | None = None
@@ -192,13 +194,7 @@ async def campaign_status(
     """Activate or deactivate: ``isActive`` in the JSON body or the query (the spec names
     no input; both are accepted)."""
     campaign = _find(ctx, campaign_id)
-    if isActive is not None:
-        campaign.is_active = query_flag(isActive, "isActive")
-    else:
-        data = await read_json(ctx)
-        if data == {}:
-            raise ApiError(400, "InvalidParameter", "Missing required field 'isActive'")
-        campaign.is_active = validate(_StatusBody, data).isActive
+    campaign.is_active = await status_flag(ctx, isActive)
     campaign.updated = ctx.world.now
     return Response(status_code=200)
 

@@ -1,13 +1,18 @@
-"""Shared route helpers: the API version, listings (paging, 204s, orderBy, fields, filters),
-the ``icStatusDescription`` header on successes, and lookups that 404 with a useful message.
+"""Shared route helpers: the API version, listings (paging, 204s, orderBy, fields, filters)
+and their query parameters, reporting date windows, the ``icStatusDescription`` header on
+successes, and lookups that 404 with a useful message.
 """
+
+# Parameter names are CXone's camelCase wire names.
+# ruff: noqa: N803
 
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine, Iterable, Mapping, Sequence
-from typing import Any, TypeVar
+from dataclasses import dataclass
+from typing import Annotated, Any, NamedTuple, TypeVar
 
-from fastapi import Request, Response
+from fastapi import Query, Request, Response
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 
@@ -22,6 +27,9 @@ __all__ = [
     "MAX_TOP",
     "REPORT_MAX_DAYS",
     "CxoneRoute",
+    "ListQuery",
+    "OrderBy",
+    "ReportWindow",
     "accepted",
     "api_version",
     "business_unit_meta",
@@ -29,6 +37,7 @@ __all__ = [
     "find_list",
     "find_skill",
     "iso_duration",
+    "list_query",
     "listing",
     "no_content",
     "normalize_phone",
@@ -208,6 +217,57 @@ def listing(
     return {**meta, **(extra or {}), key: project(chunk, fields, known, key)}
 
 
+OrderBy = Annotated[str | None, Query(alias="orderBy")]
+"""The ``orderBy`` query parameter (camelCase on the wire)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ListQuery:
+    """The query parameters every listing takes: ``fields``, ``orderBy``, ``top``, ``skip``."""
+
+    fields: str | None
+    order_by: str | None
+    top: int | None
+    skip: int | None
+
+    def listing(
+        self,
+        ctx: Ctx,
+        items: list[dict[str, Any]],
+        *,
+        key: str,
+        known: Sequence[str],
+        default_top: int = 100,
+        extra: Mapping[str, Any] | None = None,
+    ) -> Any:
+        """:func:`listing` of ``items`` paged, ordered and projected as the query asks."""
+        return listing(
+            ctx,
+            items,
+            key=key,
+            known=known,
+            top=self.top,
+            skip=self.skip,
+            fields=self.fields,
+            order_by=self.order_by,
+            default_top=default_top,
+            extra=extra,
+        )
+
+
+def list_query(
+    request: Request,
+    fields: str | None = None,
+    orderBy: OrderBy = None,
+    top: int | None = None,
+    skip: int | None = None,
+) -> ListQuery:
+    """Dependency: a listing's query parameters (``orderBy`` may also be spelled
+    ``orderby``, as in QA's lab test data)."""
+    order_by = orderBy if orderBy is not None else request.query_params.get("orderby")
+    return ListQuery(fields, order_by, top, skip)
+
+
 def iso_duration(seconds: float) -> str:
     """ISO-8601 duration text, the form CXone sends durations in (``PT1M5.5S``)."""
     whole = round(max(seconds, 0.0), 3)
@@ -262,6 +322,24 @@ def since(ctx: Ctx, value: str | None, name: str) -> float | None:
         ) from None
 
 
+class ReportWindow(NamedTuple):
+    """A reporting query's dates as simulated times (None = not given)."""
+
+    start: float | None
+    end: float | None
+    since: float | None
+    """``updatedSince``."""
+
+    def holds(self, began: float, changed: float | None = None) -> bool:
+        """Whether a row that began at ``began`` and last changed at ``changed`` (default:
+        when it began) is in the window: begun in ``[start, end)``, changed since ``since``."""
+        if self.start is not None and began < self.start:
+            return False
+        if self.end is not None and began >= self.end:
+            return False
+        return self.since is None or (began if changed is None else changed) >= self.since
+
+
 def report_window(
     ctx: Ctx,
     start_text: str | None,
@@ -270,7 +348,7 @@ def report_window(
     *,
     max_days: int = REPORT_MAX_DAYS,
     need_start: bool = False,
-) -> tuple[float | None, float | None, float | None]:
+) -> ReportWindow:
     """``(start, end, updatedSince)`` by CXone's date rules on reporting (QA v7 lab data,
     RPV70067–RPV70075, on completed contacts): some date is required, ``endDate`` needs a
     ``startDate`` and defaults to now, a range spans at most ``max_days``. With
@@ -302,7 +380,7 @@ def report_window(
     if start_text is None:
         if end_text is not None:
             raise ApiError(400, "InvalidParameter", "Invalid startDate - endDate needs a startDate")
-        return None, None, after
+        return ReportWindow(None, None, after)
     start = _report_date(ctx, start_text, "Invalid startDate")
     end = _report_date(ctx, end_text, "Invalid endDate") if end_text is not None else now
     if end < start:
@@ -313,7 +391,7 @@ def report_window(
             "InvalidParameter",
             f"Invalid DateRange - Date Range must be {max_days} days or less",
         )
-    return start, end, after
+    return ReportWindow(start, end, after)
 
 
 def _report_date(ctx: Ctx, text: str, prefix: str) -> float:

@@ -11,9 +11,9 @@ when a page holds nothing. ``completedContacts`` field names depend on the API v
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Depends, Response
 
 from cxdial.emulator.credentials import DEMO_BUSINESS_UNIT
 from cxdial.emulator.deps import ACD_PREFIX, Ctx, acd
@@ -23,10 +23,12 @@ from cxdial.emulator.routes.common import (
     LEGACY_NAMES_MAX,
     MAX_TOP,
     CxoneRoute,
+    ListQuery,
     api_version,
     business_unit_meta,
     filter_items,
     iso_duration,
+    list_query,
     listing,
     project,
     report_window,
@@ -52,7 +54,7 @@ _CONTACTS = Depends(acd("Contacts View"))
 _REPORT = Depends(acd("Reporting View"))
 _AGENTS = Depends(acd("Agents View"))
 _END = Depends(acd("Contacts Edit"))
-OrderBy = Annotated[str | None, Query(alias="orderBy")]
+_LIST = Depends(list_query)
 
 
 def _find(ctx: Ctx, contact_id: int) -> Contact:
@@ -64,11 +66,6 @@ def _find(ctx: Ctx, contact_id: int) -> Contact:
 
 def _ordered(items: list[Contact]) -> list[Contact]:
     return sorted(items, key=lambda c: (c.updated, c.contact_id))
-
-
-def _order(ctx: Ctx, given: str | None) -> str | None:
-    """``orderBy``, also spelled ``orderby`` (QA's lab test data)."""
-    return given if given is not None else ctx.request.query_params.get("orderby")
 
 
 @router.get("/contacts/active")
@@ -84,10 +81,7 @@ async def active(
     contactId: str | None = None,
     toAddress: str | None = None,
     fromAddress: str | None = None,
-    fields: str | None = None,
-    orderBy: OrderBy = None,
-    top: int | None = None,
-    skip: int | None = None,
+    query: ListQuery = _LIST,
 ) -> Any:
     """Contacts in progress; 204 when the page holds nothing."""
     after = since(ctx, updatedSince, "updatedSince")
@@ -104,16 +98,8 @@ async def active(
         "fromAddress": fromAddress,
     }
     items = filter_items((active_record(ctx.world, c) for c in _ordered(contacts)), filters)
-    return listing(
-        ctx,
-        items,
-        key="activeContacts",
-        known=ACTIVE_FIELDS,
-        top=top,
-        skip=skip,
-        fields=fields,
-        order_by=_order(ctx, orderBy),
-        extra=business_unit_meta(ctx),
+    return query.listing(
+        ctx, items, key="activeContacts", known=ACTIVE_FIELDS, extra=business_unit_meta(ctx)
     )
 
 
@@ -135,27 +121,21 @@ async def completed(
     isLogged: str | None = None,
     isRefused: str | None = None,
     isTakeover: str | None = None,
-    fields: str | None = None,
-    orderBy: OrderBy = None,
-    top: int | None = None,
-    skip: int | None = None,
+    query: ListQuery = _LIST,
 ) -> Any:
     """Completed contacts, ordered by lastUpdateTime unless ``orderBy`` says otherwise.
 
     v≤23 answers (and filters) with the old names ``fromAddr``, ``toAddr``, ``contactStart``,
     ``mediaType``, ``confSeconds``, ``ACWSeconds``; later versions with the v33 names.
     """
-    start, end, after = report_window(ctx, startDate, endDate, updatedSince)
+    window = report_window(ctx, startDate, endDate, updatedSince)
     version = api_version(ctx)
     legacy = version <= LEGACY_NAMES_MAX
     contacts = _ordered(
         [
             c
             for c in ctx.world.contacts.values()
-            if not c.active
-            and (after is None or c.updated >= after)
-            and (start is None or c.created >= start)
-            and (end is None or c.created < end)
+            if not c.active and window.holds(c.created, c.updated)
         ]
     )
     filters = {
@@ -171,15 +151,11 @@ async def completed(
         "isTakeover": isTakeover,
     }
     items = filter_items((completed_record(ctx.world, c, version) for c in contacts), filters)
-    return listing(
+    return query.listing(
         ctx,
         items,
         key="completedContacts",
         known=completed_fields(version),
-        top=top,
-        skip=skip,
-        fields=fields,
-        order_by=_order(ctx, orderBy),
         default_top=MAX_TOP,  # TAP sees about 10k records per response
         extra=business_unit_meta(ctx),
     )
@@ -262,10 +238,7 @@ async def agents(
     isActive: str | None = None,
     searchString: str | None = None,
     updatedSince: str | None = None,
-    fields: str | None = None,
-    orderBy: OrderBy = None,
-    top: int | None = None,
-    skip: int | None = None,
+    query: ListQuery = _LIST,
 ) -> Any:
     """Agents of the business unit, searched, filtered and paged."""
     after = since(ctx, updatedSince, "updatedSince")
@@ -279,16 +252,8 @@ async def agents(
             if any(needle in str(a[k]).lower() for k in ("firstName", "lastName", "userName"))
         ]
     items = filter_items(items, {"isActive": isActive})
-    return listing(
-        ctx,
-        items,
-        key="agents",
-        known=AGENT_FIELDS,
-        top=top,
-        skip=skip,
-        fields=fields,
-        order_by=_order(ctx, orderBy),
-        extra={"businessUnitId": DEMO_BUSINESS_UNIT},
+    return query.listing(
+        ctx, items, key="agents", known=AGENT_FIELDS, extra={"businessUnitId": DEMO_BUSINESS_UNIT}
     )
 
 
@@ -297,10 +262,7 @@ async def agent_states(
     ctx: Ctx = _AGENTS,
     updatedSince: str | None = None,
     reqBUIds: str | None = None,
-    fields: str | None = None,
-    orderBy: OrderBy = None,
-    top: int | None = None,
-    skip: int | None = None,
+    query: ListQuery = _LIST,
 ) -> Any:
     """Agent states; 204 when nothing changed since ``updatedSince`` (exclusive)."""
     after = since(ctx, updatedSince, "updatedSince")
@@ -308,14 +270,10 @@ async def agent_states(
         return listing(ctx, [], key="agentStates", known=AGENT_STATE_FIELDS)
     chosen = [a for a in ctx.world.agents.values() if after is None or a.updated > after]
     items = [agent_state_record(ctx.world, a) for a in chosen]
-    return listing(
+    return query.listing(
         ctx,
         items,
         key="agentStates",
         known=AGENT_STATE_FIELDS,
-        top=top,
-        skip=skip,
-        fields=fields,
-        order_by=_order(ctx, orderBy),
         extra={"lastPollTime": ctx.world.iso(ctx.world.now)},
     )

@@ -24,7 +24,7 @@ from cxdial.emulator.deps import ACD_PREFIX, Ctx, acd
 from cxdial.emulator.entities import Skill
 from cxdial.emulator.errors import ApiError
 from cxdial.emulator.openapi import request_body
-from cxdial.emulator.routes.admin_common import read_json, validate
+from cxdial.emulator.routes.admin_common import StatusBody, read_json, status_flag, validate
 from cxdial.emulator.routes.common import filter_items, find_skill, listing, page, since
 from cxdial.emulator.routes.shapes import DISPOSITION_FIELDS, disposition_record
 from cxdial.emulator.validation import StrictModel, query_flag
@@ -59,10 +59,6 @@ class _UpdateBody(StrictModel):
     isPreviewDisposition: bool | None = None
     isActive: bool | None = None
     notes: str | None = None
-
-
-class _StatusBody(StrictModel):
-    isActive: bool
 
 
 def find_disposition(ctx: Ctx, disposition_id: int) -> Disposition:
@@ -311,7 +307,7 @@ async def update_disposition(disposition_id: int, ctx: Ctx = _EDIT) -> Response:
 
 @router.patch(
     "/dispositions/{disposition_id}/status",
-    openapi_extra=request_body(_StatusBody, required=False),
+    openapi_extra=request_body(StatusBody, required=False),
 )
 async def disposition_status(
     disposition_id: int, ctx: Ctx = _EDIT, isActive: str | None = None
@@ -319,18 +315,9 @@ async def disposition_status(
     """Activate or deactivate: ``isActive`` in the JSON body or the query (the spec
     names no input; both are accepted)."""
     d = find_disposition(ctx, disposition_id)
-    d.is_active = await _status_flag(ctx, isActive)
+    d.is_active = await status_flag(ctx, isActive)
     d.updated = ctx.world.now
     return Response(status_code=200)
-
-
-async def _status_flag(ctx: Ctx, query: str | None) -> bool:
-    if query is not None:
-        return query_flag(query, "isActive")
-    data = await read_json(ctx)
-    if data == {}:
-        raise ApiError(400, "InvalidParameter", "Missing required field 'isActive' (true/false)")
-    return validate(_StatusBody, data).isActive
 
 
 @router.get("/skills/{skill_id}/dispositions")

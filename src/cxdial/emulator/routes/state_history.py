@@ -25,9 +25,10 @@ an addition.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from dataclasses import dataclass
+from typing import Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends
 
 from cxdial.emulator.credentials import DEMO_BUSINESS_UNIT
 from cxdial.emulator.deps import ACD_PREFIX, Ctx, acd
@@ -35,8 +36,12 @@ from cxdial.emulator.entities import Agent, AgentStateSpan
 from cxdial.emulator.errors import ApiError
 from cxdial.emulator.routes.common import (
     CxoneRoute,
+    ListQuery,
+    OrderBy,
+    ReportWindow,
     business_unit_meta,
     iso_duration,
+    list_query,
     listing,
     report_window,
 )
@@ -50,7 +55,7 @@ _REPORT = Depends(acd("Reporting View"))
 _CONTACTS = Depends(acd("Contacts View"))
 CUSTOM_DATA_MAX_DAYS = 15
 """``/contacts/custom-data`` spans at most 15 days (CJ)."""
-OrderBy = Annotated[str | None, Query(alias="orderBy")]
+_LIST = Depends(list_query)
 AGENT_HISTORY_FIELDS = [
     "stateIndex",
     "startDate",
@@ -90,27 +95,13 @@ _CONTACT_HISTORY_FIELDS = [
 _CUSTOM_DATA_FIELDS = ["contactId", "name", "value"]
 
 
-def _in_window(
-    start: float, end: float | None, window: tuple[float | None, float | None, float | None]
-) -> bool:
-    """Whether a row that began at ``start`` (and ended at ``end``) is in the window."""
-    low, high, after = window
-    if low is not None and start < low:
-        return False
-    if high is not None and start >= high:
-        return False
-    return after is None or max(start, end if end is not None else start) >= after
-
-
-def _agent_rows(
-    ctx: Ctx, agent: Agent, window: tuple[float | None, float | None, float | None]
-) -> list[dict[str, Any]]:
+def _agent_rows(ctx: Ctx, agent: Agent, window: ReportWindow) -> list[dict[str, Any]]:
     world = ctx.world
     spans = agent.history
     rows = []
     for i, span in enumerate(spans):
         ended = spans[i + 1].start if i + 1 < len(spans) else None
-        if _in_window(span.start, ended, window):
+        if window.holds(span.start, ended):
             rows.append(
                 _agent_row(ctx, agent, i + 1, span, ended if ended is not None else world.now)
             )
@@ -149,93 +140,75 @@ def _agent_row(
     }
 
 
-def _agent_history(
-    ctx: Ctx,
-    agents: list[Agent],
-    dates: tuple[str | None, str | None, str | None],
-    searchString: str | None,
-    mediaTypeId: str | None,
-    listing_args: dict[str, Any],
-) -> Any:
-    window = report_window(ctx, *dates)
+@dataclass(frozen=True, slots=True)
+class _AgentHistoryQuery:
+    """The query of both agent state-history reports."""
+
+    dates: tuple[str | None, str | None, str | None]
+    search: str | None
+    media_type_id: str | None
+    listing: ListQuery
+
+
+def _agent_history_query(
+    startDate: str | None = None,
+    endDate: str | None = None,
+    updatedSince: str | None = None,
+    searchString: str | None = None,
+    mediaTypeId: str | None = None,
+    outboundStrategy: str | None = None,
+    listing: ListQuery = _LIST,
+) -> _AgentHistoryQuery:
+    """Dependency; ``outboundStrategy`` is accepted and ignored (every skill here dials out)."""
+    del outboundStrategy
+    return _AgentHistoryQuery(
+        (startDate, endDate, updatedSince), searchString, mediaTypeId, listing
+    )
+
+
+_AGENT_HISTORY = Depends(_agent_history_query)
+
+
+def _agent_history(ctx: Ctx, agents: list[Agent], query: _AgentHistoryQuery) -> Any:
+    window = report_window(ctx, *query.dates)
     rows = [row for agent in agents for row in _agent_rows(ctx, agent, window)]
-    if searchString:
-        needle = searchString.lower()
+    media_type = query.media_type_id
+    if query.search:
+        needle = query.search.lower()
         rows = [
             r
             for r in rows
             if needle in r["agentStateName"].lower() or needle in str(r["skillName"]).lower()
         ]
-    if mediaTypeId is not None:
-        if not mediaTypeId.strip().isdigit():
+    if media_type is not None:
+        if not media_type.strip().isdigit():
             raise ApiError(400, "InvalidParameter", "'mediaTypeId' must be an integer")
-        rows = [r for r in rows if r["mediaTypeId"] == int(mediaTypeId)]
+        rows = [r for r in rows if r["mediaTypeId"] == int(media_type)]
     rows.sort(key=lambda r: (r["startDate"], r["agentId"], r["stateIndex"]))
-    return listing(
-        ctx,
-        rows,
-        key="agentStateHistory",
-        known=AGENT_HISTORY_FIELDS,
-        extra=business_unit_meta(ctx),
-        **listing_args,
+    meta = business_unit_meta(ctx)
+    return query.listing.listing(
+        ctx, rows, key="agentStateHistory", known=AGENT_HISTORY_FIELDS, extra=meta
     )
 
 
 @router.get("/agents/state-history")
 async def agents_state_history(
-    ctx: Ctx = _REPORT,
-    startDate: str | None = None,
-    endDate: str | None = None,
-    updatedSince: str | None = None,
-    searchString: str | None = None,
-    mediaTypeId: str | None = None,
-    outboundStrategy: str | None = None,
-    fields: str | None = None,
-    orderBy: OrderBy = None,
-    top: int | None = None,
-    skip: int | None = None,
+    ctx: Ctx = _REPORT, query: _AgentHistoryQuery = _AGENT_HISTORY
 ) -> Any:
     """Every state every agent entered in the range (CJ getAgentsStateHistory); 204 when
-    none did. ``outboundStrategy`` is accepted and ignored (every skill here dials out)."""
-    del outboundStrategy
-    return _agent_history(
-        ctx,
-        sorted(ctx.world.agents.values(), key=lambda a: a.agent_id),
-        (startDate, endDate, updatedSince),
-        searchString,
-        mediaTypeId,
-        {"top": top, "skip": skip, "fields": fields, "order_by": orderBy},
-    )
+    none did."""
+    return _agent_history(ctx, sorted(ctx.world.agents.values(), key=lambda a: a.agent_id), query)
 
 
 @router.get("/agents/{agent_id}/state-history")
 async def agent_state_history(
-    agent_id: int,
-    ctx: Ctx = _REPORT,
-    startDate: str | None = None,
-    endDate: str | None = None,
-    updatedSince: str | None = None,
-    searchString: str | None = None,
-    mediaTypeId: str | None = None,
-    outboundStrategy: str | None = None,
-    fields: str | None = None,
-    orderBy: OrderBy = None,
-    top: int | None = None,
-    skip: int | None = None,
+    agent_id: int, ctx: Ctx = _REPORT, query: _AgentHistoryQuery = _AGENT_HISTORY
 ) -> Any:
     """The states one agent entered in the range (CJ getAgentsAgentIdStateHistory)."""
-    del outboundStrategy
     agent = ctx.world.agents.get(agent_id)
     if agent is None:
         raise ApiError(404, "AgentNotFound", f"No agent with agentId {agent_id}")
-    return _agent_history(
-        ctx,
-        [agent],
-        (startDate, endDate, updatedSince),
-        searchString,
-        mediaTypeId,
-        {"top": top, "skip": skip, "fields": fields, "order_by": orderBy},
-    )
+    return _agent_history(ctx, [agent], query)
 
 
 @router.get("/contacts/state-history")
@@ -260,7 +233,7 @@ async def contacts_state_history(
         history = contact.history
         for i, row in enumerate(state_rows(ctx, contact)):
             ended = history[i + 1][1] if i + 1 < len(history) else contact.ended_at
-            if _in_window(history[i][1], ended, window):
+            if window.holds(history[i][1], ended):
                 rows.append(row)
     return listing(
         ctx,
