@@ -1,4 +1,4 @@
-"""The store: SQLAlchemy tables, the compliance ledger and the attempt history.
+"""The store: SQLAlchemy tables and their migrations, the compliance ledger, the attempt history.
 
 Names load on first use (PEP 562), so ``import cxdial.store`` — or a light module such as
 ``cxdial.store.paths`` or ``cxdial.store.records`` — does not import SQLAlchemy.
@@ -13,7 +13,7 @@ from cxdial._lazy import lazy_exports
 if TYPE_CHECKING:
     from cxdial.store.attempts import AttemptLog
     from cxdial.store.checkpoints import Checkpoint, CheckpointError, CheckpointFile
-    from cxdial.store.db import create_schema, make_engine, session_scope
+    from cxdial.store.db import make_engine, session_scope
     from cxdial.store.explain import EntryReport
     from cxdial.store.factory import open_ledger
     from cxdial.store.integrity import LedgerTampered, Problem, VerifyReport
@@ -25,9 +25,11 @@ if TYPE_CHECKING:
         default_key_path,
     )
     from cxdial.store.records import DecisionRecord
+    from cxdial.store.schema import SCHEMA_HEAD, create_schema, schema_state, upgrade
     from cxdial.store.tables import AttemptRow, Base, LedgerEntry
 
 __all__ = [
+    "SCHEMA_HEAD",
     "AttemptLog",
     "AttemptRow",
     "Base",
@@ -49,10 +51,13 @@ __all__ = [
     "load_ledger_key",
     "make_engine",
     "open_ledger",
+    "schema_state",
     "session_scope",
+    "upgrade",
 ]
 
 _HOME = {
+    "SCHEMA_HEAD": "schema",
     "AttemptLog": "attempts",
     "AttemptRow": "tables",
     "Base": "tables",
@@ -67,14 +72,16 @@ _HOME = {
     "LedgerTampered": "integrity",
     "Problem": "integrity",
     "VerifyReport": "integrity",
-    "create_schema": "db",
+    "create_schema": "schema",
     "default_checkpoint_path": "paths",
     "default_database_url": "paths",
     "default_key_path": "paths",
     "load_ledger_key": "keys",
     "make_engine": "db",
     "open_ledger": "factory",
+    "schema_state": "schema",
     "session_scope": "db",
+    "upgrade": "schema",
 }
 
 

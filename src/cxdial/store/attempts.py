@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Engine, select
 
-from cxdial.store.db import EngineHolder, create_schema, session_scope
+from cxdial.store.db import EngineHolder, session_scope
+from cxdial.store.schema import create_schema
 from cxdial.store.tables import AttemptRow
 
 __all__ = ["AttemptLog", "AttemptRow"]

@@ -1,6 +1,6 @@
 """Campaign versions, the snapshots taken around each apply, and each campaign's run state.
 
-Three tables of their own metadata (created on first use, beside the ledger's):
+Three tables of their own metadata (made by the store's migrations, beside the ledger's):
 
 - ``campaign_versions``: every applied spec as (campaign, number, content hash, spec JSON,
   the platform config it maps to), with who applied it, when, and its status —
@@ -35,6 +35,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from cxdial.store.db import locked_transaction, make_engine, session_scope
 from cxdial.store.integrity import utc
+from cxdial.store.schema import create_schema
 
 __all__ = [
     "CampaignRun",
@@ -156,7 +157,7 @@ class CampaignStore:
     def __init__(self, engine: Engine | str) -> None:
         self._owns_engine = not isinstance(engine, Engine)
         self.engine = engine if isinstance(engine, Engine) else make_engine(engine)
-        CampaignTables.metadata.create_all(self.engine)
+        create_schema(self.engine)
 
     def close(self) -> None:
         """Dispose of the engine if this store made it."""

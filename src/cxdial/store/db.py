@@ -2,7 +2,8 @@
 
 The store never reads settings: callers pass ``Settings.database_url`` (or
 :func:`cxdial.store.default_database_url`). Engines are not cached; close them with
-``engine.dispose()`` (``Ledger.close()`` / ``AttemptLog.close()`` do).
+``engine.dispose()`` (``Ledger.close()`` / ``AttemptLog.close()`` do). The tables come from
+the migrations (:mod:`cxdial.store.schema`).
 """
 
 from __future__ import annotations
@@ -13,30 +14,11 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
-from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from cxdial.errors import ConfigurationError
-from cxdial.store.tables import Base, LedgerEntry
-
-__all__ = ["EngineHolder", "create_schema", "locked_transaction", "make_engine", "session_scope"]
-
-_SQLITE_TRIGGERS = (
-    "CREATE TRIGGER IF NOT EXISTS compliance_ledger_no_update BEFORE UPDATE ON "
-    "compliance_ledger BEGIN SELECT RAISE(ABORT, 'the compliance ledger is append-only'); END",
-    "CREATE TRIGGER IF NOT EXISTS compliance_ledger_no_delete BEFORE DELETE ON "
-    "compliance_ledger BEGIN SELECT RAISE(ABORT, 'the compliance ledger is append-only'); END",
-)
-_PG_TRIGGERS = (
-    "CREATE OR REPLACE FUNCTION cxdial_ledger_append_only() RETURNS trigger LANGUAGE plpgsql "
-    "AS $$ BEGIN RAISE EXCEPTION 'the compliance ledger is append-only'; END $$",
-    "CREATE OR REPLACE TRIGGER compliance_ledger_append_only BEFORE UPDATE OR DELETE ON "
-    "compliance_ledger FOR EACH ROW EXECUTE FUNCTION cxdial_ledger_append_only()",
-    "CREATE OR REPLACE TRIGGER compliance_ledger_no_truncate BEFORE TRUNCATE ON "
-    "compliance_ledger FOR EACH STATEMENT EXECUTE FUNCTION cxdial_ledger_append_only()",
-)
-
+__all__ = ["EngineHolder", "locked_transaction", "make_engine", "session_scope"]
 
 def make_engine(url: str, **options: Any) -> Engine:
     """A new engine for ``url`` (``options`` go to ``create_engine``); no schema is created.
@@ -61,26 +43,6 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: object) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
-
-
-def create_schema(engine: Engine) -> None:
-    """Create the missing tables and the ledger's append-only triggers (idempotent)."""
-    with locked_transaction(engine, "schema") as conn:
-        Base.metadata.create_all(conn)
-        columns = {c["name"] for c in inspect(conn).get_columns(LedgerEntry.__tablename__)}
-        missing = {c.name for c in LedgerEntry.__table__.columns} - columns
-        if missing:
-            raise ConfigurationError(
-                f"the table {LedgerEntry.__tablename__} predates this version of cxdial "
-                f"(no {', '.join(sorted(missing))} column)",
-                field="database_url",
-                fix="point CXDIAL_DATABASE_URL at a new database; keep the old one to read",
-            )
-        dialect = engine.dialect.name
-        for ddl in _SQLITE_TRIGGERS if dialect == "sqlite" else ():
-            conn.exec_driver_sql(ddl)
-        for ddl in _PG_TRIGGERS if dialect == "postgresql" else ():
-            conn.exec_driver_sql(ddl)
 
 
 @contextmanager

@@ -26,7 +26,8 @@ from sqlalchemy import (
 from sqlalchemy import update as sql_update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from cxdial.store.tables import AttemptRow, Base
+from cxdial.store.schema import create_schema
+from cxdial.store.tables import Base
 
 __all__ = [
     "COUNTERS",
@@ -107,14 +108,8 @@ class Watermark(Base):
 
 
 def create_event_schema(engine: Engine) -> None:
-    """Create the consumer tables (and the attempt history they feed) if missing."""
-    Base.metadata.create_all(
-        engine,
-        tables=[
-            t.__table__  # type: ignore[misc]
-            for t in (EventCounter, SeenEvent, SeenKey, CallStateRow, Watermark, AttemptRow)
-        ],
-    )
+    """Bring the store to the head revision (the consumer tables and the attempt history)."""
+    create_schema(engine)
 
 
 def rowcount(result: Result[Any]) -> int:

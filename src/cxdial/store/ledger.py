@@ -22,11 +22,12 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from cxdial.errors import CxdialError, ValidationError
 from cxdial.store.checkpoints import Checkpoint, CheckpointError, CheckpointFile
-from cxdial.store.db import EngineHolder, create_schema, locked_transaction, session_scope
+from cxdial.store.db import EngineHolder, locked_transaction, session_scope
 from cxdial.store.explain import EntryReport, describe_entry
 from cxdial.store.integrity import Problem, VerifyReport, entry_hash, mac_message, utc
 from cxdial.store.keys import LedgerKey
 from cxdial.store.records import DecisionRecord
+from cxdial.store.schema import create_schema
 from cxdial.store.tables import LedgerEntry
 
 __all__ = ["Ledger"]

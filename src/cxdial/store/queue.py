@@ -29,7 +29,8 @@ from sqlalchemy import update as sql_update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cxdial.store.db import session_scope
-from cxdial.store.event_tables import EventCounter, bump, rowcount
+from cxdial.store.event_tables import bump, rowcount
+from cxdial.store.schema import create_schema
 from cxdial.store.tables import Base
 
 __all__ = [
@@ -75,8 +76,8 @@ class QueuedItem:
 
 
 def create_queue_schema(engine: Engine) -> None:
-    """Create the queue and counter tables if they do not exist."""
-    Base.metadata.create_all(engine, tables=[QueueRow.__table__, EventCounter.__table__])  # type: ignore[list-item]
+    """Bring the store to the head revision (the queue and counter tables among them)."""
+    create_schema(engine)
 
 
 def enqueue_rows(engine: Engine, bodies: Sequence[str], now: float) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from sqlalchemy import JSON, Boolean, Engine, Float, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from cxdial.store.schema import create_schema
 from cxdial.store.tables import Base
 
 __all__ = ["DeliveryRow", "SubscriptionRow", "create_webhook_schema"]
@@ -46,8 +47,5 @@ class DeliveryRow(Base):
 
 
 def create_webhook_schema(engine: Engine) -> None:
-    """Create the outbound-webhook tables if missing."""
-    Base.metadata.create_all(
-        engine,
-        tables=[t.__table__ for t in (SubscriptionRow, DeliveryRow)],  # type: ignore[misc]
-    )
+    """Bring the store to the head revision (the outbound-webhook tables among them)."""
+    create_schema(engine)
