@@ -70,6 +70,7 @@ def run_service(
     loop.call_soon_threadsafe(stop.set)
     thread.join(10)
     loop.close()
+    engine.dispose()
 
 
 def push(url: str, event: dict[str, object], webhook_id: str) -> int:
