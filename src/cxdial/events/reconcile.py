@@ -8,13 +8,14 @@ record (:func:`~cxdial.events.polled.event_from_completed`) and applied by the
 :class:`~cxdial.events.consumer.Processor` as a ``reconcile`` envelope: the call is filled
 (outcome, attempt history, disposition) and marked reconciled, exactly once, whatever the
 poller or a late push does afterwards. A contact still active, or not found, is looked up
-again one ``grace`` later, at most ``max_checks`` times.
+again one ``grace`` later, at most ``max_checks`` times. Any other failure (the platform
+unreachable, credentials refused, 5xx after the client's retries) ends the pass with that
+error: it says nothing about the call, and the next pass starts over.
 """
 
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -23,7 +24,7 @@ from sqlalchemy import Engine, select
 
 from cxdial.cxone.client import AsyncClient
 from cxdial.cxone.models.contacts import ContactDetail
-from cxdial.errors import APIError, NotFound
+from cxdial.errors import BadRequest, NotFound, UnprocessableEntity
 from cxdial.events.consumer import Processor, gaps_of
 from cxdial.events.models import Envelope, EventValidationError
 from cxdial.events.polled import event_from_completed
@@ -32,7 +33,6 @@ from cxdial.store.event_tables import CallStateRow, ReconcileCheck, create_event
 
 __all__ = ["ReconcileResult", "Reconciler", "open_candidates"]
 
-log = logging.getLogger("cxdial.events.reconcile")
 
 WINDOW = timedelta(days=30)
 """Calls older than CXone's reporting window are not looked up."""
@@ -124,14 +124,10 @@ class Reconciler:
         for contact_id in ids:
             try:
                 contact = await self.client.contacts.get(contact_id)
-            except NotFound:
+            except (NotFound, BadRequest, UnprocessableEntity) as exc:
                 missing += 1
-                given_up += await asyncio.to_thread(
-                    self._again, contact_id, now, "not found on the platform"
-                )
-                continue
-            except APIError as exc:  # the next pass retries; a down platform gives no verdict
-                log.warning("reconcile lookup of contact %s failed: %s", contact_id, exc)
+                reason = "not found on the platform" if isinstance(exc, NotFound) else exc.message
+                given_up += await asyncio.to_thread(self._again, contact_id, now, reason)
                 continue
             if contact.is_active:
                 active += 1
