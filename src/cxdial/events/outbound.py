@@ -29,7 +29,7 @@ import socket
 import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -147,7 +147,7 @@ class Subscription:
     id: str
     url: str
     event_types: tuple[str, ...]
-    secret: str
+    secret: str = field(repr=False)
     enabled: bool
     consecutive_failures: int
     disabled_reason: str | None
