@@ -29,7 +29,9 @@ if TYPE_CHECKING:
 __all__ = ["events_app", "register"]
 
 T = TypeVar("T")
-events_app = typer.Typer(help="The event pipeline: counts, dead letters, replay.")
+events_app = typer.Typer(
+    help="The event pipeline: counts, dead letters, replay, reconciliation, outbound webhooks."
+)
 events_app.add_typer(outbound_app, name="outbound")
 
 
