@@ -19,7 +19,9 @@ from cxdial.service import ServiceConfig
 from cxdial.service.runtime import Role, Service
 from cxdial.store import make_engine
 
-__all__ = ["SECRET", "Crm", "Running", "push", "run_crm", "run_service"]
+__all__ = ["SECRET", "Crm", "Running", "postgres_url", "push", "run_crm", "run_service"]
+
+POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 SECRET = "whsec_" + base64.b64encode(b"e2e-secret-0123456789abcdef").decode()
 
@@ -124,3 +126,25 @@ def run_crm() -> Iterator[Crm]:
     server.shutdown()
     server.server_close()
     thread.join()
+
+
+def postgres_url() -> Iterator[str]:
+    """A URL of a throw-away schema on the real PostgreSQL (its ``search_path`` in the URL,
+    so a CLI reading CXDIAL_DATABASE_URL lands in it), dropped afterwards; FAILS when down."""
+    import uuid
+
+    import pytest
+    from sqlalchemy import create_engine, text
+
+    schema = f"cxdial_svc_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES_URL)
+    try:
+        with admin.begin() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    except Exception as exc:
+        admin.dispose()
+        pytest.fail(f"the PostgreSQL service at 127.0.0.1:5432 is not reachable: {exc}")
+    yield f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
+    with admin.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()

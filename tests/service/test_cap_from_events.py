@@ -13,7 +13,6 @@ from __future__ import annotations
 import csv
 import json
 import time
-import uuid
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -28,8 +27,6 @@ from cxdial.emulator import credentials as demo
 from cxdial.emulator.testing import EmulatorServer
 from cxdial.events.consumer import Processor
 from cxdial.store import make_engine
-
-POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 DIAL = datetime.fromisoformat("2026-11-24T10:00:00-05:00")
 """The instant of the third call: office hours in Boston."""
@@ -87,28 +84,6 @@ def emulator() -> Iterator[EmulatorServer]:
     """The CXone tenant ``cxdial call`` talks to (manual clock)."""
     with EmulatorServer(EmulatorConfig(seed=3, manual_clock=True)) as server:
         yield server
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """The service's and the CLI's store: a SQLite file or a throw-away PostgreSQL schema."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'svc.db'}"
-        return
-    from sqlalchemy import create_engine, text
-
-    schema = f"cxdial_cap_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(POSTGRES_URL)
-    try:
-        with admin.begin() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    except Exception as exc:
-        admin.dispose()
-        pytest.fail(f"the PostgreSQL service at 127.0.0.1:5432 is not reachable: {exc}")
-    yield f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
-    with admin.begin() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
 
 
 @pytest.fixture

@@ -77,12 +77,11 @@ def test_each_applied_event_reaches_its_subscriber_once(tmp_path: Path, crm: Crm
 
 
 @pytest.fixture
-def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    """CXDIAL_DATABASE_URL on a fresh SQLite file; loopback allowed for the CRM."""
-    url = f"sqlite:///{tmp_path / 'store.db'}"
-    monkeypatch.setenv("CXDIAL_DATABASE_URL", url)
+def store(store_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """CXDIAL_DATABASE_URL on a fresh SQLite file or PostgreSQL schema; loopback allowed."""
+    monkeypatch.setenv("CXDIAL_DATABASE_URL", store_url)
     monkeypatch.setenv("CXDIAL_OUTBOUND_ALLOW_NETWORKS", "127.0.0.0/8, ::1/128")
-    return url
+    return store_url
 
 
 def _cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, Any]:
@@ -141,7 +140,8 @@ def test_dead_letters_are_listed_replayed_and_endpoints_enabled(
     message and disables the endpoint; the CLI lists it, re-enables, replays; it arrives."""
     monkeypatch.setenv("CXDIAL_OUTBOUND_MAX_ATTEMPTS", "1")
     monkeypatch.setenv("CXDIAL_OUTBOUND_DISABLE_AFTER", "1")
-    outbox = Outbox(make_engine(store), outbound_from_env(os.environ))
+    engine = make_engine(store)
+    outbox = Outbox(engine, outbound_from_env(os.environ))
     sub = outbox.subscribe(crm.url, ["*"])
     (msg,) = outbox.publish("call.completed", {"contact_id": 5})
     crm.statuses.append(500)
@@ -163,6 +163,7 @@ def test_dead_letters_are_listed_replayed_and_endpoints_enabled(
     assert (code, gone) == (0, {"unsubscribed": sub.id, "dropped": 0})
     assert _cli(capsys, "events", "outbound", "list", "--json")[1] == []
     assert _cli(capsys, "events", "outbound", "replay")[0] == 2
+    engine.dispose()
 
 
 def test_outbound_settings_come_from_the_environment() -> None:

@@ -52,7 +52,10 @@ def _with_queue(ctx: typer.Context, work: Callable[[EventQueue, Engine], Awaitab
         finally:
             await queue.close()
 
-    return asyncio.run(main())
+    try:
+        return asyncio.run(main())
+    finally:
+        engine.dispose()  # a PostgreSQL store's connections are closed, not left to the GC
 
 
 def _emit(data: Any, as_json: bool, lines: list[str]) -> None:
