@@ -115,3 +115,30 @@ def test_a_slow_endpoint_does_not_hold_back_another(
     assert endpoint.paths[:3] == ["/fast"] * 3  # all in before the slow one's first answer
     assert endpoint.paths[3:] == ["/slow"] * 3
     assert outbox.counts()["delivered"] == 6
+
+
+def test_delivered_messages_are_pruned_after_a_week_dead_letters_stay(
+    engines: tuple[Engine, Engine], endpoint: Endpoint
+) -> None:
+    """``prune`` forgets deliveries delivered more than a week ago, never a dead letter."""
+    now = [time.time()]
+    outbox = Outbox(
+        engines[0],
+        OutboundSettings(allowed_networks=("127.0.0.0/8",), schedule=(0,)),
+        clock=lambda: now[0],
+    )
+    outbox.subscribe(endpoint.url + "/crm", ["*"])
+    outbox.subscribe("http://127.0.0.1:9/closed", ["*"])  # nothing listens: a dead letter
+    outbox.publish("call.completed", {"contact_id": 1})
+
+    async def run() -> None:
+        async with httpx.AsyncClient() as client:
+            await outbox.deliver_due(client)
+
+    asyncio.run(run())
+    assert outbox.counts() == {"pending": 0, "delivered": 1, "dead": 1}
+    now[0] += 6 * 86400
+    assert outbox.prune() == 0
+    now[0] += 2 * 86400
+    assert outbox.prune() == 1
+    assert outbox.counts() == {"pending": 0, "delivered": 0, "dead": 1}

@@ -35,7 +35,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
-from sqlalchemy import Engine, func, select, update
+from sqlalchemy import Engine, delete, func, select, update
 from sqlalchemy.orm import Session
 from standardwebhooks.webhooks import Webhook
 
@@ -412,6 +412,18 @@ class Outbox:
                 )
             )
 
+    def prune(self, keep_s: float = 7 * 86400) -> int:
+        """Forget deliveries delivered more than ``keep_s`` ago; how many. Dead letters stay
+        until replayed or their subscription is removed."""
+        with Session(self._engine) as session, session.begin():
+            result = session.execute(
+                delete(DeliveryRow).where(
+                    DeliveryRow.status == "delivered",
+                    DeliveryRow.next_at < self._clock() - keep_s,
+                )
+            )
+            return rowcount(result)
+
     def dead_letter_details(self, limit: int = 100) -> list[dict[str, Any]]:
         """The dead letters, oldest first: id, endpoint, type, attempts and the last error."""
         with Session(self._engine) as session:
@@ -546,6 +558,7 @@ class Outbox:
             row.last_status, row.last_error = status_code, error
             if error is None:
                 row.status = "delivered"
+                row.next_at = self._clock()  # when it was delivered (see prune)
                 sub.consecutive_failures = 0
             else:
                 if row.attempts < len(schedule):

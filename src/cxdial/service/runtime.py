@@ -51,6 +51,8 @@ class Service:
     settings: Settings | None = None
     """CXone settings the poller's client is built from (needed for the poller role)."""
     poll_interval: float = 30.0
+    housekeeping_interval: float = 3600.0
+    """Seconds between prunes of expired dedupe rows and old delivered webhooks."""
     consumer: str = f"worker-{socket.gethostname()}"
 
     def __post_init__(self) -> None:
@@ -75,6 +77,8 @@ class Service:
             tasks.append(asyncio.create_task(self._poller(stop)))
         if "deliverer" in self.roles:
             tasks.append(asyncio.create_task(self._deliverer(stop)))
+        if "worker" in self.roles or "deliverer" in self.roles:
+            tasks.append(asyncio.create_task(self._housekeeping(stop)))
         try:
             await asyncio.gather(*tasks)
         finally:
@@ -88,6 +92,23 @@ class Service:
     def processor(self) -> Processor:
         """A consumer that publishes what it applies to the outbound subscribers."""
         return Processor(self.engine, outbox=self.outbox())
+
+    async def _housekeeping(self, stop: asyncio.Event) -> None:
+        """Every ``housekeeping_interval``: dedupe rows past their window (worker role) and
+        deliveries delivered a week ago (deliverer role) are removed."""
+        processor, outbox = Processor(self.engine), self.outbox()
+        while not stop.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), self.housekeeping_interval)
+            if stop.is_set():
+                return
+            try:
+                if "worker" in self.roles:
+                    await asyncio.to_thread(processor.prune)
+                if "deliverer" in self.roles:
+                    await asyncio.to_thread(outbox.prune)
+            except Exception:  # the store is down: next time
+                log.warning("housekeeping failed", exc_info=True)
 
     async def _deliverer(self, stop: asyncio.Event) -> None:
         import httpx
