@@ -83,11 +83,6 @@ class OutboundSettings:
     lease_s: float = 60.0
     """How long a claimed delivery is held by the deliverer sending it (beyond the timeout)."""
 
-    @property
-    def max_attempts(self) -> int:
-        """Attempts per delivery before it is a dead letter (the schedule's length)."""
-        return len(self.schedule)
-
     def __post_init__(self) -> None:
         if not self.schedule or any(s < 0 for s in self.schedule):
             raise ValidationError(
