@@ -5,17 +5,23 @@ from __future__ import annotations
 import asyncio
 import base64
 import threading
-from collections.abc import Iterator
-from dataclasses import dataclass
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+
+import httpx
 
 from cxdial.emulator.testing import free_port, wait_healthy
 from cxdial.events.embedded import EmbeddedQueue
 from cxdial.service import ServiceConfig
-from cxdial.service.runtime import Service
+from cxdial.service.runtime import Role, Service
 from cxdial.store import make_engine
 
-__all__ = ["SECRET", "Running", "run_service"]
+__all__ = ["SECRET", "Crm", "Running", "postgres_url", "push", "run_crm", "run_service"]
+
+POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 SECRET = "whsec_" + base64.b64encode(b"e2e-secret-0123456789abcdef").decode()
 
@@ -28,9 +34,15 @@ class Running:
     db: str
 
 
-def run_service(tmp_path: Path) -> Iterator[Running]:
-    """Serve receiver + worker on a free port until the generator is closed."""
-    db = f"sqlite:///{tmp_path / 'svc.db'}"
+def run_service(
+    tmp_path: Path,
+    *,
+    roles: Sequence[Role] = ("receiver", "worker"),
+    config: ServiceConfig | None = None,
+    db: str | None = None,
+) -> Iterator[Running]:
+    """Serve ``roles`` (receiver + worker) on a free port until the generator is closed."""
+    db = db or f"sqlite:///{tmp_path / 'svc.db'}"
     port = free_port()
     loop = asyncio.new_event_loop()
     stop = asyncio.Event()
@@ -38,10 +50,10 @@ def run_service(tmp_path: Path) -> Iterator[Running]:
 
     async def main() -> None:
         service = Service(
-            ServiceConfig(secrets=(SECRET,)),
+            config or ServiceConfig(secrets=(SECRET,)),
             engine,
             EmbeddedQueue(engine),
-            ("receiver", "worker"),
+            roles,
             port=port,
         )
         await service.serve(stop)
@@ -54,3 +66,79 @@ def run_service(tmp_path: Path) -> Iterator[Running]:
     loop.call_soon_threadsafe(stop.set)
     thread.join(10)
     loop.close()
+    engine.dispose()
+
+
+def push(url: str, event: dict[str, object], webhook_id: str) -> int:
+    """POST ``event`` to the receiver at ``url``, signed with :data:`SECRET`; the status."""
+    import json
+
+    from cxdial.emulator.webhooks import sign
+
+    body = json.dumps(event).encode()
+    ts = int(time.time())
+    headers = {
+        "content-type": "application/json",
+        "webhook-id": webhook_id,
+        "webhook-timestamp": str(ts),
+        "webhook-signature": sign(SECRET, webhook_id, ts, body),
+    }
+    return httpx.post(url + "/webhooks/cxone", content=body, headers=headers).status_code
+
+
+@dataclass
+class Crm:
+    """A CRM's webhook endpoint on loopback: answers scripted statuses (then 204), keeps
+    every request's headers and body."""
+
+    url: str = ""
+    statuses: list[int] = field(default_factory=list)
+    requests: list[tuple[dict[str, str], bytes]] = field(default_factory=list)
+
+
+def run_crm() -> Iterator[Crm]:
+    """A real HTTP server on 127.0.0.1 in a thread, until the generator is closed."""
+    crm = Crm()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers["content-length"]))
+            crm.requests.append(({k.lower(): v for k, v in self.headers.items()}, body))
+            code = crm.statuses.pop(0) if crm.statuses else 204
+            self.send_response(code)
+            self.send_header("content-length", "0")
+            self.end_headers()
+
+        def log_message(self, format: str, *args: object) -> None:
+            """Quiet."""
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    crm.url = f"http://127.0.0.1:{server.server_address[1]}/crm/hooks"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield crm
+    server.shutdown()
+    server.server_close()
+    thread.join()
+
+
+def postgres_url() -> Iterator[str]:
+    """A URL of a throw-away schema on the real PostgreSQL (its ``search_path`` in the URL,
+    so a CLI reading CXDIAL_DATABASE_URL lands in it), dropped afterwards; FAILS when down."""
+    import uuid
+
+    import pytest
+    from sqlalchemy import create_engine, text
+
+    schema = f"cxdial_svc_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES_URL)
+    try:
+        with admin.begin() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    except Exception as exc:
+        admin.dispose()
+        pytest.fail(f"the PostgreSQL service at 127.0.0.1:5432 is not reachable: {exc}")
+    yield f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
+    with admin.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()

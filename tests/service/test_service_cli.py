@@ -63,6 +63,10 @@ def test_stats_json_prints_every_count(db_url: str) -> None:
         "reconciled": 0,
         "pending": 0,
         "dead_letters": 0,
+        "unreconciled": 0,
+        "reconcile_given_up": 0,
+        "outbound_pending": 0,
+        "outbound_dead": 0,
     }
 
 
@@ -103,7 +107,7 @@ def test_serve_without_a_secret_refuses_to_start(db_url: str) -> None:
 
 
 def test_serve_rejects_an_unknown_role(db_url: str) -> None:
-    """--role must be receiver, worker, poller or all."""
+    """--role must be receiver, worker, poller, deliverer or all."""
     result = CliRunner().invoke(_app(), ["serve", "--role", "cron"])
     assert isinstance(result.exception, ValidationError)
     assert result.exception.field == "--role"

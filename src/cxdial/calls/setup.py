@@ -10,7 +10,8 @@ attempt back to the frequency caps — also when following fails after the dial.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -137,22 +138,32 @@ def _require(request: CallRequest, settings: Settings) -> tuple[str, int]:
     return caller, skill_id
 
 
-def _history(screening: Screening, settings: Settings, now: datetime) -> AttemptHistory:
+@contextmanager
+def _history(screening: Screening, settings: Settings, now: datetime) -> Iterator[AttemptHistory]:
     if screening.history_csv is not None:
-        return AttemptHistory.from_csv(screening.history_csv)
+        yield AttemptHistory.from_csv(screening.history_csv)
+        return
     from cxdial.store import AttemptLog
 
     log = AttemptLog(settings.database_url)
-    return AttemptHistory.from_store(log, since=now - timedelta(days=HISTORY_DAYS))
+    try:
+        yield AttemptHistory.from_store(log, since=now - timedelta(days=HISTORY_DAYS))
+    finally:
+        log.close()  # a PostgreSQL store's connections are returned, not left to the GC
 
 
-def _ledger(settings: Settings) -> Ledger:
+@contextmanager
+def _ledger(settings: Settings) -> Iterator[Ledger]:
     """The compliance ledger every decision of this call is written to (key from the env)."""
     import os
 
     from cxdial.store import open_ledger
 
-    return open_ledger(settings.database_url, environ=os.environ)
+    ledger = open_ledger(settings.database_url, environ=os.environ)
+    try:
+        yield ledger
+    finally:
+        ledger.close()
 
 
 def _local_intent(request: CallRequest, caller: str, skill_id: int) -> DialIntent:
@@ -241,50 +252,50 @@ def place_gated_call(
     caller, skill_id = _require(request, settings)
     attributes = _check_attributes(screening)
     local = _local_intent(request, caller, skill_id)
-    attempts = _history(screening, settings, clock())
-    gate = Gate(
-        dnc=DncIndex.from_files(screening.dnc_files) if screening.dnc_files else None,
-        history=attempts,
-        ledger=_ledger(settings),
-    )
-    decisions: list[Decision] = []
-    hook = gate_check(
-        gate,
-        purpose=screening.purpose,
-        attributes=attributes,
-        override_reason=screening.override_reason,
-        at=clock,
-        on_decision=decisions.append,
-    )
-    pre_dial = _gate_first(gate, hook, local, screening, attributes, clock)
-    from cxdial.calls.placer import CallPlacer
-    from cxdial.cxone import Client
+    with _history(screening, settings, clock()) as attempts, _ledger(settings) as ledger:
+        gate = Gate(
+            dnc=DncIndex.from_files(screening.dnc_files) if screening.dnc_files else None,
+            history=attempts,
+            ledger=ledger,
+        )
+        decisions: list[Decision] = []
+        hook = gate_check(
+            gate,
+            purpose=screening.purpose,
+            attributes=attributes,
+            override_reason=screening.override_reason,
+            at=clock,
+            on_decision=decisions.append,
+        )
+        pre_dial = _gate_first(gate, hook, local, screening, attributes, clock)
+        from cxdial.calls.placer import CallPlacer
+        from cxdial.cxone import Client
 
-    with Client.from_settings(settings) as client:
-        placer = CallPlacer(client, pre_dial=pre_dial, script_path=settings.dial_script_path)
-        with placer.sessions_closed():
-            intent = placer.intent(
-                local.to,
-                caller_id=local.caller_id,
-                skill_id=local.skill_id,
-                via=local.via,
-                context_id=local.context_id,
-                idempotency_key=local.idempotency_key,
-            )
-            placed = placer.place(intent)
-            result: CallResult | None = None
-            try:
-                if request.wait:
-                    result = placer.follow(placed, timeout=request.timeout)
-            finally:
-                record_attempt(
-                    attempts,
-                    placed,
-                    result,
-                    at=clock(),
-                    subject=attributes.get("subject"),
-                    debt_id=attributes.get("debt_id"),
+        with Client.from_settings(settings) as client:
+            placer = CallPlacer(client, pre_dial=pre_dial, script_path=settings.dial_script_path)
+            with placer.sessions_closed():
+                intent = placer.intent(
+                    local.to,
+                    caller_id=local.caller_id,
+                    skill_id=local.skill_id,
+                    via=local.via,
+                    context_id=local.context_id,
+                    idempotency_key=local.idempotency_key,
                 )
+                placed = placer.place(intent)
+                result: CallResult | None = None
+                try:
+                    if request.wait:
+                        result = placer.follow(placed, timeout=request.timeout)
+                finally:
+                    record_attempt(
+                        attempts,
+                        placed,
+                        result,
+                        at=clock(),
+                        subject=attributes.get("subject"),
+                        debt_id=attributes.get("debt_id"),
+                    )
     return CallReport(placed, result, decisions[-1] if decisions else None)
 
 

@@ -2,8 +2,11 @@
 
 Contract (stable): ``cxdial events stats [--json]`` prints received, duplicates,
 processed, reconciled, pending and dead_letters; ``cxdial events dead-letters [--limit N]
-[--json]``; ``cxdial events replay [ID …] [--all] [--json]`` redelivers dead letters.
-Reads ``CXDIAL_DATABASE_URL`` and ``CXDIAL_QUEUE_URL`` like ``cxdial serve``.
+[--json]``; ``cxdial events replay [ID …] [--all] [--json]`` redelivers dead letters;
+``cxdial events reconcile [--grace S] [--json]`` looks up calls with gaps or no end and
+fills them (exit 1 when CXone is unreachable); ``cxdial events outbound …`` manages the
+outbound webhooks (:mod:`cxdial.cli.outbound_cmd`). Reads ``CXDIAL_DATABASE_URL`` and
+``CXDIAL_QUEUE_URL`` like ``cxdial serve``.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import typer
 
 from cxdial.cli.app import console, state_of
+from cxdial.cli.outbound_cmd import outbound_app
 from cxdial.errors import ValidationError
 
 if TYPE_CHECKING:
@@ -25,7 +29,10 @@ if TYPE_CHECKING:
 __all__ = ["events_app", "register"]
 
 T = TypeVar("T")
-events_app = typer.Typer(help="The event pipeline: counts, dead letters, replay.")
+events_app = typer.Typer(
+    help="The event pipeline: counts, dead letters, replay, reconciliation, outbound webhooks."
+)
+events_app.add_typer(outbound_app, name="outbound")
 
 
 def _with_queue(ctx: typer.Context, work: Callable[[EventQueue, Engine], Awaitable[T]]) -> T:
@@ -45,7 +52,10 @@ def _with_queue(ctx: typer.Context, work: Callable[[EventQueue, Engine], Awaitab
         finally:
             await queue.close()
 
-    return asyncio.run(main())
+    try:
+        return asyncio.run(main())
+    finally:
+        engine.dispose()  # a PostgreSQL store's connections are closed, not left to the GC
 
 
 def _emit(data: Any, as_json: bool, lines: list[str]) -> None:
@@ -106,6 +116,53 @@ def replay(
 
     count = _with_queue(ctx, run)
     _emit({"replayed": count}, as_json, [f"replayed {count} dead letter(s)"])
+
+
+@events_app.command("reconcile")
+def reconcile(
+    ctx: typer.Context,
+    grace: float | None = typer.Option(
+        None,
+        "--grace",
+        min=0,
+        help="seconds since a call's last event before it is looked up (CXDIAL_RECONCILE_GRACE)",
+    ),
+    as_json: bool = typer.Option(False, "--json", help="one JSON object"),
+) -> None:
+    """Look up calls whose pushes have a gap or no end, and fill them from CXone."""
+    import asyncio
+    from datetime import timedelta
+
+    from cxdial.cxone.client import AsyncClient
+    from cxdial.events.consumer import Processor
+    from cxdial.events.outbound import Outbox
+    from cxdial.events.reconcile import Reconciler
+    from cxdial.service.config import ServiceConfig
+    from cxdial.store import make_engine
+
+    settings = state_of(ctx).settings()
+    config = ServiceConfig.from_env()
+    engine = make_engine(config.database_url or settings.database_url)
+    wait = timedelta(seconds=config.reconcile_grace if grace is None else grace)
+
+    async def main() -> dict[str, int]:
+        processor = Processor(engine, outbox=Outbox(engine, config.outbound))
+        async with AsyncClient.from_settings(settings) as client:
+            return (await Reconciler(client, processor, grace=wait).run_once()).as_dict()
+
+    try:
+        counts = asyncio.run(main())
+    finally:
+        engine.dispose()
+    _emit(
+        counts,
+        as_json,
+        [
+            f"looked up {counts['candidates']} call(s): {counts['filled']} filled, "
+            f"{counts['active']} still active, {counts['missing']} not found "
+            f"({counts['given_up']} given up)"
+        ],
+    )
 
 
 def register(app: typer.Typer) -> None:

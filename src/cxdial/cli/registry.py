@@ -51,7 +51,9 @@ COMMANDS: tuple[LazyCommand, ...] = (
     LazyCommand("capacity", "cxdial.cli.simulate_cmd", "Size the team that reaches a target."),
     LazyCommand("emulator", "cxdial.cli.emulator_cmd", "Serve the CXone emulator on loopback."),
     LazyCommand("serve", "cxdial.cli.serve_cmd", "Receive, poll and process call events."),
-    LazyCommand("events", "cxdial.cli.events_cmd", "Event pipeline stats, dead letters, replay."),
+    LazyCommand(
+        "events", "cxdial.cli.events_cmd", "Event pipeline: stats, replay, reconcile, outbound."
+    ),
     LazyCommand("campaign", "cxdial.cli.campaign_cmd", "Campaigns as code: plan, apply, run."),
     LazyCommand("audit", "cxdial.cli.audit_cmd", "List or verify the campaign audit log."),
     LazyCommand("list", "cxdial.cli.list_cmd", "Upload a calling list the gate cleared."),

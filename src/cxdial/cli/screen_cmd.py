@@ -1,7 +1,10 @@
 """``cxdial screen``: screen a contacts CSV through the compliance gate.
 
 Contract (stable): ``cxdial screen INPUT.csv [--at ISO] [--purpose P] [--dnc FILE]...
-[--history FILE] [--out cleared.csv] [--report report.csv] [--json] [--strict]``.
+[--history FILE | --history-from-store] [--out cleared.csv] [--report report.csv] [--json]
+[--strict]``.
+``--history-from-store`` reads the attempts the event pipeline recorded in the store
+(``CXDIAL_DATABASE_URL``), so campaign calls count against the frequency caps.
 The work is :func:`cxdial.compliance.run_screen`; this module only parses options and
 prints. Nothing the user wrote is parsed as console markup.
 """
@@ -15,7 +18,7 @@ from typing import TYPE_CHECKING, cast
 
 import typer
 
-from cxdial.cli.app import console, console_err, emit_json
+from cxdial.cli.app import console, console_err, emit_json, state_of
 from cxdial.compliance.models import Purpose
 from cxdial.errors import ValidationError
 
@@ -30,12 +33,18 @@ SAMPLE_ROWS = 20
 
 
 def screen(
+    ctx: typer.Context,
     input_csv: Path = typer.Argument(..., dir_okay=False, help="contacts CSV"),
     at: str | None = typer.Option(None, "--at", help="ISO-8601 call instant (default: now)"),
     purpose: Purpose = typer.Option(Purpose.TELEMARKETING, "--purpose", case_sensitive=False),
     dnc: list[Path] = typer.Option([], "--dnc", dir_okay=False, help="DNC list (repeatable)"),
     history: Path | None = typer.Option(
         None, "--history", dir_okay=False, help="CSV phone,at,subject,debt_id,outcome"
+    ),
+    history_from_store: bool = typer.Option(
+        False,
+        "--history-from-store",
+        help="count the attempts the event pipeline recorded in the store (CXDIAL_DATABASE_URL)",
     ),
     consent: Path | None = typer.Option(
         None, "--consent", dir_okay=False, help="consent records (CSV, or .json)"
@@ -78,6 +87,7 @@ def screen(
         max_bytes=max_input_mb * 1024 * 1024,
         consent=consent,
         rnd=rnd,
+        history_store=state_of(ctx).settings().database_url if history_from_store else None,
     )
     files.check_outputs()
     show = console_err.is_terminal and not as_json

@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
 
@@ -59,6 +59,8 @@ class ScreenFiles:
     max_bytes: int = DEFAULT_MAX_BYTES
     consent: Path | None = None
     rnd: Path | None = None
+    history_store: str | None = None
+    """A store URL whose attempt history (fed by the event pipeline) the caps read."""
 
     def check_outputs(self) -> None:
         """Refuse outputs in missing folders, over an input, or over each other."""
@@ -122,14 +124,39 @@ def parse_at(text: str | None, now: Callable[[], datetime]) -> datetime:
         ) from None
 
 
-def build_gate(files: ScreenFiles, *, guard_minutes: int = 0) -> Gate:
-    """The gate of one screen: the rules, ``--dnc``, ``--history``, ``--consent``, ``--rnd``."""
+#: How far back ``--history-from-store`` reads: the longest cap window (7 days) + 1.
+STORE_HISTORY = timedelta(days=8)
+
+
+def _history(files: ScreenFiles, at: datetime | None) -> AttemptHistory:
+    if files.history is not None and files.history_store is not None:
+        raise ValidationError(
+            "--history and --history-from-store both give the attempt history",
+            field="--history",
+            fix="use one of them",
+        )
+    if files.history is not None:
+        return AttemptHistory.from_csv(files.history, max_bytes=files.max_bytes)
+    if files.history_store is None:
+        return AttemptHistory()
+    from cxdial.store.attempts import AttemptLog
+
+    log = AttemptLog(files.history_store)
+    try:
+        history = AttemptHistory.from_store(log, None if at is None else at - STORE_HISTORY)
+    finally:
+        log.close()
+    history.sink = None  # a screen reads the history; it records no attempt
+    return history
+
+
+def build_gate(files: ScreenFiles, *, guard_minutes: int = 0, at: datetime | None = None) -> Gate:
+    """The gate of one screen: the rules, ``--dnc``, ``--history`` (or the store's history
+    before ``at``), ``--consent``, ``--rnd``."""
     return Gate(
         rules=RuleSet.load(files.rules_dir),
         dnc=DncIndex.from_files(files.dnc, max_bytes=files.max_bytes),
-        history=AttemptHistory.from_csv(files.history, max_bytes=files.max_bytes)
-        if files.history
-        else AttemptHistory(),
+        history=_history(files, at),
         guard_minutes=guard_minutes,
         consents=_consents(files),
         reassigned=_reassigned(files),
@@ -152,7 +179,7 @@ def run_screen(
     ``batch_bytes`` of input.
     """
     files.check_outputs()
-    gate = build_gate(files, guard_minutes=guard_minutes)
+    gate = build_gate(files, guard_minutes=guard_minutes, at=at)
     run = ScreenRun(files, gate.rules.version, at, purpose)
     with ExitStack() as stack:
         out = stack.enter_context(files.out.open("wb")) if files.out is not None else None

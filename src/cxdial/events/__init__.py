@@ -36,6 +36,7 @@ from cxdial.events.queue import (
     QueueSettings,
     QueueStats,
 )
+from cxdial.events.reconcile import Reconciler, ReconcileResult
 from cxdial.events.stats import pipeline_stats
 from cxdial.events.worker import Worker
 
@@ -62,6 +63,8 @@ __all__ = [
     "Processor",
     "QueueSettings",
     "QueueStats",
+    "ReconcileResult",
+    "Reconciler",
     "TargetRefused",
     "WindowMetrics",
     "Worker",

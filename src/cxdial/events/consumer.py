@@ -7,6 +7,11 @@ business key (contact id + event type) within ``window``, which is also how a po
 record that a push already delivered is merged, and how one the pushes missed is filled
 in and marked reconciled.
 
+A ``reconcile`` envelope (a lookup of a call whose pushes had a gap or no end) fills the
+call like a polled one and marks it reconciled even when its terminal event was pushed.
+With an :class:`~cxdial.events.outbound.Outbox`, every event applied (not a duplicate) is
+published to the subscribers of its type in the same transaction: once per event.
+
 Ordering per call: events carry a ``sequence`` (the script's push order) and a time;
 the call's state follows the greatest ``(sequence, time)`` seen, whatever the arrival
 order, and missing sequence numbers are reported as gaps.
@@ -15,10 +20,11 @@ order, and missing sequence numbers are reported as gaps.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session
@@ -28,7 +34,10 @@ from cxdial.store.db import session_scope
 from cxdial.store.event_tables import CallStateRow, SeenEvent, SeenKey, bump, create_event_schema
 from cxdial.store.tables import AttemptRow
 
-__all__ = ["CallView", "Handled", "Processor", "gaps_of"]
+if TYPE_CHECKING:
+    from cxdial.events.outbound import Outbox
+
+__all__ = ["CallView", "Handled", "Processor", "gaps_of", "outbound_data"]
 
 _RANK = {
     "call.started": 1,
@@ -90,6 +99,22 @@ def _started(event: CallEvent) -> datetime:
     return _utc(event.occurred_at)
 
 
+def _label(value: Any) -> str | None:
+    """A pushed ``subject`` / ``debt_id`` extra as the attempt history keeps it."""
+    if isinstance(value, str | int) and not isinstance(value, bool) and str(value).strip():
+        return str(value).strip()[:200]
+    return None
+
+
+def outbound_data(envelope: Envelope) -> Mapping[str, Any]:
+    """What subscribers receive as ``data``: the event as applied, its id and source."""
+    return {
+        "event_id": envelope.id,
+        "source": envelope.source,
+        **envelope.event.model_dump(mode="json", exclude_none=True),
+    }
+
+
 class Processor:
     """Applies envelopes to the store; one instance per worker, safe to run on many."""
 
@@ -99,10 +124,12 @@ class Processor:
         *,
         window: timedelta = timedelta(hours=24),
         clock: Callable[[], float] = time.time,
+        outbox: Outbox | None = None,
     ) -> None:
         self.engine = engine
         self.window = window
         self._clock = clock
+        self.outbox = outbox
         create_event_schema(engine)
 
     def handle(self, envelopes: Sequence[Envelope]) -> list[Handled]:
@@ -110,6 +137,15 @@ class Processor:
         now = self._clock()
         with session_scope(self.engine) as session:
             results = [self._one(session, e, now) for e in envelopes]
+            if self.outbox is not None:
+                self.outbox.publish_in(
+                    session,
+                    [
+                        (e.event.type, outbound_data(e))
+                        for e, r in zip(envelopes, results, strict=True)
+                        if r is Handled.PROCESSED
+                    ],
+                )
             bump(
                 session,
                 processed=results.count(Handled.PROCESSED),
@@ -125,8 +161,8 @@ class Processor:
         event = envelope.event
         key = session.get(SeenKey, event.business_key)
         if key is not None and now - key.seen_at < self.window.total_seconds():
-            if envelope.source == "poll":  # the platform's copy: fill what the push lacked
-                self._fill(session, event)
+            if envelope.source != "push":  # the platform's copy: fill what the push lacked
+                self._fill(session, event, reconcile=envelope.source == "reconcile")
             return Handled.DUPLICATE
         if key is None:
             session.add(SeenKey(contact_id=event.contact_id, type=event.type, seen_at=now))
@@ -178,15 +214,15 @@ class Processor:
                 **row.extras,
                 **{k: v for k, v in event.extras.items() if k != "started_at"},
             }
-        if envelope.source == "poll":
+        if envelope.source != "push" and not row.reconciled:
             row.reconciled = True
             bump(session, reconciled=1)
         if event.type in TERMINAL_TYPES and row.attempt_id is None:
             attempt = AttemptRow(
                 phone_e164=event.phone,
                 at=_utc(row.started_at),
-                subject=None,
-                debt_id=None,
+                subject=_label(event.extras.get("subject")),
+                debt_id=_label(event.extras.get("debt_id")),
                 outcome=event.outcome or "failed",
             )
             session.add(attempt)
@@ -194,10 +230,13 @@ class Processor:
             row.attempt_id = attempt.id
 
     @staticmethod
-    def _fill(session: Session, event: CallEvent) -> None:
+    def _fill(session: Session, event: CallEvent, *, reconcile: bool = False) -> None:
         row = session.get(CallStateRow, event.contact_id)
         if row is None:
             return
+        if reconcile and not row.reconciled:  # looked up because a push went missing
+            row.reconciled = True
+            bump(session, reconciled=1)
         row.disposition = row.disposition or event.disposition
         row.agent_id = row.agent_id if row.agent_id is not None else event.agent_id
         row.duration_s = row.duration_s if row.duration_s is not None else event.duration_s

@@ -33,7 +33,9 @@ EventType = Literal[
     "call.started", "call.answered", "call.completed", "call.abandoned", "disposition.set"
 ]
 Outcome = Literal["answered", "no_answer", "busy", "machine", "failed", "abandoned"]
-EventSource = Literal["push", "poll"]
+EventSource = Literal["push", "poll", "reconcile"]
+"""``push`` from a Studio script, ``poll`` of /contacts/completed, ``reconcile``: a lookup of
+one call whose pushes had a gap or no end (``cxdial.events.reconcile``)."""
 TERMINAL_TYPES: frozenset[str] = frozenset({"call.completed", "call.abandoned"})
 E164 = r"^\+[1-9][0-9]{6,14}$"
 

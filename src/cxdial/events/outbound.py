@@ -11,10 +11,16 @@ letters. Targets are resolved once per attempt and the request goes to that pinn
 addresses are refused unless a network in ``allowed_networks`` holds them.
 Redirects are not followed (a 3xx is a failed attempt), so a target cannot bounce the
 request to an address the guard would refuse.
+
+Many deliverers may share one store: a due delivery is claimed (its ``next_at`` moved to a
+lease, compare-and-set) before it is sent, so two deliverers never send it at once; one
+that dies mid-send leaves the lease to run out and the delivery is sent again, with the
+same ``webhook-id``. Endpoints are served concurrently, each one's deliveries in order.
 """
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import ipaddress
 import json
@@ -23,17 +29,18 @@ import socket
 import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, delete, func, select, update
 from sqlalchemy.orm import Session
 from standardwebhooks.webhooks import Webhook
 
 from cxdial.errors import ValidationError
+from cxdial.store.event_tables import rowcount
 from cxdial.store.webhook_tables import DeliveryRow, SubscriptionRow, create_webhook_schema
 
 __all__ = [
@@ -73,6 +80,8 @@ class OutboundSettings:
     """CIDRs allowed although not global (e.g. ``127.0.0.0/8`` for a local CRM)."""
     timeout_s: float = 10.0
     batch: int = 100
+    lease_s: float = 60.0
+    """How long a claimed delivery is held by the deliverer sending it (beyond the timeout)."""
 
     def __post_init__(self) -> None:
         if not self.schedule or any(s < 0 for s in self.schedule):
@@ -80,6 +89,12 @@ class OutboundSettings:
                 "the retry schedule is empty or has a negative wait",
                 field="schedule",
                 fix="give one or more waits in seconds, the first usually 0",
+            )
+        if self.timeout_s <= 0 or self.batch < 1 or self.lease_s <= 0:
+            raise ValidationError(
+                "timeout_s, batch and lease_s must be positive",
+                field="timeout_s",
+                fix="e.g. timeout_s=10, batch=100, lease_s=60",
             )
         if self.disable_after < 1:
             raise ValidationError(
@@ -127,7 +142,7 @@ class Subscription:
     id: str
     url: str
     event_types: tuple[str, ...]
-    secret: str
+    secret: str = field(repr=False)
     enabled: bool
     consecutive_failures: int
     disabled_reason: str | None
@@ -293,36 +308,83 @@ class Outbox:
                 )
             row.enabled, row.consecutive_failures, row.disabled_reason = True, 0, None
 
+    def subscriptions(self) -> list[Subscription]:
+        """Every subscription, enabled or not (secrets included: show them to no one)."""
+        with Session(self._engine) as session:
+            return [_view(r) for r in session.scalars(select(SubscriptionRow))]
+
+    def unsubscribe(self, subscription_id: str) -> int:
+        """Remove a subscription; its undelivered messages are dropped. How many were."""
+        with Session(self._engine) as session, session.begin():
+            row = session.get(SubscriptionRow, subscription_id)
+            if row is None:
+                raise ValidationError(
+                    f"no subscription {subscription_id}", field="subscription_id", fix="list them"
+                )
+            dropped = 0
+            for delivery in session.scalars(
+                select(DeliveryRow).where(
+                    DeliveryRow.subscription_id == subscription_id,
+                    DeliveryRow.status.in_(("pending", "dead")),
+                )
+            ):
+                session.delete(delivery)
+                dropped += 1
+            session.delete(row)
+            return dropped
+
     def publish(self, event_type: str, data: Mapping[str, Any]) -> list[str]:
         """Queue one message per enabled subscription to ``event_type``; their webhook ids."""
-        now = self._clock()
-        body = json.dumps(
-            {
-                "type": event_type,
-                "timestamp": datetime.fromtimestamp(now, UTC).isoformat(),
-                "data": dict(data),
-            },
-            separators=(",", ":"),
-            default=str,
-        )
-        ids: list[str] = []
         with Session(self._engine) as session, session.begin():
-            for sub in session.scalars(select(SubscriptionRow).where(SubscriptionRow.enabled)):
-                if event_type in sub.event_types or "*" in sub.event_types:
-                    delivery_id = "msg_" + uuid.uuid4().hex
-                    session.add(
-                        DeliveryRow(
-                            id=delivery_id,
-                            subscription_id=sub.id,
-                            event_type=event_type,
-                            body=body,
-                            status="pending",
-                            attempts=0,
-                            next_at=now + self._settings.schedule[0],
-                        )
+            return self.publish_in(session, [(event_type, data)])
+
+    def publish_in(
+        self, session: Session, events: Sequence[tuple[str, Mapping[str, Any]]]
+    ) -> list[str]:
+        """Queue messages for ``events`` inside the caller's transaction (so a consumer
+        publishes an event exactly when it commits having applied it); their webhook ids."""
+        if not events:
+            return []
+        now = self._clock()
+        stamp = datetime.fromtimestamp(now, UTC).isoformat()
+        subs = [
+            (s.id, set(s.event_types))
+            for s in session.scalars(select(SubscriptionRow).where(SubscriptionRow.enabled))
+        ]
+        ids: list[str] = []
+        for event_type, data in events:
+            wanted = [sid for sid, types in subs if event_type in types or "*" in types]
+            if not wanted:
+                continue
+            body = json.dumps(
+                {"type": event_type, "timestamp": stamp, "data": dict(data)},
+                separators=(",", ":"),
+                default=str,
+            )
+            for sid in wanted:
+                delivery_id = "msg_" + uuid.uuid4().hex
+                session.add(
+                    DeliveryRow(
+                        id=delivery_id,
+                        subscription_id=sid,
+                        event_type=event_type,
+                        body=body,
+                        status="pending",
+                        attempts=0,
+                        next_at=now + self._settings.schedule[0],
                     )
-                    ids.append(delivery_id)
+                )
+                ids.append(delivery_id)
         return ids
+
+    def counts(self) -> dict[str, int]:
+        """Deliveries by status (``pending``, ``delivered``, ``dead``)."""
+        with Session(self._engine) as session:
+            rows = session.execute(
+                select(DeliveryRow.status, func.count()).group_by(DeliveryRow.status)
+            )
+            found = {str(status): int(n) for status, n in rows}
+        return {k: found.get(k, 0) for k in ("pending", "delivered", "dead")}
 
     def status(self, delivery_id: str) -> tuple[str, int]:
         """A delivery's status and attempts made."""
@@ -345,6 +407,41 @@ class Outbox:
                 )
             )
 
+    def prune(self, keep_s: float = 7 * 86400) -> int:
+        """Forget deliveries delivered more than ``keep_s`` ago; how many. Dead letters stay
+        until replayed or their subscription is removed."""
+        with Session(self._engine) as session, session.begin():
+            result = session.execute(
+                delete(DeliveryRow).where(
+                    DeliveryRow.status == "delivered",
+                    DeliveryRow.next_at < self._clock() - keep_s,
+                )
+            )
+            return rowcount(result)
+
+    def dead_letter_details(self, limit: int = 100) -> list[dict[str, Any]]:
+        """The dead letters, oldest first: id, endpoint, type, attempts and the last error."""
+        with Session(self._engine) as session:
+            rows = session.execute(
+                select(DeliveryRow, SubscriptionRow.url)
+                .join(SubscriptionRow, SubscriptionRow.id == DeliveryRow.subscription_id)
+                .where(DeliveryRow.status == "dead")
+                .order_by(DeliveryRow.next_at)
+                .limit(limit)
+            )
+            return [
+                {
+                    "id": d.id,
+                    "subscription_id": d.subscription_id,
+                    "url": url,
+                    "type": d.event_type,
+                    "attempts": d.attempts,
+                    "last_status": d.last_status,
+                    "error": d.last_error,
+                }
+                for d, url in rows
+            ]
+
     def replay(self, delivery_id: str) -> None:
         """Send a dead letter again from its first attempt (same ``webhook-id``)."""
         with Session(self._engine) as session, session.begin():
@@ -358,12 +455,25 @@ class Outbox:
             row.status, row.attempts, row.next_at = "pending", 0, self._clock()
 
     async def deliver_due(self, client: httpx.AsyncClient) -> list[Attempt]:
-        """Make every attempt that is due now through ``client``, oldest first; what each did."""
+        """Make every attempt that is due now through ``client``; what each did.
+
+        Due deliveries are claimed first (so another deliverer skips them); endpoints are
+        served concurrently, each one's deliveries oldest first.
+        """
+        work = await asyncio.to_thread(self._claim_due)
+        by_endpoint: dict[str, list[tuple[str, str, Subscription]]] = {}
+        for item in work:
+            by_endpoint.setdefault(item[2].id, []).append(item)
+        done = await asyncio.gather(*(self._deliver(client, q) for q in by_endpoint.values()))
+        return [attempt for attempts in done for attempt in attempts]
+
+    def _claim_due(self) -> list[tuple[str, str, Subscription]]:
         now = self._clock()
-        with Session(self._engine) as session:
+        lease = now + self._settings.timeout_s + self._settings.lease_s
+        with Session(self._engine) as session, session.begin():
             due = list(
                 session.execute(
-                    select(DeliveryRow, SubscriptionRow)
+                    select(DeliveryRow.id, DeliveryRow.next_at, DeliveryRow.body, SubscriptionRow)
                     .join(SubscriptionRow, SubscriptionRow.id == DeliveryRow.subscription_id)
                     .where(DeliveryRow.status == "pending", DeliveryRow.next_at <= now)
                     .where(SubscriptionRow.enabled)
@@ -371,17 +481,31 @@ class Outbox:
                     .limit(self._settings.batch)
                 )
             )
-            work = [(d.id, d.body, _view(s)) for d, s in due]
+            claimed = []
+            for delivery_id, next_at, body, sub in due:
+                taken = session.execute(
+                    update(DeliveryRow)
+                    .where(
+                        DeliveryRow.id == delivery_id,
+                        DeliveryRow.status == "pending",
+                        DeliveryRow.next_at == next_at,
+                    )
+                    .values(next_at=lease)
+                )
+                if rowcount(taken) == 1:
+                    claimed.append((delivery_id, body, _view(sub)))
+            return claimed
+
+    async def _deliver(
+        self, client: httpx.AsyncClient, queue: list[tuple[str, str, Subscription]]
+    ) -> list[Attempt]:
         attempts: list[Attempt] = []
-        disabled: set[str] = set()
-        for delivery_id, body, sub in work:
-            if sub.id in disabled:
-                continue  # disabled by an earlier attempt of this pass
+        for delivery_id, body, sub in queue:
             status_code, error = await self._send(client, delivery_id, body, sub)
-            attempt = self._record(delivery_id, sub.id, status_code, error)
+            attempt = await asyncio.to_thread(self._record, delivery_id, sub.id, status_code, error)
             attempts.append(attempt)
-            if attempt.endpoint_disabled:
-                disabled.add(sub.id)
+            if attempt.endpoint_disabled:  # its other deliveries became dead letters with it
+                break
         return attempts
 
     async def _send(
@@ -429,6 +553,7 @@ class Outbox:
             row.last_status, row.last_error = status_code, error
             if error is None:
                 row.status = "delivered"
+                row.next_at = self._clock()  # when it was delivered (see prune)
                 sub.consecutive_failures = 0
             else:
                 if row.attempts < len(schedule):

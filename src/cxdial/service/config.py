@@ -12,12 +12,28 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from cxdial.errors import ConfigurationError
+from cxdial.errors import ConfigurationError, ValidationError
+from cxdial.events.outbound import RETRY_SCHEDULE, OutboundSettings
 
-__all__ = ["ServiceConfig"]
+__all__ = ["OUTBOUND_ENV", "RECONCILE_ENV", "ServiceConfig", "outbound_from_env", "schedule_of"]
 
 _SECRET_ENV = "CXDIAL_WEBHOOK_SECRET"  # noqa: S105 - an env var name, not a secret
 _TOKENS_ENV = "CXDIAL_WEBHOOK_TOKENS"
+
+OUTBOUND_ENV = {
+    "allowed_networks": "CXDIAL_OUTBOUND_ALLOW_NETWORKS",
+    "max_attempts": "CXDIAL_OUTBOUND_MAX_ATTEMPTS",
+    "disable_after": "CXDIAL_OUTBOUND_DISABLE_AFTER",
+    "timeout_s": "CXDIAL_OUTBOUND_TIMEOUT",
+    "interval": "CXDIAL_OUTBOUND_INTERVAL",
+}
+"""The variables of outbound delivery (``cxdial serve --role deliverer``)."""
+
+RECONCILE_ENV = {
+    "grace": "CXDIAL_RECONCILE_GRACE",
+    "interval": "CXDIAL_RECONCILE_INTERVAL",
+}
+"""The variables of the reconciliation pass (``cxdial serve --role poller``)."""
 
 
 def _check_secret(secret: str) -> str:
@@ -51,6 +67,49 @@ def _parse_tokens(text: str) -> dict[str, str]:
     return tokens
 
 
+def _number(env: Mapping[str, str], name: str, default: float, *, integer: bool = False) -> float:
+    text = env.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        value = int(text) if integer else float(text)
+    except ValueError:
+        value = -1
+    if value <= 0:
+        kind = "a whole number" if integer else "a number of seconds"
+        raise ConfigurationError(
+            f"{name} must be {kind} above 0, not {text!r}", field=name, fix=f"e.g. {default:g}"
+        )
+    return value
+
+
+def schedule_of(max_attempts: int) -> tuple[float, ...]:
+    """Svix's retry schedule cut to ``max_attempts``, or extended by its last wait."""
+    extra = max(0, max_attempts - len(RETRY_SCHEDULE))
+    return (RETRY_SCHEDULE + (RETRY_SCHEDULE[-1],) * extra)[:max_attempts]
+
+
+def outbound_from_env(env: Mapping[str, str]) -> OutboundSettings:
+    """``CXDIAL_OUTBOUND_*`` as :class:`OutboundSettings` (defaults: Svix's 8 attempts,
+    disabled after 8 failures in a row, 10 s timeout, no private network allowed)."""
+    names = OUTBOUND_ENV
+    networks = tuple(
+        n.strip() for n in env.get(names["allowed_networks"], "").split(",") if n.strip()
+    )
+    attempts = int(_number(env, names["max_attempts"], len(RETRY_SCHEDULE), integer=True))
+    try:
+        return OutboundSettings(
+            schedule=schedule_of(attempts),
+            disable_after=int(_number(env, names["disable_after"], attempts, integer=True)),
+            allowed_networks=networks,
+            timeout_s=_number(env, names["timeout_s"], 10.0),
+        )
+    except ValidationError as exc:
+        raise ConfigurationError(
+            exc.message, field=names["allowed_networks"], fix="comma-separated CIDRs"
+        ) from None
+
+
 @dataclass(frozen=True)
 class ServiceConfig:
     """What ``cxdial serve`` needs; ``tokens`` enables the per-source token-header mode."""
@@ -65,6 +124,14 @@ class ServiceConfig:
     queue_url: str | None = None
     api_token: str | None = field(default=None, repr=False)
     """Bearer token of the service's read API (``GET /events/stats``); unset disables it."""
+    outbound: OutboundSettings = field(default_factory=OutboundSettings)
+    """Delivery of outbound webhooks (SSRF allowances, attempts, timeout)."""
+    outbound_interval: float = 1.0
+    """Seconds between delivery passes when nothing was due."""
+    reconcile_grace: float = 900.0
+    """Seconds a call may lack a terminal event or have a gap before it is looked up."""
+    reconcile_interval: float = 300.0
+    """Seconds between reconciliation passes of the poller role."""
 
     def __post_init__(self) -> None:
         for secret in self.secrets:
@@ -85,6 +152,10 @@ class ServiceConfig:
             "database_url": env.get("CXDIAL_DATABASE_URL") or None,
             "queue_url": env.get("CXDIAL_QUEUE_URL") or None,
             "api_token": env.get("CXDIAL_API_TOKEN") or None,
+            "outbound": outbound_from_env(env),
+            "outbound_interval": _number(env, OUTBOUND_ENV["interval"], 1.0),
+            "reconcile_grace": _number(env, RECONCILE_ENV["grace"], 900.0),
+            "reconcile_interval": _number(env, RECONCILE_ENV["interval"], 300.0),
         }
         values.update({k: v for k, v in explicit.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]

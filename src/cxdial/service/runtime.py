@@ -1,9 +1,11 @@
 """Running ``cxdial serve``: the receiver, workers and the poller in one process or split.
 
-Roles: ``receiver`` (the HTTP app), ``worker`` (drains the queue into the store),
-``poller`` (``/contacts/completed`` into the queue), or ``all``. Each role is stateless
-apart from the store and the queue, so any number of each can run on many machines
-with the Redis backend.
+Roles: ``receiver`` (the HTTP app), ``worker`` (drains the queue into the store and
+publishes what it applied to the outbound subscribers), ``poller`` (``/contacts/completed``
+into the queue, and every ``reconcile_interval`` a reconciliation pass over calls with
+gaps or no end), ``deliverer`` (sends the outbound webhooks that are due), or ``all``.
+Each role is stateless apart from the store and the queue, so any number of each can run
+on many machines with the Redis backend (deliverers claim each delivery before sending).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import signal
 import socket
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Literal
 
 import uvicorn
@@ -22,6 +25,7 @@ from sqlalchemy import Engine
 
 from cxdial.config import Settings
 from cxdial.events.consumer import Processor
+from cxdial.events.outbound import Outbox
 from cxdial.events.queue import EventQueue
 from cxdial.events.worker import Worker
 from cxdial.service.app import create_app
@@ -30,8 +34,8 @@ from cxdial.service.config import ServiceConfig
 __all__ = ["ROLES", "Role", "Service"]
 
 log = logging.getLogger("cxdial.service")
-Role = Literal["receiver", "worker", "poller"]
-ROLES: tuple[Role, ...] = ("receiver", "worker", "poller")
+Role = Literal["receiver", "worker", "poller", "deliverer"]
+ROLES: tuple[Role, ...] = ("receiver", "worker", "poller", "deliverer")
 
 
 @dataclass
@@ -47,6 +51,8 @@ class Service:
     settings: Settings | None = None
     """CXone settings the poller's client is built from (needed for the poller role)."""
     poll_interval: float = 30.0
+    housekeeping_interval: float = 3600.0
+    """Seconds between prunes of expired dedupe rows and old delivered webhooks."""
     consumer: str = f"worker-{socket.gethostname()}"
 
     def __post_init__(self) -> None:
@@ -65,15 +71,62 @@ class Service:
         if "receiver" in self.roles:
             tasks.append(asyncio.create_task(self._receiver(stop)))
         if "worker" in self.roles:
-            worker = Worker(self.queue, Processor(self.engine), consumer=self.consumer)
+            worker = Worker(self.queue, self.processor(), consumer=self.consumer)
             tasks.append(asyncio.create_task(worker.run(stop)))
         if "poller" in self.roles:
             tasks.append(asyncio.create_task(self._poller(stop)))
+        if "deliverer" in self.roles:
+            tasks.append(asyncio.create_task(self._deliverer(stop)))
+        if "worker" in self.roles or "deliverer" in self.roles:
+            tasks.append(asyncio.create_task(self._housekeeping(stop)))
         try:
             await asyncio.gather(*tasks)
         finally:
             stop.set()
             await self.queue.close()
+
+    def outbox(self) -> Outbox:
+        """The outbound webhooks, with this service's delivery settings."""
+        return Outbox(self.engine, self.config.outbound)
+
+    def processor(self) -> Processor:
+        """A consumer that publishes what it applies to the outbound subscribers."""
+        return Processor(self.engine, outbox=self.outbox())
+
+    async def _housekeeping(self, stop: asyncio.Event) -> None:
+        """Every ``housekeeping_interval``: dedupe rows past their window (worker role) and
+        deliveries delivered a week ago (deliverer role) are removed."""
+        processor, outbox = Processor(self.engine), self.outbox()
+        while not stop.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), self.housekeeping_interval)
+            if stop.is_set():
+                return
+            try:
+                if "worker" in self.roles:
+                    await asyncio.to_thread(processor.prune)
+                if "deliverer" in self.roles:
+                    await asyncio.to_thread(outbox.prune)
+            except Exception:  # the store is down: next time
+                log.warning("housekeeping failed", exc_info=True)
+
+    async def _deliverer(self, stop: asyncio.Event) -> None:
+        import httpx
+
+        outbox = self.outbox()
+        async with httpx.AsyncClient(trust_env=False) as client:
+            while not stop.is_set():
+                try:
+                    attempts = await outbox.deliver_due(client)
+                except Exception:  # the store is down: try again next pass
+                    log.warning("delivery pass failed", exc_info=True)
+                    attempts = []
+                for attempt in attempts:
+                    if attempt.endpoint_disabled:
+                        log.warning("endpoint %s disabled", attempt.subscription_id)
+                if not attempts:
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(stop.wait(), self.config.outbound_interval)
 
     async def _receiver(self, stop: asyncio.Event) -> None:
         app = create_app(self.config, self.queue, self.engine)
@@ -97,16 +150,31 @@ class Service:
     async def _poller(self, stop: asyncio.Event) -> None:
         from cxdial.cxone.client import AsyncClient
         from cxdial.events.poller import Poller
+        from cxdial.events.reconcile import Reconciler
 
         if self.settings is None:
             raise RuntimeError("the poller role needs CXone settings")
+        loop = asyncio.get_running_loop()
         async with AsyncClient.from_settings(self.settings) as client:
             poller = Poller(client, self.queue, self.engine)
+            reconciler = Reconciler(
+                client,
+                self.processor(),
+                grace=timedelta(seconds=self.config.reconcile_grace),
+            )
+            reconciled_at = float("-inf")
             while not stop.is_set():
                 try:
                     result = await poller.poll_once()
                     log.info("polled %d completed contacts", result.records)
                 except Exception:  # the next pass retries from the same watermark
                     log.warning("poll pass failed", exc_info=True)
+                if loop.time() - reconciled_at >= self.config.reconcile_interval:
+                    reconciled_at = loop.time()
+                    try:
+                        done = await reconciler.run_once()
+                        log.info("reconciled %d of %d calls", done.filled, done.candidates)
+                    except Exception:  # looked up again next pass
+                        log.warning("reconcile pass failed", exc_info=True)
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), self.poll_interval)

@@ -33,6 +33,7 @@ __all__ = [
     "COUNTERS",
     "CallStateRow",
     "EventCounter",
+    "ReconcileCheck",
     "SeenEvent",
     "SeenKey",
     "Watermark",
@@ -96,6 +97,23 @@ class CallStateRow(Base):
     attempt_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
     """The ``call_attempts`` row this call's completion wrote (its time follows ``started_at``)."""
     extras: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class ReconcileCheck(Base):
+    """A call the reconciliation pass looked up: how often, when next, and how it ended.
+
+    ``status``: ``open`` (still active on the platform or not found yet; ``next_at`` says
+    when to look again), ``filled`` (the platform's record was applied), ``given_up``
+    (not found after the pass's last lookup).
+    """
+
+    __tablename__ = "event_reconcile_checks"
+
+    contact_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    checks: Mapped[int] = mapped_column(Integer, default=0)
+    next_at: Mapped[float] = mapped_column(Float)
+    last_error: Mapped[str | None] = mapped_column(String(400), default=None)
 
 
 class Watermark(Base):
