@@ -204,3 +204,71 @@ def test_bad_outbound_settings_name_their_variable(name: str, value: str) -> Non
     with pytest.raises(ConfigurationError) as info:
         ServiceConfig.from_env({name: value})
     assert info.value.field == name
+
+
+@pytest.mark.e2e
+def test_the_crm_gets_each_emulator_outcome_once(tmp_path: Path, crm: Crm) -> None:
+    """The emulator's signed pushes through receiver, worker and deliverer: the CRM gets one
+    end-of-call message per completed contact, with the platform's outcome."""
+    from cxdial.config import Settings
+    from cxdial.cxone import AsyncClient, FakeClock
+    from cxdial.emulator import EmulatorConfig, create_app
+    from cxdial.emulator import credentials as demo
+    from cxdial.events import event_from_completed
+
+    config = ServiceConfig(secrets=(SECRET,), outbound=LOOPBACK, outbound_interval=0.02)
+    service = run_service(tmp_path, roles=("receiver", "worker", "deliverer"), config=config)
+    running = next(service)
+    engine = make_engine(running.db)
+    outbox = Outbox(engine, LOOPBACK)
+    sub = outbox.subscribe(crm.url, ["call.completed", "call.abandoned"])
+    app = create_app(
+        EmulatorConfig(
+            seed=21,
+            manual_clock=True,
+            webhook_url=running.url + "/webhooks/cxone",
+            webhook_secret=SECRET,
+        )
+    )
+    app.state.webhooks.backoff = 0.01
+    settings = Settings(
+        issuer="http://emulator",
+        access_key_id=demo.DEMO_ACCESS_KEY_ID,
+        access_key_secret=demo.DEMO_ACCESS_KEY_SECRET,
+        client_id=demo.DEMO_CLIENT_ID,
+        client_secret=demo.DEMO_CLIENT_SECRET,
+        rate_limit=float("inf"),
+    )
+
+    async def calls() -> list[Any]:
+        transport = httpx.ASGITransport(app=app)
+        async with (
+            AsyncClient.from_settings(settings, transport=transport, clock=FakeClock()) as client,
+            httpx.AsyncClient(transport=transport, base_url="http://emulator") as control,
+        ):
+            skills = [s async for s in client.skills.list()]
+            for n in range(8):
+                await client.scripts.start(
+                    skill_id=skills[0].skill_id,
+                    phone_number=f"+1555321{n:04d}",
+                    caller_id="+18005550100",
+                )
+            await control.post("/_emulator/clock/advance", json={"seconds": 1200})
+            assert (await control.post("/_emulator/webhooks/flush")).json()["failed"] == 0
+            return [
+                r
+                async for r in client.contacts.iter_completed(updated_since="2020-01-01T00:00:00Z")
+            ]
+
+    try:
+        records = asyncio.run(calls())
+        _until(lambda: httpx.get(running.url + "/healthz").json()["pending"] == 0)
+        _until(lambda: outbox.counts()["delivered"] >= len(records))
+        _until(lambda: outbox.counts()["pending"] == 0)
+    finally:
+        service.close()
+        engine.dispose()
+    got = [Webhook(sub.secret).verify(body, headers)["data"] for headers, body in crm.requests]
+    expected = {(e.contact_id, e.outcome) for e in map(event_from_completed, records)}
+    assert len(got) == len(records) == 8
+    assert {(d["contact_id"], d["outcome"]) for d in got} == expected

@@ -35,7 +35,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
-from sqlalchemy import Engine, delete, func, select, update
+from sqlalchemy import Engine, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 from standardwebhooks.webhooks import Webhook
 
@@ -351,7 +351,7 @@ class Outbox:
             (s.id, set(s.event_types))
             for s in session.scalars(select(SubscriptionRow).where(SubscriptionRow.enabled))
         ]
-        ids: list[str] = []
+        rows: list[dict[str, Any]] = []
         for event_type, data in events:
             wanted = [sid for sid, types in subs if event_type in types or "*" in types]
             if not wanted:
@@ -361,21 +361,21 @@ class Outbox:
                 separators=(",", ":"),
                 default=str,
             )
-            for sid in wanted:
-                delivery_id = "msg_" + uuid.uuid4().hex
-                session.add(
-                    DeliveryRow(
-                        id=delivery_id,
-                        subscription_id=sid,
-                        event_type=event_type,
-                        body=body,
-                        status="pending",
-                        attempts=0,
-                        next_at=now + self._settings.schedule[0],
-                    )
-                )
-                ids.append(delivery_id)
-        return ids
+            rows.extend(
+                {
+                    "id": "msg_" + uuid.uuid4().hex,
+                    "subscription_id": sid,
+                    "event_type": event_type,
+                    "body": body,
+                    "status": "pending",
+                    "attempts": 0,
+                    "next_at": now + self._settings.schedule[0],
+                }
+                for sid in wanted
+            )
+        if rows:  # one multi-row INSERT, not one unit-of-work object per message
+            session.execute(insert(DeliveryRow), rows)
+        return [r["id"] for r in rows]
 
     def counts(self) -> dict[str, int]:
         """Deliveries by status (``pending``, ``delivered``, ``dead``)."""
