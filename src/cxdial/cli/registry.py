@@ -54,7 +54,9 @@ COMMANDS: tuple[LazyCommand, ...] = (
     LazyCommand("events", "cxdial.cli.events_cmd", "Event pipeline stats, dead letters, replay."),
     LazyCommand("campaign", "cxdial.cli.campaign_cmd", "Campaigns as code: plan, apply, run."),
     LazyCommand("audit", "cxdial.cli.audit_cmd", "List or verify the campaign audit log."),
-    LazyCommand("list", "cxdial.cli.list_cmd", "Upload a calling list the gate cleared."),
+    LazyCommand(
+        "list", "cxdial.cli.list_cmd", "Upload a calling list the gate cleared; re-screen it."
+    ),
 )
 
 
