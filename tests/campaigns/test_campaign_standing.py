@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 from cxdial.campaigns.apply import apply_campaign
 from cxdial.campaigns.context import CampaignContext
 from cxdial.campaigns.preflight import preflight
-from cxdial.campaigns.rescreen import Rescreener
+from cxdial.campaigns.rescreen import Rescreener, rescreen_numbers
 from cxdial.campaigns.spec import dump_spec
 from cxdial.campaigns.upload import upload_list
 from cxdial.cli.app import app
@@ -131,7 +131,8 @@ def test_a_record_cleared_at_2055_is_not_dialed_at_2105(
     for report in reports.values():
         assert (report.rows, report.accepted) == (2, 2)
     list_id, early_list = reports["window-late"].list_id, reports["window-early"].list_id
-    assert list_id is not None and early_list is not None
+    assert list_id is not None
+    assert early_list is not None
     fields = _records(sctx.client, early_list)["n1"]["fields"]
     assert fields["cxdial_expires_at"] == "2026-11-25T02:00:00Z"  # 21:00 in New York
     assert fields["cxdial_time_zone"] == "Eastern Standard Time"
@@ -209,8 +210,9 @@ def test_rescreen_removes_revoked_and_dnc_listed_records_each_in_the_ledger(
             phones=["+12125550110", "(212) 555-0111"], trigger="revocation"
         )
         entries = [e for e in ledger.query(limit=50) if e.inputs.get("rescreen")]
+        again = rescreen_numbers(sctx, spec, gate, phones=["2125550110"], trigger="dnc")
     assert {r.external_id for r in result.removals} == {"k1", "k2"}
-    assert result.removed == 2 and result.failed == 0
+    assert (result.removed, result.failed) == (2, 0)
     by_id = {r.external_id: r.reasons for r in result.removals}
     assert "CONSENT_REVOKED" in by_id["k1"]
     assert any(r.startswith("DNC") for r in by_id["k2"])
@@ -221,6 +223,7 @@ def test_rescreen_removes_revoked_and_dnc_listed_records_each_in_the_ledger(
     assert set(_records(sctx.client, report.list_id)) == {"k3"}
     kept = ListScreenStore(sctx.store).active_records("rescreen", "rescreen-list")
     assert [r.external_id for r in kept] == ["k3"]
+    assert [(r.screened, r.removed) for r in again] == [(0, 0)]  # already off the list
 
 
 def test_rescreen_keeps_records_blocked_only_by_the_hours(
@@ -344,3 +347,36 @@ def test_cli_rescreen_prints_one_json_object(
     }
     assert [r["external_id"] for r in payload["removals"]] == ["c2"]
     assert "555" not in json.dumps(payload)
+
+
+def test_every_us_zone_mirrors_the_window_in_each_callee_zone(ctx: CampaignContext) -> None:
+    """`calling_window.every_us_zone`: the time-zones block gets the window per US zone
+    (overrides kept); apply writes it, and plan and export round-trip without a diff."""
+    import yaml
+
+    from cxdial.campaigns.apply import plan_campaign
+    from cxdial.campaigns.live import read_config
+    from cxdial.campaigns.mapping import SECTIONS, US_ZONES, spec_from_config
+    from cxdial.campaigns.spec import parse_spec
+
+    skill = new_skill(ctx.client, "every-zone")
+    window = {
+        "days": ["mon", "tue", "wed", "thu", "fri"],
+        "start": "09:00",
+        "end": "20:00",
+        "zones": [{"zone": "America/Chicago", "start": "10:00", "end": "19:00"}],
+        "every_us_zone": True,
+    }
+    spec = spec_for(skill, "every-zone", calling_window=window)
+    apply_campaign(ctx, spec)
+    live = ctx.client.skills.parameters(skill, "time-zones")
+    zones = live["timeZoneSettings"] if isinstance(live, dict) else live
+    hours = {z["standardName"]: (z["startTime"], z["endTime"], z["overrideTime"]) for z in zones}
+    assert set(hours) == set(US_ZONES)
+    assert hours["America/Chicago"] == ("10:00", "19:00", True)
+    assert hours["America/New_York"] == ("09:00", "20:00", True)
+    assert plan_campaign(ctx, spec).changes == []
+    text = spec_from_config(
+        read_config(ctx.client, skill, SECTIONS), name="every-zone", skill_id=skill
+    )
+    assert plan_campaign(ctx, parse_spec(yaml.safe_load(text))).changes == []

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from cxdial.compliance import Gate
     from cxdial.store.list_screens import StoredListRecord
 
-__all__ = ["Removal", "RescreenReport", "Rescreener"]
+__all__ = ["Removal", "RescreenReport", "Rescreener", "rescreen_numbers"]
 
 BATCH = 200
 """Records per ``removeProspects`` request."""
@@ -250,6 +250,8 @@ class Rescreener:
                 records=report.kept + report.waiting + report.failed,
                 removed=report.removed,
             )
+        if not (whole_list or records):
+            return report  # an event about numbers not on this list: nothing to audit
         self.ctx.record(
             "list.rescreened",
             self.spec.name,
@@ -275,16 +277,45 @@ class Rescreener:
             for item in body.get("failedRecords") or []:
                 if isinstance(item, dict):
                     results[str(item.get("externalId"))] = str(item.get("resultCode") or "Failed")
-            for external_id in ids:
-                out.append(
-                    Removal(
-                        external_id,
-                        reasons[external_id],
-                        external_id in gone,
-                        results.get(external_id, "no answer for this record"),
-                    )
+            batch = [
+                Removal(
+                    external_id,
+                    reasons[external_id],
+                    external_id in gone,
+                    results.get(external_id, "no answer for this record"),
                 )
-            removed = {r.external_id: ";".join(r.reasons) for r in out if r.removed}
+                for external_id in ids
+            ]
+            out.extend(batch)
+            removed = {r.external_id: ";".join(r.reasons) for r in batch if r.removed}
             if removed:
-                self._store().mark_removed(self.spec.name, self.source.name, removed, self.ctx.clock())
+                self._store().mark_removed(
+                    self.spec.name, self.source.name, removed, self.ctx.clock()
+                )
         return out
+
+
+def rescreen_numbers(
+    ctx: CampaignContext,
+    spec: CampaignSpec,
+    gate: Gate,
+    *,
+    phones: Iterable[str] = (),
+    contact_ids: Iterable[str] = (),
+    trigger: str = "event",
+    skill_id: int | None = None,
+) -> list[RescreenReport]:
+    """Re-screen the records of these numbers / contacts on every list of ``spec``.
+
+    What the service calls when the event pipeline records a revocation, a DNC addition
+    or an attempt that may reach a cap (``trigger`` names which); ``gate`` must carry the
+    updated consent records, DNC lists and attempt history. Lists with none of the
+    records are screened at no cost (nothing to screen, nothing removed).
+    """
+    phones, contact_ids = list(phones), list(contact_ids)
+    return [
+        Rescreener(ctx, spec, gate, list_name=source.name, skill_id=skill_id).on_event(
+            phones=phones, contact_ids=contact_ids, trigger=trigger
+        )
+        for source in spec.lists
+    ]

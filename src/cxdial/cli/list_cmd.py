@@ -83,6 +83,9 @@ def upload(
     consent: Path | None = typer.Option(
         None, "--consent", dir_okay=False, help="consent records (CSV or .json)"
     ),
+    rules_dir: Path | None = typer.Option(
+        None, "--rules-dir", envvar="CXDIAL_RULES_DIR", help="override directory of rules files"
+    ),
     at: str | None = typer.Option(None, "--at", help="ISO-8601 screening instant (default: now)"),
     max_wait: float = typer.Option(300.0, "--max-wait", min=0, help="seconds to await the job"),
     poll_interval: float = typer.Option(
@@ -108,7 +111,9 @@ def upload(
     state_of(ctx).json_output = as_json
     instant = parse_at(at, lambda: datetime.now(UTC))
     spec = load_spec(spec_path)
-    files = ScreenFiles(input=list_csv, dnc=tuple(dnc), history=history, consent=consent)
+    files = ScreenFiles(
+        input=list_csv, dnc=tuple(dnc), history=history, consent=consent, rules_dir=rules_dir
+    )
     gate = build_gate(files)
     settings = state_of(ctx).settings()
     url = database_url or settings.database_url

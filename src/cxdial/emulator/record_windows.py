@@ -174,7 +174,7 @@ def closed_until(skill: Skill, record: CallRecord, now: datetime) -> datetime | 
         hours = _hours(skill, entry, day.weekday())
         if hours is True:
             return None if offset == 0 else datetime.combine(day, time(0), tzinfo=zone)
-        if hours is None:
+        if hours is None or hours is False:
             continue
         start, end = hours
         opens = datetime.combine(day, start, tzinfo=zone)
