@@ -22,6 +22,7 @@ tenant accepts in the column is not documented).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
@@ -55,7 +56,7 @@ def zone_of(name: str) -> ZoneInfo | None:
     key = WINDOWS_ZONES.get(name.strip(), name.strip())
     try:
         return ZoneInfo(key)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         return None
 
 
@@ -112,8 +113,8 @@ def parse_window(
                 minutes = float(stale)
             except ValueError:
                 raise ValueError(f"callRequestStale {stale!r} is not a number of minutes") from None
-            if minutes < 0:
-                raise ValueError(f"callRequestStale {stale!r} is negative")
+            if not math.isfinite(minutes) or minutes < 0:
+                raise ValueError(f"callRequestStale {stale!r} is not a number of minutes")
             stale_at = not_before + minutes * 60
             if expires is None or stale_at < expires:
                 expires, reason = stale_at, "Call Request Stale"
