@@ -93,7 +93,10 @@ def parse_window(
         return (row.get(name) or "").strip() if name else ""
 
     def seconds(moment: datetime) -> float:
-        return (moment - epoch).total_seconds()
+        try:
+            return (moment - epoch).total_seconds()
+        except OverflowError:
+            raise ValueError(f"{moment.isoformat()} is out of range") from None
 
     zone = value("timeZoneColumn") or (default_zone or "")
     if zone and zone_of(zone) is None:
