@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, select, update
+from sqlalchemy import Table, or_, select, update
 
 from cxdial.store.campaigns import CampaignStore, ListRecordRow, ListScreenRow
 from cxdial.store.db import session_scope
@@ -180,18 +180,17 @@ class ListScreenStore:
             ListRecordRow.list_name == list_name,
             ListRecordRow.removed_at.is_(None),
         )
-        wanted_phones = set(phones) if phones is not None else None
-        wanted_ids = set(external_ids) if external_ids is not None else None
+        if phones is not None or external_ids is not None:
+            wanted = []
+            if phones is not None:
+                wanted.append(ListRecordRow.phone_e164.in_(sorted(set(phones))))
+            if external_ids is not None:
+                wanted.append(ListRecordRow.external_id.in_(sorted(set(external_ids))))
+            stmt = stmt.where(or_(*wanted))
         with session_scope(self.engine) as session:
             rows = session.scalars(stmt.order_by(ListRecordRow.id)).all()
             out = []
             for row in rows:
-                if wanted_phones is not None or wanted_ids is not None:
-                    hit = (wanted_phones is not None and row.phone_e164 in wanted_phones) or (
-                        wanted_ids is not None and row.external_id in wanted_ids
-                    )
-                    if not hit:
-                        continue
                 start, uploaded = utc(row.window_start), utc(row.uploaded_at)
                 assert start is not None
                 assert uploaded is not None
