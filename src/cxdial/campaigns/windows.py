@@ -24,7 +24,6 @@ the upload are the re-screen job's (:mod:`cxdial.campaigns.rescreen`).
 
 from __future__ import annotations
 
-import math
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -79,10 +78,6 @@ def cxone_zone(zone: str) -> str:
     return CXONE_ZONE_NAMES.get(zone, zone)
 
 
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
-
-
 def _eastmost(zones: tuple[str, ...], at: datetime) -> str | None:
     """The zone whose local time is latest at ``at`` (its evening comes first)."""
     if not zones:
@@ -105,36 +100,47 @@ def record_windows(
 
     at = result.at.astimezone(UTC)
     cap = at + timedelta(hours=max_hours)
-    allowed = result.frame.filter(pl.col("allowed"))
-    ends: dict[int, datetime] = {}
-    for combo in allowed["window_combo"].unique().to_list():
+    allowed = result.frame.filter(pl.col("allowed")).select("window_combo", "zones", "phone_e164")
+    combos = allowed["window_combo"].unique().to_list()
+    ends = []
+    for combo in combos:
         zones, window_ids = result.window_combos[combo]
         closes = gate.window_closes_at(zones, window_ids, at)
-        ends[combo] = min(closes, cap) if closes is not None else cap
-    starts, finishes, zone_names, stale, phones = [], [], [], [], []
-    for combo, zones_text, phone in allowed.select(
-        "window_combo", "zones", "phone_e164"
-    ).iter_rows():
-        end = ends[combo]
-        zone = _eastmost(tuple(zones_text.split(";")) if zones_text else (), at)
-        starts.append(at)
-        finishes.append(end)
-        zone_names.append(cxone_zone(zone) if zone else None)
-        stale.append(str(max(0, math.floor((end - at).total_seconds() / 60))))
-        phones.append(phone)
+        ends.append(min(closes, cap) if closes is not None else cap)
+    texts = allowed["zones"].drop_nulls().unique().to_list()
+    names = [cxone_zone(z) if (z := _eastmost(tuple(t.split(";")), at)) else None for t in texts]
     dt = pl.Datetime("us", "UTC")
-    return pl.DataFrame(
-        {
-            "window_start": pl.Series(starts, dtype=dt),
-            "window_end": pl.Series(finishes, dtype=dt),
-            "phone_e164": pl.Series(phones, dtype=pl.String),
-            WINDOW_COLUMNS["time_zone_column"]: pl.Series(zone_names, dtype=pl.String),
-            WINDOW_COLUMNS["call_request_time_column"]: pl.Series(
-                [_iso(s) for s in starts], dtype=pl.String
+    end = pl.col("window_end")
+    iso = "%Y-%m-%dT%H:%M:%SZ"
+    return (
+        allowed.join(
+            pl.DataFrame(
+                {"window_combo": combos, "window_end": pl.Series(ends, dtype=dt)},
+                schema_overrides={"window_combo": allowed.schema["window_combo"]},
             ),
-            WINDOW_COLUMNS["call_request_stale_column"]: pl.Series(stale, dtype=pl.String),
-            WINDOW_COLUMNS["expiration_date_column"]: pl.Series(
-                [_iso(e) for e in finishes], dtype=pl.String
-            ),
-        }
+            on="window_combo",
+            how="left",
+            maintain_order="left",
+        )
+        .with_columns(
+            pl.lit(at, dtype=dt).alias("window_start"),
+            pl.col("zones")
+            .replace_strict(texts, names, default=None, return_dtype=pl.String)
+            .alias(WINDOW_COLUMNS["time_zone_column"]),
+        )
+        .select(
+            "window_start",
+            "window_end",
+            "phone_e164",
+            WINDOW_COLUMNS["time_zone_column"],
+            pl.col("window_start")
+            .dt.strftime(iso)
+            .alias(WINDOW_COLUMNS["call_request_time_column"]),
+            ((end - pl.col("window_start")).dt.total_seconds() // 60)
+            .clip(lower_bound=0)
+            .cast(pl.Int64)
+            .cast(pl.String)
+            .alias(WINDOW_COLUMNS["call_request_stale_column"]),
+            end.dt.strftime(iso).alias(WINDOW_COLUMNS["expiration_date_column"]),
+        )
     )
