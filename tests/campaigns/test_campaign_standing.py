@@ -175,9 +175,17 @@ def test_window_closes_at_the_strictest_state_rule(tmp_path: Path) -> None:
         "fl": "2026-11-25T01:00:00Z",
         "ct": "2026-11-25T01:00:00Z",
     }
-    friday = datetime(2026, 11, 27, 19, 0, tzinfo=NEW_YORK)  # the day after Thanksgiving
-    sunday = gate.window_closes_at(("America/New_York",), ("federal.hours.telemarketing",), friday)
-    assert sunday == datetime(2026, 11, 28, 2, 0, tzinfo=UTC)
+    friday = datetime(2026, 11, 27, 19, 0, tzinfo=NEW_YORK)  # a Friday evening
+    closes = gate.window_closes_at(("America/New_York",), ("federal.hours.telemarketing",), friday)
+    assert closes == datetime(2026, 11, 28, 2, 0, tzinfo=UTC)
+    denver = ZoneInfo("America/Denver")
+    days_only = (("America/Denver",), ("ut.days",))  # no hours: a day ends the window
+    saturday = datetime(2026, 11, 28, 22, 0, tzinfo=denver)
+    assert gate.window_closes_at(*days_only, saturday) == datetime(
+        2026, 11, 29, 0, 0, tzinfo=denver
+    )
+    eve = datetime(2026, 11, 25, 22, 0, tzinfo=denver)  # Thanksgiving is a Utah holiday
+    assert gate.window_closes_at(*days_only, eve) == datetime(2026, 11, 26, 0, 0, tzinfo=denver)
 
 
 def test_rescreen_removes_revoked_and_dnc_listed_records_each_in_the_ledger(
