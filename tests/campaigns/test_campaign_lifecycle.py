@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from campaigns_support import Emulator, new_skill, spec_for
 
@@ -11,11 +13,14 @@ from cxdial.campaigns.context import CampaignContext
 from cxdial.campaigns.diagnose import diagnose
 from cxdial.campaigns.lifecycle import current_state, transition
 from cxdial.campaigns.preflight import PreflightFailed, preflight
+from cxdial.compliance.ruleset import RuleSet
 from cxdial.cxone import Client
+from cxdial.store.list_screens import ListScreenStore
 
 
-def _ready_skill(client: Client, emulator: Emulator, name: str, rows: int = 30) -> int:
-    """A PC skill with agents and an uploaded, loaded calling list."""
+def _ready_skill(ctx: CampaignContext, emulator: Emulator, name: str, rows: int = 30) -> int:
+    """A PC skill with agents and an uploaded, loaded calling list (screened, for pre-flight)."""
+    client = ctx.client
     skill = new_skill(client, name)
     client.skills.assign_agents(skill, [{"agent_id": 1001 + i} for i in range(3)])
     list_id = client.lists.create(
@@ -28,6 +33,16 @@ def _ready_skill(client: Client, emulator: Emulator, name: str, rows: int = 30) 
     csv = "id,phone\n" + "".join(f"r{i},+1312555{i:04d}\n" for i in range(100, 100 + rows))
     client.lists.upload(list_id, csv, file_name=f"{name}.csv", skill_id=skill)
     emulator.control("POST", "clock/advance", {"seconds": 120})
+    ListScreenStore(ctx.store).record_screen(  # as `cxdial list upload` records it
+        name,
+        f"list {name}",
+        skill_id=skill,
+        kind="upload",
+        rule_set_version=RuleSet.load_default().version,
+        screened_for=datetime.now(UTC),
+        records=rows,
+        list_id=list_id,
+    )
     return skill
 
 
@@ -35,7 +50,7 @@ def test_start_pause_resume_twice_each_is_one_transition_each(
     ctx: CampaignContext, client: Client, emulator: Emulator
 ) -> None:
     """Start dials; pause and resume twice each make one transition (and audit entry) each."""
-    skill = _ready_skill(client, emulator, "lifecycle")
+    skill = _ready_skill(ctx, emulator, "lifecycle")
     spec = spec_for(skill, "lifecycle")
     apply_campaign(ctx, spec)
     assert current_state(ctx, "lifecycle") == ("ready", skill)
@@ -99,7 +114,7 @@ def test_preflight_catches_a_dialing_mode_mismatch(
     ctx: CampaignContext, client: Client, emulator: Emulator
 ) -> None:
     """A console change of the ratio is a dialing-mode mismatch until apply patches it."""
-    skill = _ready_skill(client, emulator, "mode", rows=3)
+    skill = _ready_skill(ctx, emulator, "mode", rows=3)
     spec = spec_for(skill, "mode")
     apply_campaign(ctx, spec)
     client.skills.put_parameters(skill, "general-settings", {"maximumRatio": 1.0})
@@ -111,7 +126,7 @@ def test_diagnose_says_why_a_paused_campaign_is_not_dialing(
     ctx: CampaignContext, client: Client, emulator: Emulator
 ) -> None:
     """diagnose reports the paused state as the reason."""
-    skill = _ready_skill(client, emulator, "diagnosed", rows=50)
+    skill = _ready_skill(ctx, emulator, "diagnosed", rows=50)
     spec = spec_for(skill, "diagnosed")
     apply_campaign(ctx, spec)
     transition(ctx, "diagnosed", "start", spec=spec)

@@ -136,6 +136,7 @@ def test_cli_reports_counts_as_one_json_object_and_exits_3(
         "cleared": 2,
         "blocked": 2,
         "malformed": 0,
+        "outside_segment": 0,
         "uploaded": 2,
         "accepted": 2,
         "platform_rejected": 0,

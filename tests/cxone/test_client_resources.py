@@ -111,6 +111,40 @@ def test_list_upload_lost_answer_is_found_by_file_name(
     assert named == [job_id]
 
 
+def test_wait_for_job_sleeps_on_the_injected_sleep_and_reads_the_counts(
+    sync_transport: SyncASGITransport, control: Control
+) -> None:
+    """Against a manual clock the job completes only while the injected sleep advances it;
+    the finished job carries validRecords, invalidRecords and the errors of its rows."""
+    with _client(sync_transport) as client:
+        skill = _new_skill(client, "PC wait")
+        list_id = client.lists.create(
+            {
+                "listName": "waiting",
+                "externalIdColumn": "id",
+                "destinationMappings": [{"fieldValue": "phone"}],
+            }
+        )
+        job_id = client.lists.upload(
+            list_id, CSV + "r4,not-a-number,10001\n", file_name="w.csv", skill_id=skill
+        )
+        slept: list[float] = []
+        polls: list[bool] = []
+
+        def sleep(seconds: float) -> None:
+            slept.append(seconds)
+            control.post("clock/advance", {"seconds": seconds})
+
+        job = client.lists.wait_for_job(
+            job_id, interval=1.0, sleep=sleep, on_poll=lambda j: polls.append(j.is_complete)
+        )
+    assert job.is_complete is True
+    assert slept == [1.0, 1.0, 1.0]  # 2 s + 1 ms per row of simulated time
+    assert polls == [False, False, False, True]
+    assert (job.total_records, job.valid_records, job.invalid_records) == (4, 3, 1)
+    assert job.errors == ["record 'r4': no valid phone number or external id"]
+
+
 def test_dnc_group_records_and_search(sync_transport: SyncASGITransport) -> None:
     """A number added to a DNC group is found by search and can be expired."""
     with _client(sync_transport) as client:

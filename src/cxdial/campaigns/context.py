@@ -35,6 +35,9 @@ class CampaignContext:
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)
     sleep: Callable[[float], None] | None = None
     """How polling waits (tests pass a function that advances the emulator's clock)."""
+    rule_set_version: str | None = None
+    """The compliance rules in force (pre-flight's "screened under the current rule set");
+    None: the rules shipped with cxdial."""
 
     def record(
         self,

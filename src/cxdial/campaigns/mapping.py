@@ -55,6 +55,36 @@ _DAY_NAMES = {
     "sun": "sunday",
 }
 _ZONE_KEYS = ("standardName", "startTime", "endTime", "timeZoneActiveToCall", "overrideTime")
+US_ZONES = (
+    "America/New_York",
+    "America/Chicago",
+    "America/Denver",
+    "America/Phoenix",
+    "America/Los_Angeles",
+    "America/Anchorage",
+    "Pacific/Honolulu",
+)
+"""The zones ``calling_window.every_us_zone`` writes (those the spec does not list)."""
+
+
+def _every_us_zone(spec: CampaignSpec) -> list[dict[str, Any]]:
+    """With ``calling_window.every_us_zone``: the window in each unlisted US zone's local
+    time (``overrideTime``), so the platform's hours follow the callee as the gate's do."""
+    window = spec.calling_window
+    if not window.every_us_zone:
+        return []
+    listed = {z.zone for z in window.zones}
+    return [
+        {
+            "standardName": zone,
+            "startTime": window.start,
+            "endTime": window.end,
+            "timeZoneActiveToCall": True,
+            "overrideTime": True,
+        }
+        for zone in US_ZONES
+        if zone not in listed
+    ]
 
 
 def desired_config(spec: CampaignSpec) -> Config:
@@ -88,6 +118,7 @@ def desired_config(spec: CampaignSpec) -> Config:
         }
         for z in window.zones
     ]
+    zones += _every_us_zone(spec)
     cpa: dict[str, Any] = {"abandonTimeout": max(1, int(pacing.connect_seconds))}
     if spec.abandon_message is not None and spec.abandon_message.prompt_path is not None:
         cpa["abandonMessagePath"] = spec.abandon_message.prompt_path

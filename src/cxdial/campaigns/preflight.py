@@ -18,7 +18,7 @@ from cxdial.campaigns.spec import CampaignSpec
 from cxdial.campaigns.validate import Finding, Level
 from cxdial.errors import CxdialError, NotFound
 
-__all__ = ["PreflightFailed", "PreflightReport", "preflight"]
+__all__ = ["PreflightFailed", "PreflightReport", "check_screening", "preflight"]
 
 _MODE_FIELDS = {
     ("skill", "agentless"),
@@ -119,4 +119,44 @@ def preflight(ctx: CampaignContext, spec: CampaignSpec, skill_id: int) -> Prefli
         )
     if spec.dialing.mode != "agentless" and logged_in == 0:
         report.add("error", "agents", "no agent is logged in to the skill")
+    check_screening(ctx, spec, report, skill.calling_lists)
     return report
+
+
+def check_screening(
+    ctx: CampaignContext, spec: CampaignSpec, report: PreflightReport, lists: tuple[str, ...]
+) -> None:
+    """Each calling list the skill dials was screened by the gate under the current rules.
+
+    Reads the newest screening (upload or re-screen) of each list in the store; a list
+    never screened by cxdial, or screened under another rule-set version, is an error
+    whose message says what to run.
+    """
+    from cxdial.store.list_screens import ListScreenStore
+
+    current = ctx.rule_set_version
+    if current is None:
+        from cxdial.compliance.ruleset import RuleSet
+
+        current = RuleSet.load_default().version
+    screens = ListScreenStore(ctx.store)
+    seen: dict[str, str | None] = {}
+    for name in lists:
+        last = screens.latest_screen(name, spec.name) or screens.latest_screen(name)
+        seen[name] = last.rule_set_version if last is not None else None
+        if last is None:
+            report.add(
+                "error",
+                "lists.screening",
+                f"calling list {name!r} was never screened by the compliance gate; "
+                f"upload it with `cxdial list upload SPEC.yaml LIST.csv --list {name}`",
+            )
+        elif last.rule_set_version != current:
+            report.add(
+                "error",
+                "lists.screening",
+                f"calling list {name!r} was screened under rule set {last.rule_set_version} "
+                f"({last.screened_for:%Y-%m-%d %H:%M} UTC), not the current {current}; run "
+                f"`cxdial list rescreen SPEC.yaml --list {name}` (or upload it again)",
+            )
+    report.facts.update(rule_set_version=current, screened_under=seen)

@@ -31,6 +31,7 @@ __all__ = [
     "CallingWindow",
     "CampaignSpec",
     "ColumnMapping",
+    "ConsentSegment",
     "Dialing",
     "Failover",
     "FrequencyCaps",
@@ -150,6 +151,11 @@ class CallingWindow(_Strict):
     start: str = "09:00"
     end: str = "20:00"
     zones: tuple[ZoneWindow, ...] = ()
+    every_us_zone: bool = Field(
+        default=False,
+        description="also write the window for every US time zone the spec does not list, "
+        "so the platform applies it in the callee's local time (the gate's windows)",
+    )
 
     @model_validator(mode="after")
     def _coherent(self) -> CallingWindow:
@@ -190,6 +196,29 @@ class ColumnMapping(_Strict):
     call_request_time: str | None = None
 
 
+ConsentChannel = Literal["live", "autodialed", "prerecorded"]
+
+
+class ConsentSegment(_Strict):
+    """Which records a list takes, by the consent records on file (``--consent``).
+
+    A record belongs to the segment when one of its number's consent records, given and
+    not revoked at the screening instant, fits every attribute named here: the seller
+    (a record without one fits any), a purpose (the record lists it, or lists none) and a
+    channel the record allows. The gate also screens the list for that seller.
+    """
+
+    seller: str | None = Field(default=None, min_length=1)
+    purpose: Purpose | None = None
+    channel: ConsentChannel | None = None
+
+    @model_validator(mode="after")
+    def _something(self) -> ConsentSegment:
+        if self.seller is None and self.purpose is None and self.channel is None:
+            raise ValueError("seller: name a seller, purpose or channel to segment by")
+        return self
+
+
 class ListSource(_Strict):
     """One calling list: its name, CSV source (relative to the spec file) and columns."""
 
@@ -197,6 +226,9 @@ class ListSource(_Strict):
     source: str = Field(min_length=1, description="CSV file path")
     columns: ColumnMapping
     default_time_zone: str | None = None
+    segment: ConsentSegment | None = Field(
+        default=None, description="upload only the records whose consent fits (seller, …)"
+    )
 
 
 class RetryRule(_Strict):

@@ -12,19 +12,28 @@ and the records the platform's job rejected.
 The gate screens the columns ``id`` and ``phone``; a spec that maps ``external_id`` /
 ``phone`` to other columns has them copied under those names for the screen (and not
 uploaded), so the gate judges exactly the number the platform will dial.
+
+Every uploaded record carries its allowed window in four columns cxdial adds and maps
+(time zone, call request time and stale minutes, expiration: :mod:`.windows`). A list
+with a ``segment`` takes only the records whose consent fits it (:mod:`.segments`); the
+others are reported with source ``segment``. The screening (rule-set version, instant,
+counts) and each uploaded record's gate inputs and window are kept in the store
+(:class:`~cxdial.store.list_screens.ListScreenStore`) for pre-flight and the re-screen job.
 """
 
 from __future__ import annotations
 
-import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from cxdial.campaigns.segments import GATE_PURPOSE
 from cxdial.campaigns.spec import CampaignSpec, ListSource
-from cxdial.errors import APITimeout, ValidationError
+from cxdial.campaigns.windows import WINDOW_COLUMNS
+from cxdial.errors import ValidationError
 
 if TYPE_CHECKING:
     import polars as pl
@@ -46,15 +55,6 @@ __all__ = [
 
 Progress = Callable[[str, int, int | None], None]
 """``progress(stage, done, total)``: stages ``screen``, ``upload`` and ``job``."""
-
-GATE_PURPOSE = {
-    "marketing": "telemarketing",
-    "informational": "informational",
-    "debt_collection": "debt_collection",
-    "political": "informational",
-    "survey": "informational",
-}
-"""The gate's purpose for each spec purpose (political and survey calls sell nothing)."""
 
 _GATE_COLUMNS = ("id", "phone")
 
@@ -91,6 +91,7 @@ class UploadReport:
     cleared: int = 0
     blocked: int = 0
     malformed: int = 0
+    outside_segment: int = 0
     job_id: int | None = None
     accepted: int = 0
     platform_rejected: int = 0
@@ -120,7 +121,8 @@ class UploadReport:
                 "cleared": self.cleared,
                 "blocked": self.blocked,
                 "malformed": self.malformed,
-                "uploaded": self.cleared,
+                "outside_segment": self.outside_segment,
+                "uploaded": self.cleared - self.outside_segment,
                 "accepted": self.accepted,
                 "platform_rejected": self.platform_rejected,
             },
@@ -166,15 +168,14 @@ def list_mapping(source: ListSource) -> ListMapping:
         "last_name_column": cols.last_name,
         "zip_column": cols.zip,
         "state_column": cols.state,
-        "time_zone_column": cols.time_zone,
         "caller_id_column": cols.caller_id,
-        "expiration_date_column": cols.expiration,
     }
     return ListMapping(
         list_name=source.name,
         external_id_column=cols.external_id,
         destination_mappings=[DestinationMapping(field_value=cols.phone)],
         **{k: v for k, v in optional.items() if v is not None},
+        **WINDOW_COLUMNS,
     )
 
 
@@ -217,21 +218,13 @@ def _find_or_create(ctx: CampaignContext, source: ListSource) -> tuple[int, bool
 def _wait(
     ctx: CampaignContext, job_id: int, max_wait: float, interval: float, progress: Progress | None
 ) -> UploadJob:
-    sleep = ctx.sleep or time.sleep
-    waited = 0.0
-    while True:
-        job = ctx.client.lists.job(job_id)
+    def polled(job: UploadJob) -> None:
         if progress is not None:
             progress("job", 1 if job.is_complete else 0, 1)
-        if job.is_complete or job.is_cancelled:
-            return job
-        if waited >= max_wait:
-            raise APITimeout(
-                f"upload job {job_id} not complete after {waited:.0f}s",
-                fix="raise --max-wait or check the job in CXone (Calling Lists > Jobs)",
-            )
-        sleep(interval)
-        waited += interval
+
+    return ctx.client.lists.wait_for_job(
+        job_id, max_wait=max_wait, interval=interval, sleep=ctx.sleep, on_poll=polled
+    )
 
 
 def _gate_rejections(result: ScreenResult) -> list[RejectedRow]:
@@ -262,16 +255,27 @@ def upload_list(
     when no row is cleared. Raises :class:`ValidationError` for a CSV that does not fit
     the list's mapping, :class:`APITimeout` when the job outlasts ``max_wait`` seconds.
     """
+    from cxdial.campaigns.segments import segment_mask
+    from cxdial.campaigns.windows import record_windows
     from cxdial.compliance.csvfile import read_contacts
     from cxdial.compliance.models import Purpose
 
     source = choose_list(spec, list_name)
     raw = read_contacts(csv_path, option="LIST.csv")
     frame, added = _screen_frame(raw, source)
+    clash = sorted(set(WINDOW_COLUMNS.values()) & set(frame.columns))
+    if clash:
+        raise ValidationError(
+            f"list {source.name!r}: the CSV has a column {clash[0]!r} cxdial writes",
+            field="LIST.csv",
+            fix="rename or drop that column (cxdial fills it with the record's window)",
+        )
     if progress is not None:
         progress("screen", 0, frame.height)
     purpose = Purpose(GATE_PURPOSE[spec.purpose])
-    result = gate.screen(frame, ctx.clock(), purpose=purpose, record=True)
+    at = ctx.clock()
+    seller = source.segment.seller if source.segment is not None else None
+    result = gate.screen(frame, at, purpose=purpose, record=True, seller=seller)
     if progress is not None:
         progress("screen", frame.height, frame.height)
     summary = result.summary()
@@ -291,9 +295,28 @@ def upload_list(
     report.rejected.extend(
         RejectedRow("input", (f"{e.field}: {e.message}",), line=e.line) for e in result.errors
     )
-    cleared = result.cleared().drop(added)
-    if cleared.height:
-        _send(ctx, report, source, cleared, csv_path, progress, max_wait, interval)
+    screened = result.cleared().hstack(record_windows(result, gate))
+    if source.segment is not None:
+        inside = segment_mask(screened, gate.consents, source.segment, at)
+        for external_id in screened.filter(~inside)["id"].to_list():
+            report.rejected.append(
+                RejectedRow("segment", ("outside the list's segment",), external_id)
+            )
+        report.outside_segment = int((~inside).sum())
+        screened = screened.filter(inside)
+    upload_columns = [c for c in screened.columns if c not in added and c not in _KEPT_ONLY]
+    if screened.height:
+        _send(
+            ctx,
+            report,
+            source,
+            screened.select(upload_columns),
+            csv_path,
+            progress,
+            max_wait,
+            interval,
+        )
+        _keep(ctx, spec, source, report, screened, result.input_columns, at)
     ctx.record(
         "list.uploaded",
         spec.name,
@@ -327,11 +350,57 @@ def _send(
     if progress is not None:
         progress("upload", cleared.height, cleared.height)
     job = _wait(ctx, report.job_id, max_wait, interval, progress)
-    extra = job.model_extra or {}
-    invalid = int(extra.get("invalidRecords") or 0)
+    invalid = job.invalid_records or 0
     report.job_cancelled = job.is_cancelled
     report.platform_rejected = invalid
-    report.accepted = int(extra.get("validRecords", cleared.height - invalid) or 0)
-    errors = extra.get("errors")
-    for message in errors if isinstance(errors, list) else []:
-        report.rejected.append(RejectedRow("platform", (str(message),)))
+    valid = job.valid_records
+    report.accepted = (
+        0 if job.is_cancelled else valid if valid is not None else cleared.height - invalid
+    )
+    for message in job.errors:
+        report.rejected.append(RejectedRow("platform", (message,)))
+
+
+_KEPT_ONLY = ("window_start", "window_end", "phone_e164")
+"""Columns of the screened frame cxdial keeps but does not upload."""
+
+
+def _keep(
+    ctx: CampaignContext,
+    spec: CampaignSpec,
+    source: ListSource,
+    report: UploadReport,
+    screened: pl.DataFrame,
+    gate_columns: list[str],
+    at: datetime,
+) -> None:
+    """Remember the screening and each uploaded record (gate inputs and window)."""
+    from cxdial.compliance.models import Contact
+    from cxdial.store.list_screens import ListScreenStore, UploadedRecord
+
+    store = ListScreenStore(ctx.store)
+    known = set(Contact.model_fields)
+    gate_columns = [c for c in gate_columns if c.strip().lower() in known]
+    if not report.job_cancelled:
+        records = [
+            UploadedRecord(
+                external_id=str(row["id"]),
+                phone_e164=row["phone_e164"],
+                contact={c: row[c] for c in gate_columns if row.get(c) is not None},
+                window_start=row["window_start"],
+                window_end=row["window_end"],
+            )
+            for row in screened.iter_rows(named=True)
+        ]
+        store.keep_records(spec.name, source.name, records, at)
+    store.record_screen(
+        spec.name,
+        source.name,
+        skill_id=report.skill_id,
+        kind="upload",
+        rule_set_version=report.rule_set_version,
+        screened_for=at,
+        records=report.accepted,
+        list_id=report.list_id,
+        job_id=report.job_id,
+    )

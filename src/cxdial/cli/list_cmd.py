@@ -1,4 +1,5 @@
 """``cxdial list upload SPEC.yaml LIST.csv``: screen a list, upload what the gate clears.
+``cxdial list rescreen SPEC.yaml``: screen what is on it again, remove what became blocked.
 
 Exit codes: 0 every row is on the calling list; 3 some rows were left out (blocked by the
 compliance gate, malformed, or rejected by the platform's upload job) and the rest were
@@ -6,6 +7,10 @@ uploaded; 1 an API or runtime error; 2 invalid input. Every decision of the gate
 the compliance ledger. With ``--json`` the command prints one object with the counts and
 every rejected row. The work is :func:`cxdial.campaigns.upload.upload_list`; the campaign
 package, the client, the gate and the stores load inside the command only.
+
+``rescreen`` (:class:`cxdial.campaigns.rescreen.Rescreener`) exits 0 when every record the
+gate now blocks was removed (none, or all), 5 when the platform kept some (not finished:
+run it again), 1/2 as above; each removal is a ledger entry with its reasons.
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ from cxdial.cli.app import console, console_err, emit_json, state_of, styled
 if TYPE_CHECKING:
     from cxdial.campaigns.upload import Progress, UploadReport
 
-__all__ = ["list_app", "register", "upload"]
+__all__ = ["list_app", "register", "rescreen", "upload"]
 
 PARTIAL_EXIT = 3
 """Some rows were not uploaded (the compliance-block code)."""
@@ -78,6 +83,9 @@ def upload(
     consent: Path | None = typer.Option(
         None, "--consent", dir_okay=False, help="consent records (CSV or .json)"
     ),
+    rules_dir: Path | None = typer.Option(
+        None, "--rules-dir", envvar="CXDIAL_RULES_DIR", help="override directory of rules files"
+    ),
     at: str | None = typer.Option(None, "--at", help="ISO-8601 screening instant (default: now)"),
     max_wait: float = typer.Option(300.0, "--max-wait", min=0, help="seconds to await the job"),
     poll_interval: float = typer.Option(
@@ -103,7 +111,9 @@ def upload(
     state_of(ctx).json_output = as_json
     instant = parse_at(at, lambda: datetime.now(UTC))
     spec = load_spec(spec_path)
-    files = ScreenFiles(input=list_csv, dnc=tuple(dnc), history=history, consent=consent)
+    files = ScreenFiles(
+        input=list_csv, dnc=tuple(dnc), history=history, consent=consent, rules_dir=rules_dir
+    )
     gate = build_gate(files)
     settings = state_of(ctx).settings()
     url = database_url or settings.database_url
@@ -160,6 +170,83 @@ def _print(report: UploadReport) -> None:
         console.print(f"  {row.source}: {who}: {', '.join(row.reasons)}", soft_wrap=True)
     if len(report.rejected) > SAMPLE_ROWS:
         console.print(f"  … and {len(report.rejected) - SAMPLE_ROWS} more (--json lists all)")
+
+
+NOT_FINISHED_EXIT = 5
+"""Some blocked records are still on the platform's list."""
+
+
+@list_app.command("rescreen")
+def rescreen(
+    ctx: typer.Context,
+    spec_path: Path = typer.Argument(..., metavar="SPEC.yaml", help="the campaign spec file"),
+    list_name: str | None = typer.Option(
+        None, "--list", help="which of the spec's lists (default: its only one)"
+    ),
+    dnc: list[Path] = typer.Option([], "--dnc", dir_okay=False, help="DNC list (repeatable)"),
+    history: Path | None = typer.Option(None, "--history", dir_okay=False, help="attempts CSV"),
+    consent: Path | None = typer.Option(
+        None, "--consent", dir_okay=False, help="consent records (CSV or .json)"
+    ),
+    rules_dir: Path | None = typer.Option(
+        None, "--rules-dir", envvar="CXDIAL_RULES_DIR", help="override directory of rules files"
+    ),
+    at: str | None = typer.Option(None, "--at", help="ISO-8601 screening instant (default: now)"),
+    as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
+    database_url: str | None = typer.Option(
+        None, "--database-url", envvar="CXDIAL_DATABASE_URL", help="store and ledger URL"
+    ),
+) -> None:
+    """Re-screen the records on the list; remove the blocked ones (removeProspects)."""
+    from cxdial.campaigns.apply import resolve_skill_id
+    from cxdial.campaigns.context import CampaignContext
+    from cxdial.campaigns.rescreen import Rescreener
+    from cxdial.campaigns.spec import load_spec
+    from cxdial.compliance.screening import ScreenFiles, build_gate, parse_at
+    from cxdial.cxone import Client
+    from cxdial.store import open_ledger
+    from cxdial.store.audit import open_audit_log
+    from cxdial.store.campaigns import CampaignStore
+
+    state_of(ctx).json_output = as_json
+    instant = parse_at(at, lambda: datetime.now(UTC))
+    spec = load_spec(spec_path)
+    files = ScreenFiles(
+        input=spec_path, dnc=tuple(dnc), history=history, consent=consent, rules_dir=rules_dir
+    )
+    gate = build_gate(files)
+    settings = state_of(ctx).settings()
+    url = database_url or settings.database_url
+    with (
+        Client.from_settings(settings) as client,
+        CampaignStore(url) as store,
+        open_audit_log(url, environ=os.environ) as audit,
+        open_ledger(url, environ=os.environ) as ledger,
+    ):
+        gate.ledger = ledger
+        cctx = CampaignContext(client=client, store=store, audit=audit, clock=lambda: instant)
+        skill_id = resolve_skill_id(cctx, spec)
+        report = Rescreener(cctx, spec, gate, list_name=list_name, skill_id=skill_id).run(
+            trigger="cli"
+        )
+    if as_json:
+        emit_json({"ok": report.failed == 0, **report.as_dict()})
+    else:
+        console.print(
+            f"{report.campaign}/{report.list_name}: screened {report.screened}, kept "
+            f"{report.kept}, outside hours {report.waiting}, removed {report.removed}"
+            + (f", still on the list {report.failed}" if report.failed else ""),
+            soft_wrap=True,
+        )
+        for removal in report.removals[:SAMPLE_ROWS]:
+            state = "removed" if removal.removed else f"NOT removed ({removal.result})"
+            console.print(
+                f"  {removal.external_id}: {state}: {', '.join(removal.reasons)}", soft_wrap=True
+            )
+        if len(report.removals) > SAMPLE_ROWS:
+            console.print(f"  … and {len(report.removals) - SAMPLE_ROWS} more (--json lists all)")
+    if report.failed:
+        raise typer.Exit(NOT_FINISHED_EXIT)
 
 
 def register(app: typer.Typer) -> None:

@@ -56,7 +56,9 @@ COMMANDS: tuple[LazyCommand, ...] = (
     ),
     LazyCommand("campaign", "cxdial.cli.campaign_cmd", "Campaigns as code: plan, apply, run."),
     LazyCommand("audit", "cxdial.cli.audit_cmd", "List or verify the campaign audit log."),
-    LazyCommand("list", "cxdial.cli.list_cmd", "Upload a calling list the gate cleared."),
+    LazyCommand(
+        "list", "cxdial.cli.list_cmd", "Upload a calling list the gate cleared; re-screen it."
+    ),
     LazyCommand("db", "cxdial.cli.db_cmd", "Upgrade the store's schema; show its revision."),
 )
 

@@ -53,6 +53,7 @@ __all__ = [
     "contacts_frame",
     "ebr_active",
     "effective_consent",
+    "ledger_record",
     "require_aware",
 ]
 
@@ -351,6 +352,14 @@ class Gate:
         lapsed = max(c for c in clears if c is not None).astimezone(UTC)
         return self.profiles.window_open_from(zones, window_ids, lapsed, self.guard_minutes)
 
+    def window_closes_at(
+        self, zones: tuple[str, ...], window_ids: tuple[str, ...], at: datetime
+    ) -> datetime | None:
+        """When a call allowed at ``at`` stops being allowed by the window rules (the first
+        blocked instant after it: callee local time, days, holidays, emergencies, this
+        gate's guard); None when nothing closes within 16 days."""
+        return self.profiles.window_closes_at(zones, window_ids, at, self.guard_minutes)
+
     def require_clear(
         self,
         contact: Contact,
@@ -461,6 +470,12 @@ def contacts_frame(contacts: Sequence[Contact]) -> pl.DataFrame:
         for c in contacts
     ]
     return pl.DataFrame(rows, schema=dict.fromkeys(fields, pl.String), orient="row")
+
+
+def ledger_record(decision: Decision, inputs: dict[str, Any]) -> DecisionRecord:
+    """The ledger's record of ``decision`` with ``inputs`` (for callers that append their
+    own entries, e.g. a re-screen recording each removal)."""
+    return _record(decision, inputs)
 
 
 def _inputs(contact: Contact, autodialed: bool, seller: str | None = None) -> dict[str, Any]:

@@ -203,6 +203,36 @@ def _next_allowed(w: _Windows, zones: tuple[str, ...], at: datetime) -> datetime
     return None
 
 
+def _closes_at(w: _Windows, zones: tuple[str, ...], at: datetime) -> datetime | None:
+    """The first instant after ``at`` at which a window rule blocks (searches 16 days).
+
+    An allowed stretch can only end where a block begins: at a window's end (less its
+    guard) or at a local midnight (a restricted day, a holiday, an emergency). Those
+    candidates are checked in order; None when none blocks within the search.
+    """
+    ends: set[tuple[dtime, int]] = {(dtime(0, 0), 0)}
+    for rule in w.hours:
+        guard = (rule.guard_minutes + w.guard_minutes) * 60
+        for text in rule.windows.values():
+            if text is not None:
+                ends.add((dtime.fromisoformat(text.partition("-")[2].strip()), guard))
+    all_zones = set(zones) | {z for r in w.hours for z in r.extra_zones}
+    candidates: set[datetime] = set()
+    for tz in map(zone_info, sorted(all_zones)):
+        first = at.astimezone(tz).date()
+        for offset in range(_SEARCH_DAYS + 1):
+            day = first + timedelta(days=offset)
+            for end, guard in ends:
+                instant = datetime.combine(day, end, tzinfo=tz) - timedelta(seconds=guard)
+                instant = instant.astimezone(UTC)
+                if instant > at:
+                    candidates.add(instant)
+    for instant in sorted(candidates):
+        if _check_instant(w, zones, instant):
+            return instant
+    return None
+
+
 @dataclass(frozen=True, slots=True)
 class Selection:
     window_ids: tuple[str, ...]
@@ -307,6 +337,22 @@ class ProfileRules:
                 self._blocked_spans.clear()
             self._blocked_spans[span_key] = (at, nxt)
         return nxt
+
+    def window_closes_at(
+        self, zones: tuple[str, ...], rule_ids: tuple[str, ...], at: datetime, guard: int
+    ) -> datetime | None:
+        """The first instant after ``at`` at which the window rules block a call allowed at
+        ``at`` (callee local time in every zone, days, holidays, emergencies); None when
+        none does within 16 days."""
+        chosen = [self.rules.by_id[i] for i in rule_ids]
+        w = _Windows(
+            hours=tuple(r for r in chosen if isinstance(r, HoursRule)),
+            days=tuple(r for r in chosen if isinstance(r, DaysRule)),
+            emergencies=tuple(r for r in chosen if isinstance(r, EmergencyRule)),
+            guard_minutes=guard,
+            calendar=self.holidays,
+        )
+        return _closes_at(w, zones, at.astimezone(UTC))
 
     def window_open_from(
         self, zones: tuple[str, ...], rule_ids: tuple[str, ...], at: datetime, guard: int

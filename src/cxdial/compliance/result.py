@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -37,6 +37,9 @@ class ScreenResult:
     rule_set_version: str
     at: datetime
     purpose: Purpose
+    window_combos: list[tuple[tuple[str, ...], tuple[str, ...]]] = field(default_factory=list)
+    """Per value of the frame's ``window_combo`` column: the row's candidate zones and the
+    window rule ids that apply to it (what :meth:`Gate.window_closes_at` needs)."""
 
     def report(self) -> pl.DataFrame:
         """One row per screened contact: the report CSV columns."""

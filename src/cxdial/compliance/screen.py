@@ -447,11 +447,20 @@ def screen_table(
             df["local_times"],
             nxt.alias("next_allowed_at"),
             df["rec_evidence"].alias("consent_evidence_id"),
+            df["wcombo"].alias("window_combo"),
         ]
     )
     frame = out.filter(keep) if errors else out
     return ScreenResult(
-        frame, errors, input_columns, table, keep & (final == 0), rules.version, at, purpose
+        frame,
+        errors,
+        input_columns,
+        table,
+        keep & (final == 0),
+        rules.version,
+        at,
+        purpose,
+        window_combos=combos,
     )
 
 

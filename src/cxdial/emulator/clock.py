@@ -15,10 +15,13 @@ class Clock:
     tests deterministic; otherwise it runs at ``speed`` simulated seconds per real second.
     """
 
-    def __init__(self, *, speed: float = 1.0, manual: bool = False) -> None:
+    def __init__(
+        self, *, speed: float = 1.0, manual: bool = False, start_at: datetime | None = None
+    ) -> None:
         self.speed = speed
         self.manual = manual
-        self.epoch = datetime.now(UTC).replace(microsecond=0)
+        start = start_at.astimezone(UTC) if start_at is not None else datetime.now(UTC)
+        self.epoch = start.replace(microsecond=0)
         self._real_start = time.monotonic()
         self._offset = 0.0
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 __all__ = ["EmulatorConfig"]
@@ -17,6 +19,11 @@ class EmulatorConfig(BaseModel):
     speed: float = Field(default=1.0, gt=0, description="simulated seconds per real second")
     manual_clock: bool = Field(
         default=False, description="time moves only through POST /_emulator/clock/advance"
+    )
+    start_at: datetime | None = Field(
+        default=None,
+        description="the UTC instant simulated time starts at (default: now); an aware "
+        "datetime, so a test can place the tenant at 20:55 in New York",
     )
     token_lifetime: int = Field(default=3600, gt=0, description="access token lifetime, seconds")
     agents: int = Field(default=10, ge=0, description="simulated agents logged in to PC skills")
@@ -35,6 +42,13 @@ class EmulatorConfig(BaseModel):
     tick_interval: float = Field(
         default=0.2, gt=0, description="real seconds between background ticks under a server"
     )
+
+    @field_validator("start_at")
+    @classmethod
+    def _aware(cls, value: datetime | None) -> datetime | None:
+        if value is not None and value.utcoffset() is None:
+            raise ValueError("start_at needs a time zone (e.g. 2026-11-24T20:55:00-05:00)")
+        return value
 
     @field_validator("pacing")
     @classmethod

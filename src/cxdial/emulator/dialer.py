@@ -3,7 +3,9 @@
 How many calls to launch is decided by the same :class:`~cxdial.pacing.policy.PacingPolicy`
 the simulator uses (``EmulatorConfig.pacing``, one instance per skill; progressive by
 default); which record to dial next, DNC
-scrubbing and ``maximumAttempts`` / ``minimumRetryMinutes`` are handled here.
+scrubbing, ``maximumAttempts`` / ``minimumRetryMinutes`` and each record's window (its
+call request time, expiration and the skill's hours in its time zone,
+:mod:`.record_windows`) are handled here.
 :class:`PersonalConnectionDialer` is the :class:`~cxdial.emulator.world.Dialer` the app
 gives its world; the telephony reaches it only through ``world.dialer``.
 """
@@ -13,6 +15,7 @@ from __future__ import annotations
 import heapq
 
 from cxdial.emulator.entities import CallRecord, Contact, Skill
+from cxdial.emulator.record_windows import closed_until
 from cxdial.emulator.telephony import place_call, scrubbed_by
 from cxdial.emulator.world import World
 from cxdial.pacing.policy import DialerState
@@ -76,8 +79,19 @@ def _next_record(world: World, skill: Skill) -> CallRecord | None:
         if record.attempts >= max_attempts:
             record.finalized, record.final_reason = True, "Max Attempts"
             continue
+        if record.expires_at is not None and world.now >= record.expires_at:
+            record.finalized, record.final_reason = True, record.expire_reason
+            continue
+        if record.not_before is not None and world.now < record.not_before:
+            heapq.heappush(queue, (record.not_before, record.record_id))
+            continue
         if scrubbed_by(world, skill.skill_id, record.phone) is not None:
             record.finalized, record.final_reason = True, "DNC Scrubbed"
+            continue
+        reopens = closed_until(skill, record, world.clock.to_datetime(world.now))
+        if reopens is not None:
+            later = max(world.now + 1.0, (reopens - world.clock.epoch).total_seconds())
+            heapq.heappush(queue, (later, record.record_id))
             continue
         return record
     return None

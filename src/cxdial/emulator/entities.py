@@ -67,6 +67,13 @@ class CallRecord:
     in_flight: bool = False
     removed: bool = False
     attempt_log: list[dict[str, Any]] = field(default_factory=list)
+    time_zone: str | None = None
+    """The record's time zone (``timeZoneColumn`` or the upload's ``defaultTimeZone``)."""
+    not_before: float | None = None
+    """Its call request time: never dialed before it."""
+    expires_at: float | None = None
+    """Retired, not dialed, from this instant (expiration or a stale call request)."""
+    expire_reason: str = "Expired"
 
 
 @dataclass(slots=True)
@@ -100,6 +107,8 @@ class UploadJob:
     force_overwrite: bool
     submitted: float
     complete_at: float
+    default_time_zone: str | None = None
+    expiration_date: str | None = None
     is_complete: bool = False
     is_cancelled: bool = False
     completed: float | None = None

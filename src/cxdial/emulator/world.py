@@ -119,7 +119,7 @@ class World:
         """Forget everything and start again from the config and seed."""
         cfg = self.config
         self.policies = {}
-        self.clock = Clock(speed=cfg.speed, manual=cfg.manual_clock)
+        self.clock = Clock(speed=cfg.speed, manual=cfg.manual_clock, start_at=cfg.start_at)
         self.rng = random.Random(cfg.seed)
         self.tokens = TokenStore(cfg.token_lifetime, self.signer)
         self.faults = FaultInjector(FaultSpec.parse(cfg.faults), cfg.seed)

@@ -8,7 +8,12 @@ Three tables of their own metadata (made by the store's migrations, beside the l
 - ``campaign_snapshots``: the managed fields of the live skill ``before`` and ``after``
   each apply (``before`` is what a rollback restores; the ``after`` of the last applied
   version is what drift and the pre-write conflict check compare against);
-- ``campaign_runs``: the lifecycle state cxdial remembers (the platform has no "paused").
+- ``campaign_runs``: the lifecycle state cxdial remembers (the platform has no "paused");
+- ``campaign_list_screens``: every screening of a calling list by the compliance gate (an
+  upload or a re-screen) with the rule-set version it ran under (pre-flight reads it);
+- ``campaign_list_records``: what cxdial uploaded to each list: the gate's input columns of
+  each record, its allowed window, and when and why it was removed
+  (:mod:`cxdial.store.list_screens` reads and writes these two).
 
 The store knows no campaign types: specs and configs are plain JSON.
 """
@@ -25,9 +30,11 @@ from sqlalchemy import (
     BigInteger,
     DateTime,
     Engine,
+    Index,
     Integer,
     String,
     Table,
+    Text,
     UniqueConstraint,
     select,
 )
@@ -93,6 +100,47 @@ class RunRow(CampaignTables):
     skill_id: Mapped[int] = mapped_column(_ID)
     state: Mapped[str] = mapped_column(String(16))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ListScreenRow(CampaignTables):
+    """One screening of a calling list by the gate: an upload or a re-screen."""
+
+    __tablename__ = "campaign_list_screens"
+    __table_args__ = (Index("ix_campaign_list_screens_list", "campaign", "list_name"),)
+
+    id: Mapped[int] = mapped_column(_ID, primary_key=True, autoincrement=True)
+    campaign: Mapped[str] = mapped_column(String(64))
+    list_name: Mapped[str] = mapped_column(String(100))
+    list_id: Mapped[int | None] = mapped_column(_ID, nullable=True)
+    skill_id: Mapped[int] = mapped_column(_ID)
+    kind: Mapped[str] = mapped_column(String(16))
+    rule_set_version: Mapped[str] = mapped_column(String(64))
+    screened_for: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    records: Mapped[int] = mapped_column(Integer)
+    removed: Mapped[int] = mapped_column(Integer)
+    job_id: Mapped[int | None] = mapped_column(_ID, nullable=True)
+
+
+class ListRecordRow(CampaignTables):
+    """One record cxdial uploaded to a list: the gate's inputs, its window, its removal."""
+
+    __tablename__ = "campaign_list_records"
+    __table_args__ = (
+        Index("ix_campaign_list_records_list", "campaign", "list_name", "external_id"),
+    )
+
+    id: Mapped[int] = mapped_column(_ID, primary_key=True, autoincrement=True)
+    campaign: Mapped[str] = mapped_column(String(64))
+    list_name: Mapped[str] = mapped_column(String(100))
+    external_id: Mapped[str] = mapped_column(String(200))
+    phone_e164: Mapped[str | None] = mapped_column(String(20), index=True, nullable=True)
+    contact: Mapped[dict[str, Any]] = mapped_column(JSON)
+    window_start: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    window_end: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    removed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    removed_reasons: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 @dataclass(frozen=True)

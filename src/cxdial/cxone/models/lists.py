@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from cxdial.cxone.models.base import RequestModel, ResponseModel
 
@@ -48,6 +48,8 @@ class ListMapping(RequestModel):
     compliance_req_column: str | None = None
     confirm_req_column: str | None = None
     agent_id_column: str | None = None
+    call_request_time_column: str | None = None
+    call_request_stale_column: str | None = None
     notes_column: str | None = None
     expiration_date_column: str | None = None
     list_expiration_date: str | None = None
@@ -80,7 +82,11 @@ class UploadStarted(ResponseModel):
 
 
 class UploadJob(ResponseModel):
-    """An upload job (``GET /lists/call-lists/jobs[/{id}]``)."""
+    """An upload job (``GET /lists/call-lists/jobs[/{id}]``).
+
+    ``total_records``, ``valid_records``, ``invalid_records`` and ``errors`` are the job's
+    outcome once complete (what the platform accepted and rejected, with its messages).
+    """
 
     job_id: int
     list_id: int | None = None
@@ -90,6 +96,18 @@ class UploadJob(ResponseModel):
     is_cancelled: bool = False
     submit_date: str | None = None
     completed_date: str | None = None
+    total_records: int | None = None
+    valid_records: int | None = None
+    invalid_records: int | None = None
+    errors: list[str] = Field(default_factory=list)
+
+    @field_validator("errors", mode="before")
+    @classmethod
+    def _messages(cls, value: Any) -> list[str]:
+        """Each error as text (a tenant may send objects); anything not a list is none."""
+        if not isinstance(value, list):
+            return []
+        return [v if isinstance(v, str) else str(v) for v in value]
 
 
 class UploadJobPage(ResponseModel):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import base64
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
 from cxdial.cxone.models.base import parse_model, to_wire, validate_request
@@ -158,17 +158,31 @@ class Lists(SyncResource):
         return self._call(self.requests.job(job_id))
 
     def wait_for_job(
-        self, job_id: int, *, max_wait: float = 300.0, interval: float = 1.0
+        self,
+        job_id: int,
+        *,
+        max_wait: float = 300.0,
+        interval: float = 1.0,
+        sleep: Callable[[float], None] | None = None,
+        on_poll: Callable[[UploadJob], None] | None = None,
     ) -> UploadJob:
-        """Poll the job until complete (or cancelled); :class:`APITimeout` after ``max_wait``."""
-        clock, waited = self._http.core.clock, 0.0
+        """Poll the job until complete (or cancelled); :class:`APITimeout` after ``max_wait``.
+
+        ``sleep`` waits between polls (default: the client's clock, the same seam the retry
+        policy sleeps on); a test against a manual-clock emulator passes one that advances
+        the emulator's clock. ``max_wait`` counts the seconds slept, not wall time.
+        ``on_poll`` sees every job state read (progress display).
+        """
+        wait, waited = sleep or self._http.core.clock.sleep, 0.0
         while True:
             job = self.job(job_id)
+            if on_poll is not None:
+                on_poll(job)
             if job.is_complete or job.is_cancelled:
                 return job
             if waited >= max_wait:
                 raise _timeout(job_id, waited)
-            clock.sleep(interval)
+            wait(interval)
             waited += interval
 
     def attempts(self, list_id: int, *, finalized: bool | None = None) -> ListAttempts:
@@ -209,17 +223,28 @@ class AsyncLists(AsyncResource):
         return await self._call(self.requests.job(job_id))
 
     async def wait_for_job(
-        self, job_id: int, *, max_wait: float = 300.0, interval: float = 1.0
+        self,
+        job_id: int,
+        *,
+        max_wait: float = 300.0,
+        interval: float = 1.0,
+        sleep: Callable[[float], Awaitable[None]] | None = None,
+        on_poll: Callable[[UploadJob], None] | None = None,
     ) -> UploadJob:
-        """Poll the job until complete (or cancelled); :class:`APITimeout` after ``max_wait``."""
-        clock, waited = self._http.core.clock, 0.0
+        """Poll the job until complete (or cancelled); :class:`APITimeout` after ``max_wait``.
+
+        ``sleep`` (a coroutine function) waits between polls; default the client's clock.
+        """
+        wait, waited = sleep or self._http.core.clock.asleep, 0.0
         while True:
             job = await self.job(job_id)
+            if on_poll is not None:
+                on_poll(job)
             if job.is_complete or job.is_cancelled:
                 return job
             if waited >= max_wait:
                 raise _timeout(job_id, waited)
-            await clock.asleep(interval)
+            await wait(interval)
             waited += interval
 
     async def attempts(self, list_id: int, *, finalized: bool | None = None) -> ListAttempts:

@@ -23,6 +23,7 @@ from cxdial.emulator.deps import ACD_PREFIX, Ctx, acd
 from cxdial.emulator.entities import CallRecord, UploadJob
 from cxdial.emulator.errors import ApiError
 from cxdial.emulator.openapi import request_body
+from cxdial.emulator.record_windows import parse_window, zone_of
 from cxdial.emulator.routes.common import (
     CxoneRoute,
     business_unit_meta,
@@ -97,6 +98,12 @@ async def upload(list_id: int, ctx: Ctx = _EDIT) -> JSONResponse:
             f"listFile has no column '{missing[0]}' required by the "
             f"list mapping; its columns are: {', '.join(header) or '(none)'}",
         )
+    if body.defaultTimeZone and zone_of(body.defaultTimeZone) is None:
+        raise ApiError(
+            400,
+            "InvalidParameter",
+            f"defaultTimeZone '{body.defaultTimeZone}' is not a time zone (GET /timezones)",
+        )
     world = ctx.world
     rows = [dict(row) for row in reader]
     job = UploadJob(
@@ -107,6 +114,8 @@ async def upload(list_id: int, ctx: Ctx = _EDIT) -> JSONResponse:
         rows=rows,
         start_skill=body.startSkill,
         force_overwrite=body.forceOverwrite,
+        default_time_zone=body.defaultTimeZone,
+        expiration_date=body.expirationDate,
         submitted=world.now,
         complete_at=world.now + 2.0 + len(rows) / 1000,
     )
@@ -143,6 +152,18 @@ def _complete(world: World, job: UploadJob) -> None:
             job.invalid += 1
             job.errors.append(f"record '{external}': no valid phone number or external id")
             continue
+        try:
+            window = parse_window(
+                row,
+                lst.columns,
+                epoch=world.clock.epoch,
+                default_zone=job.default_time_zone,
+                list_expiration=job.expiration_date,
+            )
+        except ValueError as exc:
+            job.invalid += 1
+            job.errors.append(f"record '{external}': {exc}")
+            continue
         job.valid += 1
         record = CallRecord(
             record_id=world.next_id("record"),
@@ -152,7 +173,13 @@ def _complete(world: World, job: UploadJob) -> None:
             phone=phone,
             fields=row,
             caller_id=normalize_phone(row.get(caller_col, "")) if caller_col else None,
+            time_zone=window.time_zone,
+            not_before=window.not_before,
+            expires_at=window.expires_at,
+            expire_reason=window.expire_reason,
         )
+        if window.not_before is not None:
+            record.next_ok_at = window.not_before
         lst.records.append(record)
         world.enqueue(record)
     lst.invalid_records += job.invalid
