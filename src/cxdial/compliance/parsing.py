@@ -8,6 +8,8 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 __all__ = [
+    "CA_PROVINCES",
+    "STATE_CODES",
     "US_STATES",
     "ZIP_PATTERN",
     "months_before",
@@ -25,6 +27,12 @@ US_STATES = frozenset([
     "TN", "TX", "UT", "VT", "VA", "WA", "WV", "WI", "WY", "PR", "VI", "GU", "AS", "MP",
 ])
 # fmt: on
+#: Canadian provinces and territories (Canada Post codes; none is also a US code).
+CA_PROVINCES = frozenset(
+    ["AB", "BC", "MB", "NB", "NL", "NS", "NT", "NU", "ON", "PE", "QC", "SK", "YT"]
+)
+#: Every code the ``state`` column accepts.
+STATE_CODES = US_STATES | CA_PROVINCES
 #: A 5-digit ZIP or ZIP+4; group 1 is the five digits (also used by the batch reader).
 ZIP_PATTERN = r"^([0-9]{5})(?:-?[0-9]{4})?$"
 _ZIP = re.compile(ZIP_PATTERN)
@@ -53,10 +61,13 @@ def parse_instant(text: str) -> datetime:
 
 
 def parse_state(text: str) -> str:
-    """A two-letter US state or territory code, upper-cased."""
+    """A two-letter US state or territory, or Canadian province or territory, upper-cased."""
     code = text.strip().upper()
-    if code not in US_STATES:
-        raise ValueError(f"unknown US state code: {text!r} (use the two-letter USPS code)")
+    if code not in STATE_CODES:
+        raise ValueError(
+            f"unknown US state code: {text!r} (use the two-letter USPS code, "
+            "or a Canadian province's: ON, QC, BC …)"
+        )
     return code
 
 

@@ -11,7 +11,7 @@ import polars as pl
 
 from cxdial.compliance.csvfile import BAD, LINE, read_contacts
 from cxdial.compliance.models import ConsentLevel, Contact, PhoneType
-from cxdial.compliance.parsing import US_STATES, ZIP_PATTERN, parse_instant, parse_zone
+from cxdial.compliance.parsing import STATE_CODES, ZIP_PATTERN, parse_instant, parse_zone
 from cxdial.errors import ValidationError
 
 __all__ = ["BAD", "DATE_FIELDS", "FIELDS", "LINE", "RowError", "prepare", "read_contacts"]
@@ -120,8 +120,13 @@ def prepare(table: pl.DataFrame) -> tuple[pl.DataFrame, pl.Series, list[RowError
             fixes.append(col.fill_null(default))
         elif f == "state":
             checks.append(
-                pl.when(col.is_not_null() & ~col.is_in(sorted(US_STATES)))
-                .then(pl.lit("unknown US state code (use the two-letter USPS code)"))
+                pl.when(col.is_not_null() & ~col.is_in(sorted(STATE_CODES)))
+                .then(
+                    pl.lit(
+                        "unknown US state code (use the two-letter USPS code, "
+                        "or a Canadian province's: ON, QC, BC …)"
+                    )
+                )
                 .alias(f)
             )
         elif f == "postal_code":
