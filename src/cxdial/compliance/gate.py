@@ -207,7 +207,9 @@ class Gate:
                 local_times=(),
                 next_allowed_at=None,
                 details={
-                    ReasonCode.INVALID_NUMBER: f"{contact.phone!r} is not a dialable US or Canadian number"
+                    ReasonCode.INVALID_NUMBER: (
+                        f"{contact.phone!r} is not a dialable US or Canadian number"
+                    )
                 },
                 **base,
             )

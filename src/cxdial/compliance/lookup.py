@@ -12,13 +12,21 @@ from functools import cache
 import numpy as np
 import numpy.typing as npt
 
-from cxdial.compliance.locate import zip_table
 from cxdial.compliance.areas import ca_area_codes
+from cxdial.compliance.locate import zip_table
 from cxdial.compliance.parsing import CA_PROVINCES, STATE_CODES
 from cxdial.compliance.phones import prefix_tables
 from cxdial.compliance.ruleset import RuleSet
 
-__all__ = ["canada_lut", "presumed_lut", "relevant_lut", "state_ids", "zip_luts", "zone_names", "zoneset_lut"]
+__all__ = [
+    "canada_lut",
+    "presumed_lut",
+    "relevant_lut",
+    "state_ids",
+    "zip_luts",
+    "zone_names",
+    "zoneset_lut",
+]
 
 IntArray = npt.NDArray[np.int64]
 
@@ -74,9 +82,7 @@ def presumed_lut(rules: RuleSet) -> IntArray:
 def relevant_lut(rules: RuleSet) -> npt.NDArray[np.bool_]:
     """State id -> whether it matters besides its zones: the rule set has rules for that
     state, or it is a Canadian province (its country's rules apply)."""
-    return np.array(
-        [s in rules.state_codes or s in CA_PROVINCES for s in state_ids()], dtype=bool
-    )
+    return np.array([s in rules.state_codes or s in CA_PROVINCES for s in state_ids()], dtype=bool)
 
 
 @cache

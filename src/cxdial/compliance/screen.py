@@ -243,9 +243,7 @@ def _profiles(
         rest, e = divmod(value, 2)
         st, c = divmod(rest, 3)
         states, countries = states_list[st] if states_list else ((), ("US",))
-        sel = profiles.select_rules(
-            states, purpose, autodialed, day, levels[c], bool(e), countries
-        )
+        sel = profiles.select_rules(states, purpose, autodialed, day, levels[c], bool(e), countries)
         sels.append(sel)
         sel_wid[i] = wids.setdefault(sel.window_ids, len(wids))
         for rule in sel.dnc:
