@@ -130,10 +130,12 @@ def _location_ids(df: pl.DataFrame, rules: RuleSet) -> tuple[IntArray, list[Any]
     st = _ids(df["state"], states)
     tz_names = ["", *sorted(df["timezone"].drop_nulls().unique().to_list())]
     tz = _ids(df["timezone"], tz_names)
-    # States without rules matter only for zones (when there is no ZIP zone): drop them.
+    # States without rules matter only for zones (when there is no ZIP zone) and for their
+    # country: fold them into one such US state (fewer combinations, same verdicts).
     rel = relevant_lut(rules)
-    st = np.where((zz == 0) | rel[st], st, 0)
-    zst = np.where(rel[zst], zst, 0)
+    filler = next((i for i, s in enumerate(states) if i and not rel[i]), 0)
+    st = np.where((zz == 0) | rel[st] | (st == 0), st, filler)
+    zst = np.where(rel[zst] | (zst == 0), zst, filler)
     code = zs + 1
     for part, size in (
         (zz, 1 << 10),
