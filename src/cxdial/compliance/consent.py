@@ -32,11 +32,11 @@ from typing import TYPE_CHECKING, Any, Protocol
 from pydantic import BaseModel, ConfigDict, field_validator
 from pydantic import ValidationError as PydanticValidationError
 
-from cxdial.compliance.fielderrors import field_error
 from cxdial.compliance.models import CONSENT_RANK, ConsentLevel, Purpose
 from cxdial.compliance.parsing import parse_instant
 from cxdial.compliance.phones import national_number
 from cxdial.errors import ValidationError
+from cxdial.validation_errors import field_error
 
 if TYPE_CHECKING:  # polars loads only for the batch screener, never for one dial
     import polars as pl

@@ -18,10 +18,10 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic import ValidationError as PydanticValidationError
 
-from cxdial.compliance.fielderrors import field_error
 from cxdial.compliance.models import ConsentLevel, PhoneType, Purpose, ReasonCode
 from cxdial.compliance.parsing import parse_zone
 from cxdial.errors import ConfigurationError
+from cxdial.validation_errors import field_error
 
 __all__ = [
     "AbandonmentRule",
