@@ -16,7 +16,8 @@ from phonenumbers.phonemetadata import PhoneMetadata
 
 from cxdial.compliance import Contact, Decision, DncIndex, Gate, Purpose, ReasonCode, RuleSet
 from cxdial.compliance.areas import ca_area_codes, state_zones
-from cxdial.compliance.parsing import CA_PROVINCES, zone_info
+from cxdial.compliance.locate import address_facts
+from cxdial.compliance.parsing import CA_PROVINCES, postal_province, zone_info
 from cxdial.compliance.phones import phone_facts
 
 #: Weekdays 09:00-21:30, weekends 10:00-18:00 (UTR Part III, CRTC summary).
@@ -251,3 +252,35 @@ def test_state_column_takes_provinces(ca_gate: Gate) -> None:
     at = local(TORONTO, 2026, 11, 23, 10, 0) + timedelta(minutes=1)
     assert both(ca_gate, at, phone="514-555-0100").zones == ("America/Toronto",)
     assert both(ca_gate, at, phone="514-555-0100", state="QC").zones == state_zones("QC")
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "province"),
+    [
+        ("K1A 0B1", "K1A 0B1", "ON"),  # Ottawa
+        ("h2x1y4", "H2X 1Y4", "QC"),  # Montreal
+        (" V6B 1A1 ", "V6B 1A1", "BC"),
+        ("X0A 0H0", "X0A 0H0", "NU"),  # Iqaluit
+        ("X1A 2N4", "X1A 2N4", "NT"),  # Yellowknife
+        ("A1C 5M2", "A1C 5M2", "NL"),
+    ],
+)
+def test_canadian_postal_codes_name_their_province(text: str, code: str, province: str) -> None:
+    """``A1A 1A1`` (any case, blank optional) is read; its first letter names the province."""
+    contact = _contact(postal_code=text)
+    assert contact.postal_code == code
+    assert postal_province(code) == province
+    assert address_facts(code, None, None).states == (province,)
+    assert address_facts(code, None, None).countries == ("CA",)
+
+
+def test_a_postal_code_places_the_contact_in_its_province(ca_gate: Gate) -> None:
+    """A New York number with an Ottawa postal code: Ontario's zones and Canada's rules."""
+    at = local(TORONTO, 2026, 11, 23, 9, 30)  # 08:30 in Winnipeg (Ontario's Central time)
+    d = both(ca_gate, at, phone="212-555-0142", postal_code="K1A 0B1", consent="express_written")
+    assert d.reasons == (ReasonCode.OUTSIDE_HOURS,)
+    assert "canada.hours.telemarketing" in d.details[ReasonCode.OUTSIDE_HOURS]
+    assert set(d.zones) == {"America/New_York", *state_zones("ON")}
+    for bad in ("K1A 0B", "D1A 0B1", "K1A-0B1"):
+        with pytest.raises(ValueError, match="Canadian A1A 1A1"):
+            _contact(postal_code=bad)

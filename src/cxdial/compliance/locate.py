@@ -21,7 +21,7 @@ from typing import Any
 import zipcodes
 
 from cxdial.compliance.areas import fallback_zones, state_zones
-from cxdial.compliance.parsing import CA_PROVINCES
+from cxdial.compliance.parsing import CA_PROVINCES, postal_province
 from cxdial.compliance.phones import PhoneFacts
 from cxdial.compliance.ruleset import RuleSet
 
@@ -108,7 +108,13 @@ class AddressFacts:
 
 
 def address_facts(postal_code: str | None, state: str | None, timezone: str | None) -> AddressFacts:
-    """Zones/states of the address: ZIP zone (else the state's zones), plus ``timezone``."""
+    """Zones/states of the address: ZIP zone (else the state's zones), plus ``timezone``.
+
+    A Canadian postal code gives its province (and, with no zone of its own, the
+    province's zones).
+    """
+    if postal_code and len(postal_code) == 7:
+        return address_parts(None, postal_province(postal_code), state, timezone)
     zip_zone, zip_state = (
         zip_table().get(postal_code, (None, None)) if postal_code else (None, None)
     )
@@ -130,6 +136,8 @@ def address_parts(
         zones.add(zip_zone)
     elif state:
         zones.update(state_zones(state))
+    if not zip_zone and zip_state in CA_PROVINCES:  # a Canadian postal code's province
+        zones.update(state_zones(zip_state))
     if timezone:
         zones.add(timezone)
     countries = {"CA" if st in CA_PROVINCES else "US" for st in states}

@@ -43,7 +43,7 @@ from cxdial.compliance.models import (
     ReasonCode,
     blocked_only_by_time,
 )
-from cxdial.compliance.parsing import months_before, zone_info
+from cxdial.compliance.parsing import months_before, postal_province, zone_info
 from cxdial.compliance.phones import (
     geo_pattern,
     national_number_expr,
@@ -127,6 +127,14 @@ def _location_ids(df: pl.DataFrame, rules: RuleSet) -> tuple[IntArray, list[Any]
     zip_i = df["zip_i"].to_numpy()
     zz, zst = zip_zone_lut[zip_i], zip_state_lut[zip_i]
     states = list(state_ids())
+    # a Canadian postal code (``A1A 1A1``) stands for its province, as a ZIP for its state
+    postal = df["postal_code"]
+    codes = postal.filter(postal.str.len_chars() == 7).unique().to_list()
+    provinces = {c: postal_province(c) or "" for c in codes}
+    province = postal.replace_strict(
+        list(provinces), list(provinces.values()), default="", return_dtype=pl.String
+    )
+    zst = np.where(postal.str.len_chars().fill_null(0).to_numpy() == 7, _ids(province, states), zst)
     st = _ids(df["state"], states)
     tz_names = ["", *sorted(df["timezone"].drop_nulls().unique().to_list())]
     tz = _ids(df["timezone"], tz_names)
