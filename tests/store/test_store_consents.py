@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from store_support import Backend
 
-from cxdial.compliance.consent import ConsentBook
+from cxdial.compliance.consent import CONSENT_COLUMNS, ConsentBook
 from cxdial.store import ConsentStore
+from cxdial.store.consents import CONSENT_FIELDS
 
 ROWS = [
     {
@@ -39,3 +40,8 @@ def test_saved_records_load_back_unchanged(backend: Backend) -> None:
         assert [c.evidence_id for c in one.all()] == ["E2", "E3"]
         assert not ConsentBook.from_store(store, phone="not a number").all()
         assert not ConsentBook.from_store(store, phone="6045550100").all()
+
+
+def test_the_table_has_the_consent_files_columns() -> None:
+    """The store's columns are the consent CSV's header (the store knows no compliance types)."""
+    assert CONSENT_FIELDS == CONSENT_COLUMNS

@@ -1,6 +1,6 @@
 """Number normalisation and NPA-NXX time zones, from ``phonenumbers`` metadata.
 
-:func:`national_number` is cxdial's one normaliser of US numbers (the gate, the screener,
+:func:`national_number` is cxdial's one normaliser of NANP numbers (the gate, the screener,
 DNC lists and attempt history all use it; :func:`national_number_expr` is the same rule as
 a polars expression). Scalar helpers serve ``Gate.check``; the same patterns drive the
 vectorised screener, so both entry points classify every number identically. Importing
