@@ -284,3 +284,11 @@ def test_a_postal_code_places_the_contact_in_its_province(ca_gate: Gate) -> None
     for bad in ("K1A 0B", "D1A 0B1", "K1A-0B1"):
         with pytest.raises(ValueError, match="Canadian A1A 1A1"):
             _contact(postal_code=bad)
+
+
+@pytest.mark.parametrize("phone", ["600-555-0100", "622-555-0100", "633-555-0100"])
+def test_canadian_non_geographic_numbers_are_like_toll_free(ca_gate: Gate, phone: str) -> None:
+    """Canada's 600 and personal (622, 633) numbers place no one: as toll free, not invalid."""
+    assert phone_facts(phone).kind == "nongeo"
+    d = both(ca_gate, local(TORONTO, 2026, 11, 23, 14, 0), phone=phone, consent="express_written")
+    assert d.reasons == (ReasonCode.NON_GEOGRAPHIC,)

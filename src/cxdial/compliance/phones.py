@@ -70,16 +70,20 @@ def geo_pattern() -> str:
 
 @cache
 def nongeo_pattern() -> str:
-    """Anchored regex of non-geographic US numbers (toll free, premium, personal)."""
+    """Anchored regex of non-geographic numbers: US and Canadian toll free, premium and
+    personal numbers, and Canada's 600 (non-geographic services)."""
     from phonenumbers.phonemetadata import PhoneMetadata
 
-    meta = PhoneMetadata.metadata_for_region("US")
-    assert meta is not None
-    pats = [
-        d.national_number_pattern
-        for d in (meta.toll_free, meta.premium_rate, meta.personal_number)
-        if d is not None and d.national_number_pattern
-    ]
+    pats: list[str] = []
+    for region in ("US", "CA"):
+        meta = PhoneMetadata.metadata_for_region(region)
+        assert meta is not None
+        descs = [meta.toll_free, meta.premium_rate, meta.personal_number]
+        if region == "CA":
+            descs.append(meta.voip)
+        pats += [
+            d.national_number_pattern for d in descs if d is not None and d.national_number_pattern
+        ]
     return _union(pats)
 
 
