@@ -12,8 +12,11 @@ It prints wall time, CPU time, peak RSS (per process, from ``wait4``), the ratio
 screen to that floor, and CPU µs per row (the machine is shared: CPU time and ratios
 measured in the same run are the figures to read). Then the per-row baseline: a
 ``Gate.check`` loop over ``--sample`` rows, and the warm latency of one check allowed and
-blocked by calling hours, each at a fresh instant as a real dial is. Run:
-``.venv/bin/python bench/screen.py [--rows 1000000 10000000] [--sample 20000]``.
+blocked by calling hours, each at a fresh instant as a real dial is. Then, in one process,
+``Gate.screen`` of the first size's contacts without and with ``--consents`` consent records
+(default 500,000) attached: CPU seconds of each and their ratio (target: under 3 s CPU with
+the records). Run:
+``.venv/bin/python bench/screen.py [--rows 1000000 10000000] [--sample 20000] [--consents N]``.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -316,6 +320,89 @@ def per_row(files: Files, sample: int) -> tuple[float, float, float]:
     return loop, allowed, blocked
 
 
+def consent_records(files: Files, n: int, seed: int = 11) -> list[Any]:
+    """``n`` consent records on numbers of the contacts (sellers, purposes, revocations)."""
+    from cxdial.compliance.consent import Channel, Consent
+    from cxdial.compliance.models import ConsentLevel
+
+    rng = np.random.default_rng(seed)
+    phones = (
+        pl.scan_csv(files.contacts, infer_schema=False)
+        .select(pl.col("phone").str.replace_all(r"[^0-9]", "").str.slice(-10))
+        .collect()
+        .to_series()
+    )
+    picked = phones.sample(n, with_replacement=True, seed=seed).to_list()
+    purposes = [(), (Purpose.TELEMARKETING,), (Purpose.INFORMATIONAL, Purpose.DEBT_COLLECTION)]
+    channels = [(Channel.LIVE,), (Channel.LIVE, Channel.AUTODIALED)]
+    levels = [ConsentLevel.EXPRESS, ConsentLevel.EXPRESS_WRITTEN]
+    sellers = [None, "Acme", "Zed"]
+    given = rng.integers(1, 900, n)
+    revoked = rng.random(n) < 0.1
+    which = rng.integers(0, 6, (n, 4))
+    out = []
+    for i, phone in enumerate(picked):
+        at = AT - timedelta(days=int(given[i]))
+        out.append(
+            Consent.model_construct(  # built without validation: the bench times screening
+                phone=phone,
+                seller=sellers[which[i, 0] % 3],
+                purposes=purposes[which[i, 1] % 3],
+                channels=channels[which[i, 2] % 2],
+                level=levels[which[i, 3] % 2],
+                method="web_form",
+                evidence_id=f"E{i}",
+                given_at=at,
+                revoked_at=at + timedelta(days=30) if revoked[i] else None,
+                revocation_channel="agent" if revoked[i] else None,
+                matter="solar" if which[i, 0] == 5 else None,
+            )
+        )
+    return out
+
+
+def with_consents(files: Files, n: int) -> dict[str, float]:
+    """CPU s of ``Gate.screen`` without and with ``n`` consent records, in this process."""
+    from cxdial.compliance import read_contacts
+    from cxdial.compliance.consent import ConsentBook
+    from cxdial.compliance.screening import ScreenFiles, build_gate
+
+    gate = build_gate(
+        ScreenFiles(
+            input=files.contacts, dnc=(files.national, files.internal), history=files.history
+        )
+    )
+    table = read_contacts(files.contacts)
+    t = time.perf_counter()
+    book = ConsentBook(consent_records(files, n))
+    book.frame()  # the book's columns are built once per book, as a screen with --consent does
+    setup = time.perf_counter() - t
+
+    def timed(consents: ConsentBook) -> tuple[float, float]:
+        gate.consents = consents
+        cpu, wall = time.process_time(), time.perf_counter()
+        result = gate.screen(table, AT, purpose=Purpose.TELEMARKETING)
+        assert result.frame.height > 0
+        return time.process_time() - cpu, time.perf_counter() - wall
+
+    gate.screen(table.head(1000), AT, purpose=Purpose.TELEMARKETING)  # warm the tables
+    plain = [timed(ConsentBook()) for _ in range(2)]
+    attached = [timed(book) for _ in range(2)]
+    base_cpu, base_wall = min(plain)
+    cpu, wall = min(attached)
+    return {
+        "rows": table.height,
+        "consents": n,
+        "setup_s": setup,
+        "plain_cpu": base_cpu,
+        "plain_wall": base_wall,
+        "consent_cpu": cpu,
+        "consent_wall": wall,
+        "cpu_ratio": cpu / base_cpu,
+        "wall_ratio": wall / base_wall,
+    }
+
+
 def main() -> None:
     """Run the benchmark and print the figures."""
     if sys.argv[1:2] == ["--inputs"]:  # child: write the inputs of one size
@@ -324,9 +411,13 @@ def main() -> None:
     if sys.argv[1:2] == ["--per-row"]:  # child: the per-row figures, as JSON
         print(json.dumps(per_row(_files(Path(sys.argv[2])), int(sys.argv[3]))))
         return
+    if sys.argv[1:2] == ["--with-consents"]:  # child: screen without and with consent records
+        print(json.dumps(with_consents(_files(Path(sys.argv[2])), int(sys.argv[3]))))
+        return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, nargs="+", default=[1_000_000, 10_000_000])
     parser.add_argument("--sample", type=int, default=20_000)
+    parser.add_argument("--consents", type=int, default=500_000, help="records (0: skip)")
     parser.add_argument("--dir", type=Path, default=None, help="folder for the files (temp)")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="cxdial-bench-", dir=args.dir))
@@ -370,6 +461,20 @@ def main() -> None:
                     f"warm check p50 allowed {allowed:,.0f} µs, blocked by hours {blocked:,.0f} µs",
                     flush=True,
                 )
+                if args.consents:
+                    argv = [sys.executable, __file__, "--with-consents", str(folder)]
+                    argv.append(str(args.consents))
+                    done = subprocess.run(argv, check=True, capture_output=True, text=True)  # noqa: S603
+                    c = json.loads(done.stdout.strip().splitlines()[-1])
+                    print(
+                        f"Gate.screen of {c['rows']:,} rows, one process: "
+                        f"{c['plain_cpu']:.2f} s CPU ({c['plain_wall']:.2f} s wall) without "
+                        f"consent records, {c['consent_cpu']:.2f} s CPU "
+                        f"({c['consent_wall']:.2f} s wall) with {c['consents']:,} attached: "
+                        f"x{c['cpu_ratio']:.2f} CPU, x{c['wall_ratio']:.2f} wall "
+                        f"(target < 3 s CPU; building the records {c['setup_s']:.1f} s, setup)",
+                        flush=True,
+                    )
             for path in folder.iterdir():
                 path.unlink()
     finally:

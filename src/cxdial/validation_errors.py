@@ -1,10 +1,12 @@
 """The one translation of a :class:`pydantic.ValidationError` into a cxdial error.
 
 Every place that validates input with pydantic (request models, settings, response
-shapes, scenario and rule files) reports the same way: the field at fault by its dotted
-path, what is wrong with it, and the fix. :func:`field_problem` picks the problem to
-report; :func:`validation_error` turns it into a typed error (``ValidationError`` by
-default, ``ConfigurationError`` for settings …).
+shapes, scenario and rule files, consent records) reports the same way: the field at fault
+by its dotted path, what is wrong with it, and the fix. :func:`field_problem` picks the
+problem to report; :func:`validation_error` turns it into a typed error (``ValidationError``
+by default, ``ConfigurationError`` for settings …). :func:`field_error` is the one-line form
+the data files use (compliance rules, consent records, pacing scenarios):
+``"{what}: {field}: {problem}"``.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from cxdial.errors import CxdialError, ValidationError
 if TYPE_CHECKING:
     import pydantic
 
-__all__ = ["FieldProblem", "field_problem", "validation_error"]
+__all__ = ["FieldProblem", "field_error", "field_problem", "validation_error"]
 
 E = TypeVar("E", bound=CxdialError)
 
@@ -62,12 +64,17 @@ class FieldProblem:
         return f"give {self.field or 'it'!r} a valid value"
 
 
+def _dotted(loc: Iterable[object]) -> str:
+    """A pydantic error location as a dotted path (``skills.0.skillName``)."""
+    return ".".join(str(p) for p in loc)
+
+
 def field_problem(exc: pydantic.ValidationError) -> FieldProblem:
     """The problem to report: an unknown field first (usually a typo), else the first one."""
     errors = exc.errors()
     first = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
     return FieldProblem(
-        field=".".join(str(p) for p in first["loc"]),
+        field=_dotted(first["loc"]),
         kind=str(first["type"]),
         detail=str(first["msg"]),
     )
@@ -94,3 +101,30 @@ def validation_error(
         field=problem.field or subject,
         fix=chosen or problem.default_fix(known),
     )
+
+
+def field_error(
+    exc: pydantic.ValidationError,
+    *,
+    what: str,
+    fix: str,
+    kind: type[E] = ValidationError,  # type: ignore[assignment]
+    field_prefix: str = "",
+) -> E:
+    """``kind`` naming the first failing field of ``exc``: ``"{what}: {field}: {problem}"``.
+
+    One line, no pydantic dump or documentation link. A validator's
+    ``ValueError("name: problem")`` refines the field to ``name``. ``field_prefix`` (e.g. a
+    file name) is put before the dotted path in ``field``.
+    """
+    errors = exc.errors()
+    first = errors[0]
+    loc = _dotted(first["loc"])
+    msg = str(first["msg"]).removeprefix("Value error, ")
+    if ": " in msg and " " not in msg.split(": ", 1)[0]:
+        inner, msg = msg.split(": ", 1)
+        loc = f"{loc}.{inner}" if loc else inner
+    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    text = f"{what}: {loc}: {msg}{more}" if loc else f"{what}: {msg}{more}"
+    field = ".".join(p for p in (field_prefix, loc) if p) or None
+    return kind(text, field=field, fix=fix)

@@ -143,3 +143,51 @@ def test_a_blocked_call_loads_no_data_frames_or_http_client(
     }
     assert report["code"] == 3
     assert sorted(loaded) == []
+
+
+def _store_consent(env: dict[str, str], **fields: str) -> None:
+    """One consent record for the callee in the store ``cxdial call`` reads."""
+    from cxdial.compliance.consent import ConsentBook
+    from cxdial.store import ConsentStore
+
+    row = {"phone": CALLEE, "method": "web_form", "evidence_id": "S1", **fields}
+    with ConsentStore(env["CXDIAL_DATABASE_URL"]) as store:
+        ConsentBook.from_rows([row]).save(store)
+
+
+def test_a_revocation_in_the_store_blocks_the_call(
+    offline_env: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The gate of ``cxdial call`` reads the store's consent records of the number dialed."""
+    _store_consent(offline_env, given_at="2026-01-01", revoked_at="2026-11-01")
+    code = cli_main(["call", CALLEE, *CONSENTED, "--json"], clock=lambda: OFFICE_HOURS)
+    out = json.loads(capsys.readouterr().out)
+    assert code == 3
+    assert out["error"]["reasons"] == ["CONSENT_REVOKED"]
+    assert _decisions(offline_env) == [False]
+
+
+def test_a_consent_record_in_the_store_clears_the_call(
+    emulator: Emulator,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Without consent on the command line a stored express record lets it dial."""
+    env = {
+        **emulator.env(),
+        "CXDIAL_CALLER_ID": CALLER,
+        "CXDIAL_SKILL_ID": str(SKILL),
+        "CXDIAL_DATABASE_URL": f"sqlite:///{tmp_path}/store.db",
+    }
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    args = ["call", CALLEE, "--state", "DC", "--purpose", "informational", "--json"]
+    assert cli_main(args, clock=lambda: OFFICE_HOURS) == 3
+    assert json.loads(capsys.readouterr().out)["error"]["reasons"] == ["NO_CONSENT"]
+    _store_consent(env, given_at="2026-01-01")
+    code = cli_main(args, clock=lambda: OFFICE_HOURS)
+    out = json.loads(capsys.readouterr().out)
+    assert code == 0, out
+    assert out["status"] == "dialed"
+    assert _decisions(env) == [False, True]

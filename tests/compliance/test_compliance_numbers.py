@@ -11,7 +11,7 @@ from phonenumbers import timezone as pn_timezone
 
 from cxdial.compliance.locate import address_facts, state_zones, zip_table
 from cxdial.compliance.phones import (
-    US_REGIONS,
+    GEO_REGIONS,
     classify,
     national_number,
     national_number_expr,
@@ -72,10 +72,10 @@ def test_one_normaliser_for_rows_and_columns(texts: list[str]) -> None:
 @settings(max_examples=400, deadline=None)
 @given(st.from_regex(r"[2-9][0-9]{9}", fullmatch=True))
 def test_classification_matches_phonenumbers(national: str) -> None:
-    """Valid-and-US per phonenumbers exactly when the gate does not call it invalid."""
+    """Valid-and-US-or-Canadian per phonenumbers exactly when the gate does not call it invalid."""
     parsed = phonenumbers.parse("+1" + national)
     us = phonenumbers.is_valid_number(parsed) and (
-        phonenumbers.region_code_for_number(parsed) in US_REGIONS
+        phonenumbers.region_code_for_number(parsed) in GEO_REGIONS
     )
     assert (classify(national) != "invalid") == us
 

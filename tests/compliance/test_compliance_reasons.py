@@ -28,10 +28,10 @@ FRESH_NATIONAL = ("# registry: national, fetched: 2026-11-20", [])
 
 
 @pytest.mark.parametrize(
-    "phone", ["12", "212-555-014", "+44 20 7946 0958", "416-555-0199", "212-055-0142", "phone", ""]
+    "phone", ["12", "212-555-014", "+44 20 7946 0958", "876-555-0199", "212-055-0142", "phone", ""]
 )
 def test_invalid_numbers(decide: Any, phone: str) -> None:
-    """Unparseable, foreign, Canadian or unassigned numbers are INVALID_NUMBER, never dropped."""
+    """Unparseable, foreign, Caribbean or unassigned numbers are INVALID_NUMBER, never dropped."""
     d = decide(AT, phone=phone)
     assert d.reasons == (ReasonCode.INVALID_NUMBER,)
     assert d.phone_e164 is None
@@ -362,7 +362,7 @@ def test_naive_instant_is_refused(gate: Gate, make_person: Any) -> None:
 
 
 def test_every_reason_code_is_exercised() -> None:
-    """The contract's fifteen reason codes, in order."""
+    """The contract's sixteen reason codes, in order."""
     assert [c.value for c in ReasonCode] == [
         "INVALID_NUMBER",
         "NON_GEOGRAPHIC",
@@ -372,6 +372,7 @@ def test_every_reason_code_is_exercised() -> None:
         "DNC_NATIONAL",
         "DNC_STATE",
         "DNC_INTERNAL",
+        "CA_DNCL",
         "DNC_STALE",
         "NO_CONSENT",
         "CONSENT_REVOKED",

@@ -28,7 +28,8 @@ NUMBERS = [
     "3055550142",
     "2085550100",
     "8504341234",
-    "8502221234",
+    "4165550100",
+    "8075550123",
     "6025550134",
     "8085550187",
     "4055550123",
@@ -42,13 +43,37 @@ NUMBERS = [
     "8005550100",
     "9005550100",
     "4165550199",
+    "6045550111",
+    "3065550100",
+    "7095550100",
+    "8765550100",
     "2120550142",
     "555",
 ]
 FORMATS = ["{n}", "+1{n}", "1-{a}-{b}-{c}", "({a}) {b}-{c}", "{a}.{b}.{c}", " +1 {a} {b} {c} "]
-ZIPS = ["10001", "33130", "94105", "83814", "85004", "96813", "70112", "00000", "80202"]
-STATES = ["NY", "FL", "CA", "ID", "AZ", "HI", "LA", "OK", "UT", "TX", "ME", "MS"]
-ZONES = ["America/New_York", "America/Los_Angeles", "Pacific/Honolulu", "America/Phoenix"]
+ZIPS = [
+    "10001",
+    "33130",
+    "94105",
+    "83814",
+    "85004",
+    "96813",
+    "70112",
+    "00000",
+    "80202",
+    "K1A 0B1",
+    "h2x1y4",
+    "X0A 0H0",
+    "V6B 1A1",
+]
+STATES = ["NY", "FL", "CA", "ID", "AZ", "HI", "LA", "OK", "UT", "TX", "ME", "MS", "ON", "QC", "BC"]
+ZONES = [
+    "America/New_York",
+    "America/Los_Angeles",
+    "Pacific/Honolulu",
+    "America/Phoenix",
+    "America/Toronto",
+]
 
 
 def _phone(n: str, fmt: str) -> str:
@@ -151,6 +176,7 @@ def scenario(draw: st.DrawFn) -> dict[str, Any]:
         "contacts": contacts,
         "attempts": attempts + burst,
         "fetched": (at - timedelta(days=draw(st.integers(0, 40)))).date(),
+        "dncl_fetched": (at - timedelta(days=draw(st.integers(0, 40)))).date(),
         "purpose": draw(st.sampled_from(list(Purpose))),
         "autodialed": draw(st.booleans()),
         "consents": consents,
@@ -163,6 +189,7 @@ def _gate(s: dict[str, Any]) -> Gate:
     dnc = DncIndex()
     dnc.add_lines([f"# registry: national, fetched: {s['fetched']}", "2125550142", "850XXXXXXX"])
     dnc.add_lines(["# registry: internal", "80155501XX", "6025X50134"])
+    dnc.add_lines([f"# registry: dncl, fetched: {s['dncl_fetched']}", "4165550100", "604XXXXXXX"])
     history = AttemptHistory()
     for phone, hours, subject, debt, outcome in s["attempts"]:
         history.record_attempt(

@@ -1,7 +1,8 @@
 """One gated call from settings: the wiring ``cxdial call`` (or any script) needs.
 
 :func:`place_gated_call` resolves the caller ID and skill, loads the attempt history (a
-CSV, or the store's last eight days), builds the compliance gate with its ledger, places
+CSV, or the store's last eight days) and the store's consent records of the number, builds
+the compliance gate with its ledger, places
 the call through :class:`~cxdial.calls.CallPlacer`, optionally follows it, and feeds the
 attempt back to the frequency caps — also when following fails after the dial.
 :func:`follow_contact` follows a call placed earlier, by its contact id.
@@ -20,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from cxdial.calls.compliance_hook import gate_check, record_attempt
 from cxdial.calls.models import CallOutcome, CallResult, DialIntent, PlacedCall, Via
 from cxdial.compliance import AttemptHistory, Contact, Decision, DncIndex, Gate, Purpose
+from cxdial.compliance.consent import ConsentBook
 from cxdial.errors import ComplianceBlocked, ConfigurationError, ValidationError
 
 if TYPE_CHECKING:
@@ -152,6 +154,14 @@ def _history(screening: Screening, settings: Settings, now: datetime) -> Iterato
         log.close()  # a PostgreSQL store's connections are returned, not left to the GC
 
 
+def _consents(settings: Settings, to: str) -> ConsentBook:
+    """The consent records the store holds for the number dialed."""
+    from cxdial.store import ConsentStore
+
+    with ConsentStore(settings.database_url) as store:
+        return ConsentBook.from_store(store, phone=to)
+
+
 @contextmanager
 def _ledger(settings: Settings) -> Iterator[Ledger]:
     """The compliance ledger every decision of this call is written to (key from the env)."""
@@ -220,7 +230,13 @@ def _gate_first(
     CXone). When it clears, the real hook runs at the dial instant instead, so exactly one
     decision is recorded per dial either way.
     """
-    probe = Gate(rules=gate.rules, dnc=gate.dnc, history=gate.history)
+    probe = Gate(
+        rules=gate.rules,
+        dnc=gate.dnc,
+        history=gate.history,
+        consents=gate.consents,
+        reassigned=gate.reassigned,
+    )
     probe_hook = gate_check(
         probe,
         purpose=screening.purpose,
@@ -257,6 +273,7 @@ def place_gated_call(
             dnc=DncIndex.from_files(screening.dnc_files) if screening.dnc_files else None,
             history=attempts,
             ledger=ledger,
+            consents=_consents(settings, local.to),
         )
         decisions: list[Decision] = []
         hook = gate_check(

@@ -2,7 +2,8 @@
 
 Contract (stable): ``cxdial screen INPUT.csv [--at ISO] [--purpose P] [--dnc FILE]...
 [--history FILE | --history-from-store] [--out cleared.csv] [--report report.csv] [--json]
-[--strict]``.
+[--strict]``; also ``--consent FILE``, ``--consent-from-store``, ``--seller NAME`` and
+``--rnd FILE``.
 ``--history-from-store`` reads the attempts the event pipeline recorded in the store
 (``CXDIAL_DATABASE_URL``), so campaign calls count against the frequency caps.
 The work is :func:`cxdial.compliance.run_screen`; this module only parses options and
@@ -49,6 +50,14 @@ def screen(
     consent: Path | None = typer.Option(
         None, "--consent", dir_okay=False, help="consent records (CSV, or .json)"
     ),
+    consent_from_store: bool = typer.Option(
+        False,
+        "--consent-from-store",
+        help="add the consent records of the store (settings database_url)",
+    ),
+    seller: str | None = typer.Option(
+        None, "--seller", help="the seller calling: consent records of other sellers do not count"
+    ),
     rnd: Path | None = typer.Option(
         None, "--rnd", dir_okay=False, help="Reassigned Numbers Database results (CSV)"
     ),
@@ -88,14 +97,20 @@ def screen(
         consent=consent,
         rnd=rnd,
         history_store=state_of(ctx).settings().database_url if history_from_store else None,
+        consent_store=_store_url(ctx) if consent_from_store else None,
     )
     files.check_outputs()
     show = console_err.is_terminal and not as_json
     if show:
-        run = _with_progress(files, instant, purpose, not manual, guard_minutes)
+        run = _with_progress(files, instant, purpose, not manual, guard_minutes, seller)
     else:
         run = run_screen(
-            files, instant, purpose=purpose, autodialed=not manual, guard_minutes=guard_minutes
+            files,
+            instant,
+            purpose=purpose,
+            autodialed=not manual,
+            guard_minutes=guard_minutes,
+            seller=seller,
         )
     summary = run.summary()
     error: ValidationError | None = None
@@ -119,8 +134,20 @@ def screen(
         raise error
 
 
+def _store_url(ctx: typer.Context) -> str:
+    """The store's database URL, from the settings (``CXDIAL_DATABASE_URL``)."""
+    from cxdial.cli.state import state_of
+
+    return state_of(ctx).settings().database_url
+
+
 def _with_progress(
-    files: ScreenFiles, at: datetime, purpose: Purpose, autodialed: bool, guard: int
+    files: ScreenFiles,
+    at: datetime,
+    purpose: Purpose,
+    autodialed: bool,
+    guard: int,
+    seller: str | None,
 ) -> ScreenRun:
     from rich.progress import (
         BarColumn,
@@ -147,7 +174,13 @@ def _with_progress(
             bar.update(task, completed=done, total=total)
 
         return run_screen(
-            files, at, purpose=purpose, autodialed=autodialed, guard_minutes=guard, progress=advance
+            files,
+            at,
+            purpose=purpose,
+            autodialed=autodialed,
+            guard_minutes=guard,
+            progress=advance,
+            seller=seller,
         )
 
 

@@ -22,24 +22,33 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from pydantic import BaseModel, ConfigDict, field_validator
 from pydantic import ValidationError as PydanticValidationError
 
-from cxdial.compliance.fielderrors import field_error
 from cxdial.compliance.models import CONSENT_RANK, ConsentLevel, Purpose
 from cxdial.compliance.parsing import parse_instant
 from cxdial.compliance.phones import national_number
 from cxdial.errors import ValidationError
+from cxdial.validation_errors import field_error
 
 if TYPE_CHECKING:  # polars loads only for the batch screener, never for one dial
     import polars as pl
+
+
+class ConsentSource(Protocol):
+    """Where stored consent records come from (``cxdial.store.ConsentStore``)."""
+
+    def rows(self, phone: str | None = None) -> list[dict[str, Any]]: ...
+
+    def add(self, rows: Iterable[Mapping[str, Any]]) -> int: ...
+
 
 __all__ = [
     "CONSENT_COLUMNS",
@@ -48,6 +57,7 @@ __all__ = [
     "Consent",
     "ConsentBook",
     "ConsentFinding",
+    "ConsentSource",
     "resolve",
 ]
 
@@ -297,6 +307,34 @@ class ConsentBook:
                 fix="write a JSON array of consent objects",
             )
         return cls.from_rows(data, source=source)
+
+    @classmethod
+    def from_store(cls, store: ConsentSource, *, phone: str | None = None) -> ConsentBook:
+        """The records in the store (of one number, any accepted format, when ``phone``)."""
+        national = national_number(phone) if phone is not None else None
+        if phone is not None and national is None:
+            return cls()
+        return cls.from_rows(store.rows(national), source="store consent_records")
+
+    def save(self, store: ConsentSource) -> int:
+        """Append every record of this book to ``store``; the number written."""
+        return store.add(
+            {
+                **c.model_dump(exclude={"purposes", "channels"}),
+                "level": c.level.value,
+                "purposes": ";".join(p.value for p in c.purposes),
+                "channels": ";".join(ch.value for ch in c.channels),
+            }
+            for c in self.all()
+        )
+
+    def all(self) -> list[Consent]:
+        """Every record, grouped by number."""
+        return [c for v in self._by_phone.values() for c in v]
+
+    def merged(self, other: ConsentBook) -> ConsentBook:
+        """The records of both books."""
+        return ConsentBook([*self.all(), *other.all()])
 
     @classmethod
     def from_csv(cls, path: Path | str) -> ConsentBook:

@@ -1,7 +1,8 @@
 """Do-not-call lists: national registry, state lists, the company's internal list.
 
 File format (``--dnc``): an optional first line
-``# registry: national|state:XX|internal, fetched: YYYY-MM-DD`` then one number or
+``# registry: national|state:XX|internal|dncl, fetched: YYYY-MM-DD`` (``dncl``: Canada's
+National Do Not Call List) then one number or
 wildcard pattern per line (``X`` matches any digit, e.g. ``201XXXXXXX``); ``#`` lines
 and blank lines are ignored. A file without the header is an internal list.
 
@@ -37,7 +38,7 @@ FAST_BYTES = 1 << 20
 
 log = logging.getLogger(__name__)
 _HEADER = re.compile(
-    r"#\s*registry:\s*(national|internal|state:([A-Za-z]{2}))\s*"
+    r"#\s*registry:\s*(national|internal|dncl|state:([A-Za-z]{2}))\s*"
     r"(?:,\s*fetched:\s*(\d{4}-\d{2}-\d{2}))?\s*",
     re.IGNORECASE,
 )
@@ -136,6 +137,7 @@ class DncIndex:
             "national": _Entries(),
             "state": _Entries(),
             "internal": _Entries(),
+            "dncl": _Entries(),
         }
 
     @classmethod
@@ -230,12 +232,12 @@ class DncIndex:
             return f"no {registry} registry snapshot loaded" if require_snapshot else None
         if max_age_days is None:
             return None
-        if registry == "national":
+        if registry in ("national", "dncl"):  # one registry: the newest download counts
             dated = [s.fetched for s in snaps if s.fetched is not None]
             newest = max(dated) if dated else None
             if newest is None or (on - newest).days > max_age_days:
                 return (
-                    f"national registry snapshot fetched {newest or 'at an unknown date'}: "
+                    f"{registry} registry snapshot fetched {newest or 'at an unknown date'}: "
                     f"older than {max_age_days} days"
                 )
             return None

@@ -208,13 +208,15 @@ class Gate:
                 local_times=(),
                 next_allowed_at=None,
                 details={
-                    ReasonCode.INVALID_NUMBER: f"{contact.phone!r} is not a dialable US number"
+                    ReasonCode.INVALID_NUMBER: (
+                        f"{contact.phone!r} is not a dialable US or Canadian number"
+                    )
                 },
                 **base,
             )
         national = facts.e164[2:]
         address = address_facts(contact.postal_code, contact.state, contact.timezone)
-        loc = locate(facts.zones, presumed_state(self.rules, facts), address)
+        loc = locate(facts.zones, presumed_state(self.rules, facts), address, facts.country)
         consent, finding, void = self._consent(contact, national, at, purpose, autodialed, seller)
         key = ProfileKey(
             zones=loc.zones,
@@ -226,6 +228,7 @@ class Gate:
             phone_type=contact.phone_type,
             consent=consent,
             ebr=ebr_active(self.rules, contact, at),
+            countries=loc.countries,
         )
         verdict = self.profiles.evaluate(key, at, self.guard_minutes)
         reasons = dict(verdict.reasons)

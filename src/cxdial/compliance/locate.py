@@ -1,9 +1,11 @@
 """Candidate locations: where the called person may be (offline data only).
 
-Zones come from the number's NPA-NXX (phonenumbers), the address (``zipcodes`` ZIP ->
-zone, else the shipped state -> zones table) and an explicit ``timezone``; states from
-the address, the ZIP and the FL/OK/CT area-code presumptions in the rules. A call must
-be allowed in every candidate (most restrictive wins).
+Zones come from the number's NPA-NXX (phonenumbers; a Canadian NPA from the shipped area
+code table), the address (``zipcodes`` ZIP -> zone, else the shipped state/province -> zones
+table) and an explicit ``timezone``; states from the address, the ZIP and the FL/OK/CT
+area-code presumptions in the rules; countries (``US``, ``CA``) from the number's NPA and
+the address's states and provinces. A call must be allowed in every candidate (most
+restrictive wins), under the rules of every candidate country.
 """
 
 from __future__ import annotations
@@ -16,9 +18,10 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 import zipcodes
 
+from cxdial.compliance.areas import fallback_zones, state_zones
+from cxdial.compliance.parsing import CA_PROVINCES, postal_province
 from cxdial.compliance.phones import PhoneFacts
 from cxdial.compliance.ruleset import RuleSet
 
@@ -34,26 +37,6 @@ __all__ = [
     "state_zones",
     "zip_table",
 ]
-
-_DATA = Path(__file__).with_name("data") / "state_zones.yaml"
-
-
-@cache
-def _state_table() -> dict[str, tuple[str, ...]]:
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present
-    raw = yaml.load(_DATA.read_text(), Loader=loader)  # noqa: S506 - a safe loader
-    return {k: tuple(sorted(v)) for k, v in raw.items()}
-
-
-def state_zones(state: str) -> tuple[str, ...]:
-    """Every zone used in part of ``state``."""
-    return _state_table().get(state, ())
-
-
-def fallback_zones() -> tuple[str, ...]:
-    """Zones assumed when nothing places the number (the fifty states' main zones)."""
-    return _state_table()["_fallback"]
-
 
 #: Bumped when the cached ZIP table's layout or meaning changes.
 _ZIP_CACHE_VERSION = b"zip-table-v1"
@@ -117,14 +100,21 @@ def _build_zip_table() -> dict[str, tuple[str | None, str | None]]:
 
 @dataclass(frozen=True, slots=True)
 class AddressFacts:
-    """Zones and states the address gives."""
+    """Zones, states and countries the address gives."""
 
     zones: tuple[str, ...]
     states: tuple[str, ...]
+    countries: tuple[str, ...] = ()
 
 
 def address_facts(postal_code: str | None, state: str | None, timezone: str | None) -> AddressFacts:
-    """Zones/states of the address: ZIP zone (else the state's zones), plus ``timezone``."""
+    """Zones/states of the address: ZIP zone (else the state's zones), plus ``timezone``.
+
+    A Canadian postal code gives its province (and, with no zone of its own, the
+    province's zones).
+    """
+    if postal_code and len(postal_code) == 7:
+        return address_parts(None, postal_province(postal_code), state, timezone)
     zip_zone, zip_state = (
         zip_table().get(postal_code, (None, None)) if postal_code else (None, None)
     )
@@ -146,18 +136,23 @@ def address_parts(
         zones.add(zip_zone)
     elif state:
         zones.update(state_zones(state))
+    if not zip_zone and zip_state in CA_PROVINCES:  # a Canadian postal code's province
+        zones.update(state_zones(zip_state))
     if timezone:
         zones.add(timezone)
-    return AddressFacts(tuple(sorted(zones)), tuple(sorted(states)))
+    countries = {"CA" if st in CA_PROVINCES else "US" for st in states}
+    return AddressFacts(tuple(sorted(zones)), tuple(sorted(states)), tuple(sorted(countries)))
 
 
 @dataclass(frozen=True, slots=True)
 class Location:
-    """Candidate zones and states; ``unplaced`` when only the fallback zones were used."""
+    """Candidate zones, states and countries; ``unplaced`` when only the fallback zones were
+    used. A number nothing places in a country (toll free, no address) is a US call."""
 
     zones: tuple[str, ...]
     states: tuple[str, ...]
     unplaced: bool
+    countries: tuple[str, ...] = ("US",)
 
 
 def presumed_state(rules: RuleSet, phone: PhoneFacts) -> str | None:
@@ -168,8 +163,13 @@ def presumed_state(rules: RuleSet, phone: PhoneFacts) -> str | None:
 
 
 @lru_cache(maxsize=65536)
-def locate(number_zones: tuple[str, ...], presumed: str | None, address: AddressFacts) -> Location:
-    """Union of the number's and the address's candidates."""
+def locate(
+    number_zones: tuple[str, ...],
+    presumed: str | None,
+    address: AddressFacts,
+    country: str | None = None,
+) -> Location:
+    """Union of the number's and the address's candidates (``country``: the number's)."""
     zones = set(number_zones) | set(address.zones)
     states = set(address.states)
     if presumed:
@@ -177,4 +177,9 @@ def locate(number_zones: tuple[str, ...], presumed: str | None, address: Address
     unplaced = not zones
     if unplaced:
         zones.update(fallback_zones())
-    return Location(tuple(sorted(zones)), tuple(sorted(states)), unplaced)
+    countries = set(address.countries)
+    if country:
+        countries.add(country)
+    return Location(
+        tuple(sorted(zones)), tuple(sorted(states)), unplaced, tuple(sorted(countries or {"US"}))
+    )

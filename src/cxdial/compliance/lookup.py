@@ -12,12 +12,21 @@ from functools import cache
 import numpy as np
 import numpy.typing as npt
 
+from cxdial.compliance.areas import ca_area_codes
 from cxdial.compliance.locate import zip_table
-from cxdial.compliance.parsing import US_STATES
+from cxdial.compliance.parsing import CA_PROVINCES, STATE_CODES
 from cxdial.compliance.phones import prefix_tables
 from cxdial.compliance.ruleset import RuleSet
 
-__all__ = ["presumed_lut", "relevant_lut", "state_ids", "zip_luts", "zone_names", "zoneset_lut"]
+__all__ = [
+    "canada_lut",
+    "presumed_lut",
+    "relevant_lut",
+    "state_ids",
+    "zip_luts",
+    "zone_names",
+    "zoneset_lut",
+]
 
 IntArray = npt.NDArray[np.int64]
 
@@ -38,7 +47,7 @@ def zoneset_lut() -> IntArray:
 @cache
 def state_ids() -> tuple[str, ...]:
     """State codes by id; id 0 is "no state"."""
-    codes = set(US_STATES) | {s for _, s in zip_table().values() if s}
+    codes = set(STATE_CODES) | {s for _, s in zip_table().values() if s}
     return ("", *sorted(codes))
 
 
@@ -71,5 +80,15 @@ def presumed_lut(rules: RuleSet) -> IntArray:
 
 
 def relevant_lut(rules: RuleSet) -> npt.NDArray[np.bool_]:
-    """State id -> whether the rule set has rules for that state."""
-    return np.array([s in rules.state_codes for s in state_ids()], dtype=bool)
+    """State id -> whether it matters besides its zones: the rule set has rules for that
+    state, or it is a Canadian province (its country's rules apply)."""
+    return np.array([s in rules.state_codes or s in CA_PROVINCES for s in state_ids()], dtype=bool)
+
+
+@cache
+def canada_lut() -> IntArray:
+    """NPA -> 1 for a Canadian area code, else 0."""
+    lut = np.zeros(1000, dtype=np.int64)
+    for npa in ca_area_codes():
+        lut[int(npa)] = 1
+    return lut

@@ -71,6 +71,7 @@ class ReasonCode(StrEnum):
     DNC_NATIONAL = "DNC_NATIONAL"
     DNC_STATE = "DNC_STATE"
     DNC_INTERNAL = "DNC_INTERNAL"
+    CA_DNCL = "CA_DNCL"
     DNC_STALE = "DNC_STALE"
     NO_CONSENT = "NO_CONSENT"
     CONSENT_REVOKED = "CONSENT_REVOKED"
@@ -90,12 +91,14 @@ TEMPORAL_REASONS = WINDOW_REASONS | {
     ReasonCode.REG_F_CONVERSATION,
 }
 
-Registry = Literal["national", "state", "internal"]
+#: ``dncl``: Canada's National Do Not Call List (CRTC).
+Registry = Literal["national", "state", "internal", "dncl"]
 #: The reason code a hit on each do-not-call registry gives.
 DNC_REASON: dict[Registry, ReasonCode] = {
     "national": ReasonCode.DNC_NATIONAL,
     "state": ReasonCode.DNC_STATE,
     "internal": ReasonCode.DNC_INTERNAL,
+    "dncl": ReasonCode.CA_DNCL,
 }
 
 

@@ -1,6 +1,6 @@
 """Number normalisation and NPA-NXX time zones, from ``phonenumbers`` metadata.
 
-:func:`national_number` is cxdial's one normaliser of US numbers (the gate, the screener,
+:func:`national_number` is cxdial's one normaliser of NANP numbers (the gate, the screener,
 DNC lists and attempt history all use it; :func:`national_number_expr` is the same rule as
 a polars expression). Scalar helpers serve ``Gate.check``; the same patterns drive the
 vectorised screener, so both entry points classify every number identically. Importing
@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Literal
 
+from cxdial.compliance.areas import ca_area_codes
 from cxdial.compliance.parsing import zone_info
 
 if TYPE_CHECKING:
@@ -29,13 +30,16 @@ __all__ = [
     "national_number",
     "national_number_expr",
     "nongeo_pattern",
+    "number_country",
     "prefix_tables",
     "zones_for_national",
 ]
 
-#: US regions whose numbers the US rule set covers; other NANP regions (Canada, the
-#: Caribbean) are not US calls and are refused as invalid for this gate.
+#: US regions whose numbers the US rule set covers.
 US_REGIONS = ("US", "PR", "VI", "GU", "AS", "MP")
+#: Regions whose geographic numbers the gate places: the US's and Canada (CRTC rules). Other
+#: NANP regions (the Caribbean) are refused as invalid for this gate.
+GEO_REGIONS = (*US_REGIONS, "CA")
 #: Separators dropped before a number is read: blanks, brackets, dots, dashes, slashes.
 CLEAN_PATTERN = r"[ \t().\-/]"
 #: Once cleaned: an optional ``+1`` or ``1``, then the ten NANP digits (group 1).
@@ -51,11 +55,11 @@ def _union(patterns: list[str]) -> str:
 
 @cache
 def geo_pattern() -> str:
-    """Anchored regex of geographic (fixed line or mobile) US national numbers."""
+    """Anchored regex of geographic (fixed line or mobile) US and Canadian national numbers."""
     from phonenumbers.phonemetadata import PhoneMetadata
 
     pats: list[str] = []
-    for region in US_REGIONS:
+    for region in GEO_REGIONS:
         meta = PhoneMetadata.metadata_for_region(region)
         assert meta is not None
         for desc in (meta.fixed_line, meta.mobile):
@@ -66,16 +70,20 @@ def geo_pattern() -> str:
 
 @cache
 def nongeo_pattern() -> str:
-    """Anchored regex of non-geographic US numbers (toll free, premium, personal)."""
+    """Anchored regex of non-geographic numbers: US and Canadian toll free, premium and
+    personal numbers, and Canada's 600 (non-geographic services)."""
     from phonenumbers.phonemetadata import PhoneMetadata
 
-    meta = PhoneMetadata.metadata_for_region("US")
-    assert meta is not None
-    pats = [
-        d.national_number_pattern
-        for d in (meta.toll_free, meta.premium_rate, meta.personal_number)
-        if d is not None and d.national_number_pattern
-    ]
+    pats: list[str] = []
+    for region in ("US", "CA"):
+        meta = PhoneMetadata.metadata_for_region(region)
+        assert meta is not None
+        descs = [meta.toll_free, meta.premium_rate, meta.personal_number]
+        if region == "CA":
+            descs.append(meta.voip)
+        pats += [
+            d.national_number_pattern for d in descs if d is not None and d.national_number_pattern
+        ]
     return _union(pats)
 
 
@@ -115,19 +123,27 @@ def classify(national: str | None) -> NumberClass:
 
 @cache
 def prefix_tables() -> tuple[tuple[tuple[str, ...], ...], dict[int, dict[str, int]]]:
-    """Distinct zone sets, and per prefix length a map national prefix -> zone-set id."""
+    """Distinct zone sets, and per prefix length a map national prefix -> zone-set id.
+
+    US prefixes come from phonenumbers' NPA-NXX data; Canadian NPAs from the shipped
+    ``ca_area_codes.yaml`` (their provinces' zones), never from phonenumbers.
+    """
     from phonenumbers.tzdata import TIMEZONE_DATA
 
+    canada = ca_area_codes()
     zonesets: dict[tuple[str, ...], int] = {}
     by_len: dict[int, dict[str, int]] = {}
     for key, zones in TIMEZONE_DATA.items():
-        if not key.startswith("1") or len(key) < 4:
+        if not key.startswith("1") or len(key) < 4 or key[1:4] in canada:
             continue
         valid = tuple(sorted(z for z in zones if _known_zone(z)))
         if not valid:
             continue
         zid = zonesets.setdefault(valid, len(zonesets))
         by_len.setdefault(len(key) - 1, {})[key[1:]] = zid
+    for npa, area in canada.items():
+        zid = zonesets.setdefault(area.zones, len(zonesets))
+        by_len.setdefault(3, {})[npa] = zid
     ordered = tuple(sorted(zonesets, key=zonesets.__getitem__))
     return ordered, dict(sorted(by_len.items(), reverse=True))
 
@@ -152,12 +168,16 @@ def zones_for_national(national: str) -> tuple[str, ...]:
 
 @dataclass(frozen=True, slots=True)
 class PhoneFacts:
-    """What the number alone tells: E.164 form, class, zones and presumed state."""
+    """What the number alone tells: E.164 form, class, zones, NPA and country.
+
+    ``country`` is ``US`` or ``CA`` for a geographic number (by its NPA), None otherwise.
+    """
 
     e164: str | None
     kind: NumberClass
     zones: tuple[str, ...]
     npa: str | None
+    country: str | None = None
 
 
 def phone_facts(text: str | None) -> PhoneFacts:
@@ -167,4 +187,10 @@ def phone_facts(text: str | None) -> PhoneFacts:
     if national is None or kind == "invalid":
         return PhoneFacts(None, "invalid", (), None)
     zones = zones_for_national(national) if kind == "geo" else ()
-    return PhoneFacts("+1" + national, kind, zones, national[:3])
+    country = number_country(national) if kind == "geo" else None
+    return PhoneFacts("+1" + national, kind, zones, national[:3], country)
+
+
+def number_country(national: str) -> str:
+    """``CA`` for a Canadian area code, else ``US`` (of a geographic national number)."""
+    return "CA" if national[:3] in ca_area_codes() else "US"

@@ -29,6 +29,7 @@ from cxdial.compliance.models import (
 from cxdial.compliance.parsing import zone_info
 from cxdial.compliance.ruleset import (
     WEEKDAYS,
+    AbandonmentRule,
     CapRule,
     ConsentRule,
     CooldownRule,
@@ -67,6 +68,7 @@ class ProfileKey:
     phone_type: PhoneType
     consent: ConsentLevel
     ebr: bool
+    countries: tuple[str, ...] = ("US",)
 
 
 @dataclass(frozen=True, slots=True)
@@ -288,16 +290,23 @@ class ProfileRules:
         return self._holidays.get((country, subdiv, year), make)
 
     def applicable(
-        self, states: tuple[str, ...], purpose: Purpose, autodialed: bool, day: date
+        self,
+        states: tuple[str, ...],
+        purpose: Purpose,
+        autodialed: bool,
+        day: date,
+        countries: tuple[str, ...] = ("US",),
     ) -> tuple[Rule, ...]:
-        """Rules in force on ``day`` for the states, purpose and technology."""
+        """Per-dial rules in force on ``day`` for the countries, states, purpose, technology."""
 
         def make() -> tuple[Rule, ...]:
             at = datetime.combine(day, dtime(12, 0), tzinfo=UTC)
-            found = self.rules.rules(states=states, purpose=purpose, autodialed=autodialed, at=at)
-            return tuple(r for _, r in found)
+            found = self.rules.rules(
+                states=states, purpose=purpose, autodialed=autodialed, at=at, countries=countries
+            )
+            return tuple(r for _, r in found if not isinstance(r, AbandonmentRule))
 
-        return self._applicable.get((states, purpose, autodialed, day), make)
+        return self._applicable.get((states, purpose, autodialed, day, countries), make)
 
     def window_verdict(
         self, zones: tuple[str, ...], rule_ids: tuple[str, ...], at: datetime, guard: int
@@ -369,6 +378,7 @@ class ProfileRules:
         day: date,
         consent: ConsentLevel,
         ebr: bool,
+        countries: tuple[str, ...] = ("US",),
     ) -> Selection:
         """The applicable, non-exempt rules, split by kind."""
 
@@ -378,7 +388,7 @@ class ProfileRules:
             )
             applicable = [
                 r
-                for r in self.applicable(states, purpose, autodialed, day)
+                for r in self.applicable(states, purpose, autodialed, day, countries)
                 if not _exempt(r, probe)
             ]
             return Selection(
@@ -393,7 +403,9 @@ class ProfileRules:
                 rule_ids=tuple(r.id for r in applicable),
             )
 
-        return self._selections.get((states, purpose, autodialed, day, consent, ebr), make)
+        return self._selections.get(
+            (states, purpose, autodialed, day, consent, ebr, countries), make
+        )
 
     def local_times(self, zones: tuple[str, ...], at: datetime) -> tuple[datetime, ...]:
         """``at`` as wall-clock time in each zone."""
@@ -410,7 +422,7 @@ class ProfileRules:
     def _evaluate(self, key: ProfileKey, at: datetime, guard_minutes: int) -> ProfileVerdict:
         at = at.astimezone(UTC)
         sel = self.select_rules(
-            key.states, key.purpose, key.autodialed, at.date(), key.consent, key.ebr
+            key.states, key.purpose, key.autodialed, at.date(), key.consent, key.ebr, key.countries
         )
         window_reasons, nxt = self.window_verdict(key.zones, sel.window_ids, at, guard_minutes)
         reasons: dict[ReasonCode, str] = {}

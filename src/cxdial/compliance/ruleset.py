@@ -18,12 +18,13 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic import ValidationError as PydanticValidationError
 
-from cxdial.compliance.fielderrors import field_error
 from cxdial.compliance.models import ConsentLevel, PhoneType, Purpose, ReasonCode
 from cxdial.compliance.parsing import parse_zone
 from cxdial.errors import ConfigurationError
+from cxdial.validation_errors import field_error
 
 __all__ = [
+    "AbandonmentRule",
     "CapRule",
     "ConsentRule",
     "CooldownRule",
@@ -218,7 +219,7 @@ class DncRule(_RuleBase):
     """A do-not-call list must be honoured; registry snapshots expire."""
 
     kind: Literal["dnc"]
-    registry: Literal["national", "state", "internal"]
+    registry: Literal["national", "state", "internal", "dncl"]
     max_age_days: int | None = None
     require_snapshot: bool = False
 
@@ -280,6 +281,19 @@ class CooldownRule(_RuleBase):
     )
 
 
+class AbandonmentRule(_RuleBase):
+    """A cap on a dialer's abandoned calls: a campaign setting, never checked per dial.
+
+    ``cxdial.campaigns``' legal cap on ``pacing.abandon_target`` is the strictest of these
+    (:meth:`RuleSet.abandonment_caps`; a test keeps the two in step).
+    """
+
+    kind: Literal["abandonment"]
+    max_rate: float = Field(gt=0, lt=1, description="fraction of live-answered calls")
+    measured_over_days: int = Field(ge=1)
+    connect_seconds: float = Field(gt=0, description="no live agent within this: abandoned")
+
+
 Rule = Annotated[
     HoursRule
     | DaysRule
@@ -289,7 +303,8 @@ Rule = Annotated[
     | RevocationRule
     | ReassignedRule
     | CapRule
-    | CooldownRule,
+    | CooldownRule
+    | AbandonmentRule,
     Field(discriminator="kind"),
 ]
 
@@ -302,10 +317,16 @@ class Ebr(_Strict):
 
 
 class Jurisdiction(_Strict):
-    """One rules file: ``federal``, ``company`` or a two-letter state."""
+    """One rules file: ``federal``, ``canada``, ``company`` or a two-letter state.
+
+    A national file names its ``country`` (``US``, ``CA``) and applies to calls that may
+    reach that country; a file without one (``company``) applies to every call; a state or
+    province file applies where the contact may be in it.
+    """
 
     jurisdiction: str
     name: str
+    country: Literal["US", "CA"] | None = None
     area_codes: tuple[str, ...] = Field(default=(), description="area-code presumption")
     ebr: Ebr | None = None
     rules: tuple[Rule, ...] = ()
@@ -396,6 +417,16 @@ class RuleSet:
                 seen.add(rule.id)
         return cls(jurisdictions, "sha256:" + digest.hexdigest()[:16])
 
+    def abandonment_caps(self) -> dict[str, AbandonmentRule]:
+        """The abandoned-call cap of each country's rules (``US``, ``CA``), by country."""
+        return {
+            j.country: r
+            for j in self.jurisdictions
+            if j.country is not None
+            for r in j.rules
+            if isinstance(r, AbandonmentRule)
+        }
+
     def rules(
         self,
         *,
@@ -403,13 +434,18 @@ class RuleSet:
         purpose: Purpose,
         autodialed: bool,
         at: datetime,
+        countries: Iterable[str] = ("US",),
     ) -> list[tuple[str, Rule]]:
-        """Rules in force at ``at`` for this purpose and technology (federal, company, states)."""
+        """Rules in force at ``at`` for this purpose and technology: every candidate country's
+        national rules, the company's, and the candidate states' (or provinces')."""
         wanted = set(states)
+        nations = set(countries)
         day = at.date()
         out: list[tuple[str, Rule]] = []
         for j in self.jurisdictions:
             if j.is_state and j.jurisdiction not in wanted:
+                continue
+            if j.country is not None and not j.is_state and j.country not in nations:
                 continue
             for rule in j.rules:
                 tech = rule.applies_to.technology

@@ -24,6 +24,7 @@ from cxdial.compliance.history import AttemptHistory
 from cxdial.compliance.locate import address_parts, locate
 from cxdial.compliance.lookup import (
     IntArray,
+    canada_lut,
     presumed_lut,
     relevant_lut,
     state_ids,
@@ -42,7 +43,7 @@ from cxdial.compliance.models import (
     ReasonCode,
     blocked_only_by_time,
 )
-from cxdial.compliance.parsing import months_before, zone_info
+from cxdial.compliance.parsing import months_before, postal_province, zone_info
 from cxdial.compliance.phones import (
     geo_pattern,
     national_number_expr,
@@ -115,22 +116,34 @@ def _ids(col: pl.Series, names: list[str]) -> IntArray:
 
 
 def _location_ids(df: pl.DataFrame, rules: RuleSet) -> tuple[IntArray, list[Any]]:
-    """Per row, the id of its distinct (zones, rule states, unplaced, non-geographic)."""
+    """Per row, the id of its distinct (zones, rule states, unplaced, non-geographic,
+    countries)."""
     kind = df["kind"].to_numpy()
     nat = df["nat_i"].to_numpy()
     zs = np.where(kind == 1, zoneset_lut()[nat // 10_000], -1)
     presumed = np.where(kind == 1, presumed_lut(rules)[nat // 10_000_000], 0)
+    canadian = np.where(kind == 1, canada_lut()[nat // 10_000_000], 0)
     zip_zone_lut, zip_state_lut = zip_luts()
     zip_i = df["zip_i"].to_numpy()
     zz, zst = zip_zone_lut[zip_i], zip_state_lut[zip_i]
     states = list(state_ids())
+    # a Canadian postal code (``A1A 1A1``) stands for its province, as a ZIP for its state
+    postal = df["postal_code"]
+    codes = postal.filter(postal.str.len_chars() == 7).unique().to_list()
+    provinces = {c: postal_province(c) or "" for c in codes}
+    province = postal.replace_strict(
+        list(provinces), list(provinces.values()), default="", return_dtype=pl.String
+    )
+    zst = np.where(postal.str.len_chars().fill_null(0).to_numpy() == 7, _ids(province, states), zst)
     st = _ids(df["state"], states)
     tz_names = ["", *sorted(df["timezone"].drop_nulls().unique().to_list())]
     tz = _ids(df["timezone"], tz_names)
-    # States without rules matter only for zones (when there is no ZIP zone): drop them.
+    # States without rules matter only for zones (when there is no ZIP zone) and for their
+    # country: fold them into one such US state (fewer combinations, same verdicts).
     rel = relevant_lut(rules)
-    st = np.where((zz == 0) | rel[st], st, 0)
-    zst = np.where(rel[zst], zst, 0)
+    filler = next((i for i, s in enumerate(states) if i and not rel[i]), 0)
+    st = np.where((zz == 0) | rel[st] | (st == 0), st, filler)
+    zst = np.where(rel[zst] | (zst == 0), zst, filler)
     code = zs + 1
     for part, size in (
         (zz, 1 << 10),
@@ -139,6 +152,7 @@ def _location_ids(df: pl.DataFrame, rules: RuleSet) -> tuple[IntArray, list[Any]
         (tz, 1 << 12),
         (presumed, 128),
         (kind, 4),
+        (canadian, 2),
     ):
         code = code * size + part
     uniq, inverse = np.unique(code, return_inverse=True)
@@ -148,6 +162,7 @@ def _location_ids(df: pl.DataFrame, rules: RuleSet) -> tuple[IntArray, list[Any]
     locs: list[Any] = []
     loc_of = np.empty(len(uniq), dtype=np.int64)
     for i, value in enumerate(uniq.tolist()):
+        value, ca = divmod(value, 2)
         value, k = divmod(value, 4)
         value, p = divmod(value, 128)
         value, t = divmod(value, 1 << 12)
@@ -161,12 +176,14 @@ def _location_ids(df: pl.DataFrame, rules: RuleSet) -> tuple[IntArray, list[Any]
             zones_by_id[z] or None, states[zs_state] or None, states[s] or None, tz_names[t] or None
         )
         number_zones = zonesets[zset - 1] if zset > 0 else ()
-        loc = locate(number_zones, states[p] or None, address)
+        country = ("CA" if ca else "US") if k == 1 else None
+        loc = locate(number_zones, states[p] or None, address, country)
         ident = (
             loc.zones,
             tuple(x for x in loc.states if x in rules.state_codes),
             loc.unplaced,
             k == 2,
+            loc.countries,
         )
         loc_of[i] = idents.setdefault(ident, len(locs))
         if loc_of[i] == len(locs):
@@ -215,14 +232,15 @@ def _profiles(
     ebr = df["ebr"].to_numpy().astype(np.int64)
     valid = loc >= 0
     safe = np.where(valid, loc, 0)
-    state_sets: dict[tuple[str, ...], int] = {}
     zone_sets: dict[tuple[str, ...], int] = {}
-    loc_state = np.array([state_sets.setdefault(x[1], len(state_sets)) for x in locs] or [0])
+    # rules are selected by (states, countries): the location's jurisdictions
+    juris: dict[tuple[tuple[str, ...], tuple[str, ...]], int] = {}
+    loc_state = np.array([juris.setdefault((x[1], x[4]), len(juris)) for x in locs] or [0])
     loc_zone = np.array([zone_sets.setdefault(x[0], len(zone_sets)) for x in locs] or [0])
     loc_nongeo = np.array(
         [x[3] and x[2] and purpose is Purpose.TELEMARKETING for x in locs] or [False]
     )
-    states_list, zones_list = list(state_sets), list(zone_sets)
+    states_list, zones_list = list(juris), list(zone_sets)
     day = at.astimezone(UTC).date()
     # 1. rule selections per (states, consent, EBR)
     sel_u, sel_inv = _codes((loc_state[safe], max(len(states_list), 1)), (consent, 3), (ebr, 2))
@@ -234,14 +252,8 @@ def _profiles(
     for i, value in enumerate(sel_u.tolist()):
         rest, e = divmod(value, 2)
         st, c = divmod(rest, 3)
-        sel = profiles.select_rules(
-            states_list[st] if states_list else (),
-            purpose,
-            autodialed,
-            day,
-            levels[c],
-            bool(e),
-        )
+        states, countries = states_list[st] if states_list else ((), ("US",))
+        sel = profiles.select_rules(states, purpose, autodialed, day, levels[c], bool(e), countries)
         sels.append(sel)
         sel_wid[i] = wids.setdefault(sel.window_ids, len(wids))
         for rule in sel.dnc:
@@ -265,12 +277,11 @@ def _profiles(
         w_next.append(nxt.astimezone(UTC).isoformat() if nxt is not None else None)
     # 3. consent, lists, caps per (selection, line type)
     c_u, c_inv = _codes((sel_inv, len(sel_u)), (pt, len(types)))
+    registries = list(DNC_REASON)
     flag_names = [
         "revocation",
         "reassigned",
-        "national_on",
-        "state_on",
-        "internal_on",
+        *(f"{r}_on" for r in registries),
         *(r.id for r in caps),
     ]
     c_mask = np.zeros(len(c_u), dtype=np.int64)
@@ -281,14 +292,12 @@ def _profiles(
         c_level = levels[(sel_u[si] // 2) % 3]
         if consent_reason(sel, types[p], c_level) is not None:
             c_mask[i] = _BIT[ReasonCode.NO_CONSENT]
-        registries = {r.registry for r in sel.dnc}
+        listed = {r.registry for r in sel.dnc}
         applied = {r.id for r in sel.caps}
         c_flags[i] = [
             sel.revocation,
             sel.reassigned,
-            "national" in registries,
-            "state" in registries,
-            "internal" in registries,
+            *(r in listed for r in registries),
             *(r.id in applied for r in caps),
         ]
     # 4. zones and local-time texts per zone set

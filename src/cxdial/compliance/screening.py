@@ -61,6 +61,8 @@ class ScreenFiles:
     rnd: Path | None = None
     history_store: str | None = None
     """A store URL whose attempt history (fed by the event pipeline) the caps read."""
+    consent_store: str | None = None
+    """Database URL whose ``consent_records`` join ``consent`` (``--consent-from-store``)."""
 
     def check_outputs(self) -> None:
         """Refuse outputs in missing folders, over an input, or over each other."""
@@ -172,11 +174,12 @@ def run_screen(
     guard_minutes: int = 0,
     progress: Progress | None = None,
     batch_bytes: int = BATCH_BYTES,
+    seller: str | None = None,
 ) -> ScreenRun:
     """Screen ``files.input`` at ``at`` batch by batch, appending to ``--out``/``--report``.
 
     ``progress(bytes read, file size)`` is called after each batch of about
-    ``batch_bytes`` of input.
+    ``batch_bytes`` of input; ``seller`` picks the consent records that name it.
     """
     files.check_outputs()
     gate = build_gate(files, guard_minutes=guard_minutes, at=at)
@@ -188,7 +191,9 @@ def run_screen(
         for batch in read_contact_batches(
             files.input, max_bytes=files.max_bytes, batch_bytes=batch_bytes
         ):
-            result = gate.screen(batch.frame, at, purpose=purpose, autodialed=autodialed)
+            result = gate.screen(
+                batch.frame, at, purpose=purpose, autodialed=autodialed, seller=seller
+            )
             run.add(result)
             _write(result, out, report, header=first)
             first = False
@@ -211,13 +216,20 @@ def _write(
 
 
 def _consents(files: ScreenFiles) -> ConsentBook | None:
-    """``--consent FILE`` (CSV, or JSON by its ``.json`` suffix)."""
-    if files.consent is None:
-        return None
-    raw = read_input(files.consent, option="--consent", max_bytes=files.max_bytes)
-    is_json = files.consent.suffix.lower() == ".json"
-    text = _utf8(raw, "--consent", files.consent)
-    return ConsentBook.from_text(text, source=str(files.consent), json_format=is_json)
+    """``--consent FILE`` (CSV, or JSON by its ``.json`` suffix) and the store's records."""
+    book: ConsentBook | None = None
+    if files.consent is not None:
+        raw = read_input(files.consent, option="--consent", max_bytes=files.max_bytes)
+        is_json = files.consent.suffix.lower() == ".json"
+        text = _utf8(raw, "--consent", files.consent)
+        book = ConsentBook.from_text(text, source=str(files.consent), json_format=is_json)
+    if files.consent_store is not None:
+        from cxdial.store import ConsentStore
+
+        with ConsentStore(files.consent_store) as store:
+            stored = ConsentBook.from_store(store)
+        book = stored if book is None else book.merged(stored)
+    return book
 
 
 def _reassigned(files: ScreenFiles) -> ReassignedNumbers | None:

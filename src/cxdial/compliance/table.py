@@ -11,7 +11,13 @@ import polars as pl
 
 from cxdial.compliance.csvfile import BAD, LINE, read_contacts
 from cxdial.compliance.models import ConsentLevel, Contact, PhoneType
-from cxdial.compliance.parsing import US_STATES, ZIP_PATTERN, parse_instant, parse_zone
+from cxdial.compliance.parsing import (
+    CA_POSTAL_PATTERN,
+    STATE_CODES,
+    ZIP_PATTERN,
+    parse_instant,
+    parse_zone,
+)
 from cxdial.errors import ValidationError
 
 __all__ = ["BAD", "DATE_FIELDS", "FIELDS", "LINE", "RowError", "prepare", "read_contacts"]
@@ -120,18 +126,30 @@ def prepare(table: pl.DataFrame) -> tuple[pl.DataFrame, pl.Series, list[RowError
             fixes.append(col.fill_null(default))
         elif f == "state":
             checks.append(
-                pl.when(col.is_not_null() & ~col.is_in(sorted(US_STATES)))
-                .then(pl.lit("unknown US state code (use the two-letter USPS code)"))
+                pl.when(col.is_not_null() & ~col.is_in(sorted(STATE_CODES)))
+                .then(
+                    pl.lit(
+                        "unknown US state code (use the two-letter USPS code, "
+                        "or a Canadian province's: ON, QC, BC …)"
+                    )
+                )
                 .alias(f)
             )
         elif f == "postal_code":
             five = col.str.extract(ZIP_PATTERN, 1)
+            upper = col.str.to_uppercase()
+            canadian = (
+                upper.str.extract(CA_POSTAL_PATTERN, 1)
+                + pl.lit(" ")
+                + upper.str.extract(CA_POSTAL_PATTERN, 2)
+            )
+            code = pl.coalesce(five, canadian)
             checks.append(
-                pl.when(col.is_not_null() & five.is_null())
-                .then(pl.lit("not a US ZIP code (use 5 digits or ZIP+4)"))
+                pl.when(col.is_not_null() & code.is_null())
+                .then(pl.lit("not a US ZIP code (use 5 digits or ZIP+4, or a Canadian A1A 1A1)"))
                 .alias(f)
             )
-            fixes.append(five.alias(f))
+            fixes.append(code.alias(f))
         elif f in _PARSERS:
             fn, dtype = _PARSERS[f]
             values, msgs = _map_unique(f, uniques[f], fn, dtype)

@@ -13,8 +13,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic import ValidationError as PydanticValidationError
 
-from cxdial.compliance.fielderrors import field_error
 from cxdial.errors import ValidationError
+from cxdial.validation_errors import field_error
 
 __all__ = [
     "AMD",

@@ -1,4 +1,4 @@
-"""The store: SQLAlchemy tables and their migrations, the compliance ledger, the attempt history.
+"""The store: SQLAlchemy tables and their migrations, the ledger, attempts, consent records.
 
 Names load on first use (PEP 562), so ``import cxdial.store`` — or a light module such as
 ``cxdial.store.paths`` or ``cxdial.store.records`` — does not import SQLAlchemy.
@@ -13,6 +13,7 @@ from cxdial._lazy import lazy_exports
 if TYPE_CHECKING:
     from cxdial.store.attempts import AttemptLog
     from cxdial.store.checkpoints import Checkpoint, CheckpointError, CheckpointFile
+    from cxdial.store.consents import ConsentStore
     from cxdial.store.db import make_engine, session_scope
     from cxdial.store.explain import EntryReport
     from cxdial.store.factory import open_ledger
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
     )
     from cxdial.store.records import DecisionRecord
     from cxdial.store.schema import SCHEMA_HEAD, create_schema, schema_state, upgrade
-    from cxdial.store.tables import AttemptRow, Base, LedgerEntry
+    from cxdial.store.tables import AttemptRow, Base, ConsentRow, LedgerEntry
 
 __all__ = [
     "SCHEMA_HEAD",
@@ -36,6 +37,8 @@ __all__ = [
     "Checkpoint",
     "CheckpointError",
     "CheckpointFile",
+    "ConsentRow",
+    "ConsentStore",
     "DecisionRecord",
     "EntryReport",
     "Ledger",
@@ -64,6 +67,8 @@ _HOME = {
     "Checkpoint": "checkpoints",
     "CheckpointError": "checkpoints",
     "CheckpointFile": "checkpoints",
+    "ConsentRow": "tables",
+    "ConsentStore": "consents",
     "DecisionRecord": "records",
     "EntryReport": "explain",
     "Ledger": "ledger",

@@ -1,4 +1,4 @@
-"""SQLAlchemy tables of the store: the compliance ledger and the attempt history."""
+"""SQLAlchemy tables of the store: the compliance ledger, the attempt history, consent records."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-__all__ = ["AttemptRow", "Base", "LedgerEntry"]
+__all__ = ["AttemptRow", "Base", "ConsentRow", "LedgerEntry"]
 
 _ID = BigInteger().with_variant(Integer(), "sqlite")
 
@@ -75,3 +75,27 @@ class AttemptRow(Base):
     subject: Mapped[str | None] = mapped_column(String(200))
     debt_id: Mapped[str | None] = mapped_column(String(200), index=True)
     outcome: Mapped[str] = mapped_column(String(32))
+
+
+class ConsentRow(Base):
+    """One consent record (``cxdial.compliance.consent.Consent``), as the CSV has it.
+
+    ``phone`` is the 10-digit national number; ``purposes`` and ``channels`` are
+    ``;``-separated; instants are UTC. Several rows per number are normal.
+    """
+
+    __tablename__ = "consent_records"
+    __table_args__ = (Index("ix_consent_records_phone", "phone"),)
+
+    id: Mapped[int] = mapped_column(_ID, primary_key=True, autoincrement=True)
+    phone: Mapped[str] = mapped_column(String(10))
+    seller: Mapped[str | None] = mapped_column(String(200))
+    purposes: Mapped[str] = mapped_column(String(200), default="")
+    channels: Mapped[str] = mapped_column(String(200))
+    level: Mapped[str] = mapped_column(String(32))
+    method: Mapped[str] = mapped_column(String(200))
+    evidence_id: Mapped[str] = mapped_column(String(200), index=True)
+    given_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revocation_channel: Mapped[str | None] = mapped_column(String(200))
+    matter: Mapped[str | None] = mapped_column(String(200))

@@ -1,0 +1,75 @@
+"""The consent-records table: ``ConsentBook.from_store`` reads it, ``ConsentBook.save`` fills it.
+
+The store knows no compliance types: rows go in and come out as plain mappings with the
+columns of a consent CSV (``cxdial.compliance.consent.CONSENT_COLUMNS``), so the compliance
+side validates them exactly as it validates a file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Engine, select
+
+from cxdial.store.db import EngineHolder, session_scope
+from cxdial.store.schema import create_schema
+from cxdial.store.tables import ConsentRow
+
+__all__ = ["CONSENT_FIELDS", "ConsentRow", "ConsentStore"]
+
+#: The columns a row carries in and out (the consent CSV's header).
+CONSENT_FIELDS = (
+    "phone",
+    "seller",
+    "purposes",
+    "channels",
+    "level",
+    "method",
+    "evidence_id",
+    "given_at",
+    "revoked_at",
+    "revocation_channel",
+    "matter",
+)
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    # SQLite drops the zone; values were stored in UTC
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class ConsentStore(EngineHolder):
+    """Persisted consent records. A URL makes an engine :meth:`close` disposes."""
+
+    def __init__(self, engine: Engine | str) -> None:
+        super().__init__(engine)
+        create_schema(self.engine)
+
+    def add(self, rows: Iterable[Mapping[str, Any]]) -> int:
+        """Append rows (mappings with :data:`CONSENT_FIELDS`, validated by the caller)."""
+        items = [ConsentRow(**{k: row.get(k) for k in CONSENT_FIELDS}) for row in rows]
+        for item in items:
+            item.given_at = _utc(item.given_at)  # type: ignore[assignment]
+            item.revoked_at = _utc(item.revoked_at)
+        with session_scope(self.engine) as session:
+            session.add_all(items)
+        return len(items)
+
+    def rows(self, phone: str | None = None) -> list[dict[str, Any]]:
+        """Every record (of one 10-digit ``phone`` when given), oldest id first."""
+        stmt = select(ConsentRow).order_by(ConsentRow.id)
+        if phone is not None:
+            stmt = stmt.where(ConsentRow.phone == phone)
+        with session_scope(self.engine) as session:
+            found = list(session.scalars(stmt))
+        out = []
+        for row in found:
+            data = {k: getattr(row, k) for k in CONSENT_FIELDS}
+            data["given_at"] = _utc(row.given_at)
+            data["revoked_at"] = _utc(row.revoked_at)
+            out.append(data)
+        return out
