@@ -95,7 +95,7 @@ def upgrade(
         return
     how = "adopted the existing tables and " if adopted else ""
     console.print(
-        f"{shown}: {how}applied {', '.join(applied)} ({before.current or 'empty'} → "
+        f"{shown}: {how}applied {', '.join(applied)} ({before.current or before.status} → "
         f"{after.current})",
         soft_wrap=True,
     )

@@ -136,8 +136,7 @@ def _migrate(engine: Engine, direction: str, revision: str) -> list[str]:
     with locked_transaction(engine, "schema") as conn:
         config = alembic_config(conn)
         found = _read_revision(conn, locked=True)
-        script = _script()
-        if found is not None and found not in {r.revision for r in script.walk_revisions()}:
+        if found is not None and found not in {r.revision for r in _script().walk_revisions()}:
             raise ConfigurationError(
                 f"the database schema is at revision {found}, which this cxdial does not "
                 f"know (its newest is {SCHEMA_HEAD}): a newer cxdial migrated it",
