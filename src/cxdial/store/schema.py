@@ -26,7 +26,7 @@ from sqlalchemy import Connection, Engine, MetaData, inspect
 from sqlalchemy.exc import DBAPIError
 
 from cxdial.errors import ConfigurationError
-from cxdial.store.db import locked_transaction
+from cxdial.store.locks import locked_transaction
 
 if TYPE_CHECKING:
     from alembic.config import Config
