@@ -206,6 +206,33 @@ def test_concurrent_first_opens_migrate_once(backend: Backend) -> None:
             engine.dispose()
 
 
+def test_threads_migrating_different_databases_do_not_mix(tmp_path: Path) -> None:
+    """alembic's proxies are process-wide: migrations of two databases at once still work."""
+    engines = [make_engine(f"sqlite:///{tmp_path / f'{n}.db'}") for n in range(3)]
+    errors: list[BaseException] = []
+    start = threading.Barrier(len(engines))
+
+    def migrate(engine: Engine) -> None:
+        start.wait()
+        try:
+            upgrade(engine)
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=migrate, args=(e,)) for e in engines]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    try:
+        assert errors == []
+        assert [stored_revision(e) for e in engines] == [SCHEMA_HEAD] * len(engines)
+        assert all(_tables(e) == _declared() | {VERSION_TABLE} for e in engines)
+    finally:
+        for engine in engines:
+            engine.dispose()
+
+
 def test_downgrade_to_base_drops_the_tables_and_upgrade_restores_them(engine: Engine) -> None:
     """Every revision can be reverted; a reverted database upgrades again cleanly."""
     upgrade(engine)

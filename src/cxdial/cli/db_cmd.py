@@ -95,7 +95,7 @@ def upgrade(
         return
     how = "adopted the existing tables and " if adopted else ""
     console.print(
-        f"{shown}: {how}applied {', '.join(applied)} ({before.current or 'empty'} → "
+        f"{shown}: {how}applied {', '.join(applied)} ({before.current or before.status} → "
         f"{after.current})",
         soft_wrap=True,
     )
@@ -119,9 +119,12 @@ def current(
     if as_json:
         emit_json({"database": shown, **state.as_dict()})
         return
-    pending = f"; pending: {', '.join(state.pending)}" if state.pending else ""
+    if state.status == "head":
+        console.print(f"{shown}: {state.current} (the head)", soft_wrap=True)
+        return
     console.print(
-        f"{shown}: {state.current or 'no revision'} ({state.status}; head {state.head}{pending})",
+        f"{shown}: {state.current or 'no revision'} ({state.status}; head {state.head}; "
+        f"pending: {', '.join(state.pending)})",
         soft_wrap=True,
     )
 

@@ -3,7 +3,8 @@
 The store never reads settings: callers pass ``Settings.database_url`` (or
 :func:`cxdial.store.default_database_url`). Engines are not cached; close them with
 ``engine.dispose()`` (``Ledger.close()`` / ``AttemptLog.close()`` do). The tables come from
-the migrations (:mod:`cxdial.store.schema`).
+the migrations: ``create_schema`` (from :mod:`cxdial.store.schema`) brings a database to the
+head; ``locked_transaction`` is :mod:`cxdial.store.locks`'.
 """
 
 from __future__ import annotations
@@ -14,11 +15,15 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
-from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-__all__ = ["EngineHolder", "locked_transaction", "make_engine", "session_scope"]
+from cxdial.store.locks import locked_transaction
+from cxdial.store.schema import create_schema
+
+__all__ = ["EngineHolder", "create_schema", "locked_transaction", "make_engine", "session_scope"]
+
 
 def make_engine(url: str, **options: Any) -> Engine:
     """A new engine for ``url`` (``options`` go to ``create_engine``); no schema is created.
@@ -43,27 +48,6 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: object) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
-
-
-@contextmanager
-def locked_transaction(engine: Engine, name: str) -> Iterator[Connection]:
-    """One transaction that holds the write lock ``name`` until it commits or rolls back.
-
-    SQLite: ``BEGIN IMMEDIATE`` (the database's write lock). PostgreSQL: a transaction-level
-    advisory lock on ``name`` within the current schema. Other databases: no lock; the
-    ledger's unique constraints and retries still keep the chain linear.
-    """
-    with engine.connect() as conn:
-        dialect = engine.dialect.name
-        if dialect == "sqlite":
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
-        elif dialect == "postgresql":
-            conn.execute(
-                text("SELECT pg_advisory_xact_lock(hashtextextended(current_schema() || :k, 0))"),
-                {"k": f".cxdial:{name}"},
-            )
-        yield conn
-        conn.commit()
 
 
 @contextmanager

@@ -16,6 +16,7 @@ Adding a table or a column means a new revision and a new :data:`SCHEMA_HEAD`
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +26,7 @@ from sqlalchemy import Connection, Engine, MetaData, inspect
 from sqlalchemy.exc import DBAPIError
 
 from cxdial.errors import ConfigurationError
-from cxdial.store.db import locked_transaction
+from cxdial.store.locks import locked_transaction
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -58,6 +59,11 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 """The alembic script directory shipped in the package (env.py, versions/)."""
 
 _FIX = "point CXDIAL_DATABASE_URL at a new database; keep the old one to read"
+
+_ALEMBIC = threading.Lock()
+"""alembic's ``context`` and ``op`` are proxies global to the process: two threads migrating
+two databases at once would swap them under each other. Taken after the database's own
+schema lock, only while a migration runs (never on the at-head path)."""
 
 
 def stored_revision(engine: Engine | Connection) -> str | None:
@@ -136,8 +142,7 @@ def _migrate(engine: Engine, direction: str, revision: str) -> list[str]:
     with locked_transaction(engine, "schema") as conn:
         config = alembic_config(conn)
         found = _read_revision(conn, locked=True)
-        script = _script()
-        if found is not None and found not in {r.revision for r in script.walk_revisions()}:
+        if found is not None and found not in {r.revision for r in _script().walk_revisions()}:
             raise ConfigurationError(
                 f"the database schema is at revision {found}, which this cxdial does not "
                 f"know (its newest is {SCHEMA_HEAD}): a newer cxdial migrated it",
@@ -145,10 +150,11 @@ def _migrate(engine: Engine, direction: str, revision: str) -> list[str]:
                 fix="upgrade cxdial, or point CXDIAL_DATABASE_URL at another database",
             )
         try:
-            if direction == "upgrade":
-                command.upgrade(config, revision)
-            else:
-                command.downgrade(config, revision)
+            with _ALEMBIC:
+                if direction == "upgrade":
+                    command.upgrade(config, revision)
+                else:
+                    command.downgrade(config, revision)
         except CommandError as exc:
             raise ConfigurationError(
                 f"cannot {direction} the schema to {revision!r}: {exc}",
