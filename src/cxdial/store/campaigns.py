@@ -8,7 +8,9 @@ Three tables of their own metadata (created on first use, beside the ledger's):
 - ``campaign_snapshots``: the managed fields of the live skill ``before`` and ``after``
   each apply (``before`` is what a rollback restores; the ``after`` of the last applied
   version is what drift and the pre-write conflict check compare against);
-- ``campaign_runs``: the lifecycle state cxdial remembers (the platform has no "paused").
+- ``campaign_runs``: the lifecycle state cxdial remembers (the platform has no "paused");
+- ``campaign_monitor``: what the monitor remembers per campaign — whether its success rate
+  is degraded (the hysteresis state) and the backup it failed over to.
 
 The store knows no campaign types: specs and configs are plain JSON.
 """
@@ -23,6 +25,7 @@ from typing import Any, cast
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     DateTime,
     Engine,
     Integer,
@@ -40,6 +43,7 @@ __all__ = [
     "CampaignRun",
     "CampaignStore",
     "CampaignTables",
+    "MonitorState",
     "StoredSnapshot",
     "StoredVersion",
     "VersionMoved",
@@ -92,6 +96,28 @@ class RunRow(CampaignTables):
     skill_id: Mapped[int] = mapped_column(_ID)
     state: Mapped[str] = mapped_column(String(16))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class MonitorRow(CampaignTables):
+    """The monitor's memory of one campaign (hysteresis and failover)."""
+
+    __tablename__ = "campaign_monitor"
+
+    campaign: Mapped[str] = mapped_column(String(64), primary_key=True)
+    degraded: Mapped[bool] = mapped_column(Boolean, default=False)
+    backup: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    failed_over_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+@dataclass(frozen=True)
+class MonitorState:
+    """Whether a campaign's success rate is degraded, and where it failed over to."""
+
+    campaign: str
+    degraded: bool
+    backup: str | None
+    failed_over_at: datetime | None
 
 
 @dataclass(frozen=True)
@@ -310,6 +336,27 @@ class CampaignStore:
                 session.add(row)
             else:
                 row.skill_id, row.state, row.updated_at = skill_id, state, now
+
+    # --- monitor -------------------------------------------------------------------
+
+    def monitor_state(self, campaign: str) -> MonitorState:
+        """What the monitor remembers (not degraded, no failover, when it never ran)."""
+        with session_scope(self.engine) as session:
+            row = session.get(MonitorRow, campaign)
+            if row is None:
+                return MonitorState(campaign, False, None, None)
+            return MonitorState(campaign, row.degraded, row.backup, utc(row.failed_over_at))
+
+    def set_monitor_state(self, state: MonitorState) -> None:
+        """Remember the monitor's state of one campaign."""
+        with session_scope(self.engine) as session:
+            row = session.get(MonitorRow, state.campaign)
+            now = datetime.now(UTC)
+            if row is None:
+                row = MonitorRow(campaign=state.campaign, updated_at=now)
+                session.add(row)
+            row.degraded, row.backup = state.degraded, state.backup
+            row.failed_over_at, row.updated_at = state.failed_over_at, now
 
 
 class VersionMoved(Exception):
