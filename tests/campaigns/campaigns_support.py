@@ -92,3 +92,20 @@ def client_settings(issuer: str, **tuning: Any) -> Settings:
         client_secret=demo.DEMO_CLIENT_SECRET,
         **(base | tuning),
     )
+
+
+def ready_skill(client: Client, emulator: Emulator, name: str, rows: int = 30) -> int:
+    """A PC skill with agents and an uploaded, loaded calling list."""
+    skill = new_skill(client, name)
+    client.skills.assign_agents(skill, [{"agent_id": 1001 + i} for i in range(3)])
+    list_id = client.lists.create(
+        {
+            "list_name": f"list {name}",
+            "external_id_column": "id",
+            "destination_mappings": [{"field_name": "PhoneNumber", "field_value": "phone"}],
+        }
+    )
+    csv = "id,phone\n" + "".join(f"r{i},+1312555{i:04d}\n" for i in range(100, 100 + rows))
+    client.lists.upload(list_id, csv, file_name=f"{name}.csv", skill_id=skill)
+    emulator.control("POST", "clock/advance", {"seconds": 120})
+    return skill
