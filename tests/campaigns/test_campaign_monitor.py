@@ -94,7 +94,8 @@ def test_failover_when_the_emulator_degrades_the_primary(
     snap = observe(mctx, primary)
     window = snap.window("30m")
     assert snap.source == "reporting"  # the pipeline holds nothing for the skill
-    assert window.ended >= 10 and window.success_rate < 0.10
+    assert window.ended >= 10
+    assert window.success_rate < 0.10
     first = evaluate(mctx, primary, snap)
     assert [a.kind for a in first.actions] == ["failover"]
     assert current_state(mctx, primary.name) == ("paused", skill)
@@ -119,7 +120,8 @@ def test_failover_when_the_emulator_degrades_the_primary(
         ("campaign.failover", primary.name),
     ]
     paused = _events(outbox_engine)[1][1]
-    assert paused["actor"] == "monitor" and paused["reason"].startswith("failover: success rate")
+    assert paused["actor"] == "monitor"
+    assert paused["reason"].startswith("failover: success rate")
     transition(mctx, backup.name, "stop", force=True)
 
 
@@ -136,7 +138,8 @@ def test_auto_pause_on_an_abandonment_spike(
     emulator.control("POST", "clock/advance", {"seconds": 300})
     snap = observe(mctx, spec)
     month = snap.window("30d")
-    assert month.live_answers >= 10 and month.abandonment_rate >= 0.025
+    assert month.live_answers >= 10
+    assert month.abandonment_rate >= 0.025
     result = evaluate(mctx, spec, snap)
     assert [a.kind for a in result.actions] == ["auto_pause"]
     assert result.actions[0].detail["trigger"] == "abandonment"
@@ -165,7 +168,8 @@ def test_the_pipeline_is_preferred_when_it_holds_the_skill(
     emulator.control("POST", "clock/advance", {"seconds": 600})
     transition(mctx, "piped", "stop", force=True)
     reported = observe(mctx, spec).window("30d")
-    assert reported.source == "reporting" and reported.ended > 0
+    assert reported.source == "reporting"
+    assert reported.ended > 0
     since = _now(emulator) - timedelta(hours=2)
     records = list(client.contacts.iter_completed(updated_since=since, skill_id=skill))
     assert len(records) == reported.ended
@@ -190,14 +194,17 @@ def test_hysteresis_and_minimum_sample(
     primary, backup, skill, _ = _pair(mctx, client, emulator, "flap")
     transition(mctx, primary.name, "start", spec=primary)
     small = evaluate(mctx, primary, _snapshot(primary, ended=5, answered=0))
-    assert small.actions == [] and "fewer than 10" in small.notes[0]
+    assert small.actions == []
+    assert "fewer than 10" in small.notes[0]
     store = mctx.store
     store.set_monitor_state(dataclasses.replace(store.monitor_state(primary.name), degraded=True))
     between = evaluate(mctx, primary, _snapshot(primary, ended=100, answered=8))
-    assert between.actions == [] and "waiting for 15.0%" in between.notes[0]
+    assert between.actions == []
+    assert "waiting for 15.0%" in between.notes[0]
     assert current_state(mctx, primary.name) == ("running", skill)
     recovered = evaluate(mctx, primary, _snapshot(primary, ended=100, answered=20))
-    assert recovered.actions == [] and store.monitor_state(primary.name).degraded is False
+    assert recovered.actions == []
+    assert store.monitor_state(primary.name).degraded is False
     healthy = evaluate(mctx, primary, _snapshot(primary, ended=100, answered=12))
     assert healthy.actions == []  # above min_success_rate: nothing to do
     transition(mctx, primary.name, "stop", force=True)
@@ -232,6 +239,7 @@ def test_backup_never_applied_is_reported_not_started(
     apply_campaign(mctx, spec)
     transition(mctx, "orphan", "start", spec=spec)
     result = evaluate(mctx, spec, _snapshot(spec, ended=50, answered=1))
-    assert result.actions == [] and "never applied" in result.notes[0]
+    assert result.actions == []
+    assert "never applied" in result.notes[0]
     assert current_state(mctx, "orphan")[0] == "running"
     transition(mctx, "orphan", "stop", force=True)
