@@ -182,7 +182,8 @@ def test_monitor_once_json_and_live(
     capsys.readouterr()
     assert main(["campaign", "monitor", str(spec), "--json"]) == 0
     body = _json(capsys)
-    assert (body["campaign"], body["state"], body["source"]) == ("cli-monitor", "ready", "reporting")
+    seen = (body["campaign"], body["state"], body["source"])
+    assert seen == ("cli-monitor", "ready", "reporting")
     assert [w["window"] for w in body["windows"]] == ["30m", "24h", "30d"]
     assert body["actions"] == []
     assert body["notes"] == ["the campaign is ready: nothing to judge"]
