@@ -243,3 +243,40 @@ def test_backup_never_applied_is_reported_not_started(
     assert "never applied" in result.notes[0]
     assert current_state(mctx, "orphan")[0] == "running"
     transition(mctx, "orphan", "stop", force=True)
+
+
+def test_apply_rollback_and_lifecycle_publish_campaign_events(
+    mctx: CampaignContext, client: Client, emulator: Emulator, outbox_engine: Engine
+) -> None:
+    """An automatic rollback, a rollback on demand, a start and a pause each publish."""
+    from cxdial.campaigns import RolledBack
+    from cxdial.campaigns.apply import rollback_campaign
+
+    skill = ready_skill(client, emulator, "published", rows=5)
+    spec = spec_for(skill, "published")
+    apply_campaign(mctx, spec)
+    apply_campaign(mctx, spec_for(skill, "published", retry={"max_attempts": 5}))
+    emulator.fail_next("parameters/retry-settings")
+    with pytest.raises(RolledBack):
+        apply_campaign(mctx, spec_for(skill, "published", retry={"max_attempts": 7}))
+    emulator.clear_faults()
+    rollback_campaign(mctx, "published")
+    transition(mctx, "published", "start", spec=spec)
+    transition(mctx, "published", "pause")
+    transition(mctx, "published", "stop", force=True)  # a stop publishes nothing
+    events = _events(outbox_engine)
+    assert [t for t, _ in events] == [
+        "campaign.rolled_back",
+        "campaign.rolled_back",
+        "campaign.activated",
+        "campaign.paused",
+    ]
+    automatic, on_demand = events[0][1], events[1][1]
+    assert (automatic["automatic"], automatic["version"], automatic["restored_version"]) == (
+        True,
+        3,
+        2,
+    )
+    assert (on_demand["automatic"], on_demand["restored_version"]) == (False, 1)
+    assert events[2][1]["skill_id"] == skill
+    assert events[2][1]["actor"] == "tester"
