@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from campaigns_support import Emulator, new_skill, spec_for
+from campaigns_support import Emulator, example_data, new_skill, spec_for
 
 from cxdial.campaigns import ConfigConflict, RolledBack, parse_spec
 from cxdial.campaigns.apply import apply_campaign, plan_campaign, rollback_campaign
@@ -239,3 +239,28 @@ def test_rollback_restores_the_cadence(ctx: CampaignContext, client: Client) -> 
     block = client.skills.parameters(skill, "cadence-settings")
     assert block["destinationRetryRestMinutes"] == 30
     assert block["cadenceMaximumAttempts"] == [{"fieldName": "PhoneNumber", "attempts": 3}]
+
+
+def test_a_field_the_apply_added_is_reported_when_the_restore_cannot_remove_it(
+    ctx: CampaignContext, client: Client, emulator: Emulator
+) -> None:
+    """Known gap: PUT merges and no source shows a way to clear a field, so a rollback
+    cannot remove ``abandonMessagePath`` the failed apply added; the restore check says so."""
+    skill = new_skill(client, "added field")
+    apply_campaign(ctx, spec_for(skill, "added-field"))
+    data = example_data()["abandon_message"]
+    changed = spec_for(
+        skill,
+        "added-field",
+        abandon_message={**data, "prompt_path": "prompts/acme.wav"},
+        retry={"cadence": CADENCE},
+    )
+    emulator.fail_next("parameters/cadence-settings")
+    with pytest.raises(RolledBack) as caught:
+        apply_campaign(ctx, changed)
+    emulator.clear_faults()
+    assert caught.value.restore_error is not None
+    assert "cpa-management.abandonMessagePath" in str(caught.value.restore_error)
+    entry = ctx.audit.entries(campaign="added-field")[-1]  # type: ignore[union-attr]
+    assert entry.action == "rolled_back"
+    assert "abandonMessagePath" in entry.detail["restore_error"]
