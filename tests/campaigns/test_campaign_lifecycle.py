@@ -127,6 +127,7 @@ def test_start_patches_a_dialing_mode_changed_in_the_console(
     transition(ctx, "mode-fix", "stop", force=True)
 
 
+@pytest.mark.slow
 def test_start_of_a_running_skill_in_the_wrong_mode_pauses_patches_and_restarts(
     ctx: CampaignContext, client: Client, emulator: Emulator
 ) -> None:
