@@ -406,7 +406,20 @@ def _failover(ctx: CampaignContext, spec: CampaignSpec, snap: Snapshot, out: Eva
     paused = transition(ctx, spec.name, "pause", reason=f"failover: {reason}")
     backup_state, _ = current_state(ctx, backup.name)
     action: Action = "resume" if backup_state == "paused" else "start"
-    started = transition(ctx, backup.name, action, spec=backup, reason=f"failover from {spec.name}")
+    try:
+        started = transition(
+            ctx, backup.name, action, spec=backup, reason=f"failover from {spec.name}"
+        )
+    except Exception as exc:  # the primary stays paused; the entry says the backup failed
+        ctx.record(
+            "failover",
+            spec.name,
+            version=_version(ctx, spec.name),
+            before={"state": paused.before, "backup_state": backup_state},
+            after={"state": paused.after, "backup_state": backup_state},
+            detail={"reason": reason, "backup": backup.name, "error": str(exc)},
+        )
+        raise
     ctx.store.set_monitor_state(
         dataclasses.replace(memory, degraded=True, backup=backup.name, failed_over_at=snap.at)
     )
