@@ -282,3 +282,17 @@ def test_apply_rollback_and_lifecycle_publish_campaign_events(
     assert (on_demand["automatic"], on_demand["restored_version"]) == (False, 1)
     assert events[2][1]["skill_id"] == skill
     assert events[2][1]["actor"] == "tester"
+
+
+def test_skill_summary_resource_one_and_all(client: Client, emulator: Emulator) -> None:
+    """``GET /skills/{id}/summary`` and ``GET /skills/summary`` parse into the same item."""
+    from cxdial.cxone.resources.skill_summary import SkillSummaryResource
+
+    end = _now(emulator)
+    start = end - timedelta(days=30)
+    reports = SkillSummaryResource(client.http)
+    one = reports.get(24000001, start, end)
+    assert one is not None
+    every = {s.skill_id: s for s in reports.all(start, end)}
+    assert every[24000001].model_dump() == one.model_dump()
+    assert one.skill_name == "Outbound PC Default"

@@ -1,4 +1,5 @@
-"""``cxdial campaign …``: campaigns as code (docs/campaigns.md).
+"""``cxdial campaign …``: campaigns as code (docs/campaigns.md), and ``monitor`` (rates,
+failover, auto-pause).
 
 Exit codes: 0 success (and ``plan`` without ``--detailed-exitcode``), 1 API or runtime error
 (a conflict with a console edit, a refused pre-flight), 2 invalid input (an invalid spec,
