@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -9,10 +10,13 @@ import httpx
 import yaml
 
 from cxdial.campaigns import CampaignSpec, parse_spec
+from cxdial.campaigns.context import CampaignContext
+from cxdial.compliance.ruleset import RuleSet
 from cxdial.config import Settings
 from cxdial.cxone import Client
 from cxdial.emulator import credentials as demo
 from cxdial.emulator.testing import EmulatorServer, demo_settings
+from cxdial.store.list_screens import ListScreenStore
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "campaign.yaml"
 
@@ -79,3 +83,42 @@ def client_settings(issuer: str, **tuning: Any) -> Settings:
         "backoff_max": 0.02,
     }
     return demo_settings(issuer, **(base | tuning))
+
+
+def ready_skill(
+    ctx: CampaignContext,
+    emulator: Emulator,
+    name: str,
+    rows: int = 30,
+    *,
+    campaign: str | None = None,
+) -> int:
+    """A PC skill with agents and an uploaded, loaded calling list, screened for pre-flight.
+
+    The screening is recorded as `cxdial list upload` records it, for ``campaign``
+    (default: ``name`` with dashes for spaces).
+    """
+    client = ctx.client
+    skill = new_skill(client, name)
+    client.skills.assign_agents(skill, [{"agent_id": 1001 + i} for i in range(3)])
+    list_id = client.lists.create(
+        {
+            "list_name": f"list {name}",
+            "external_id_column": "id",
+            "destination_mappings": [{"field_name": "PhoneNumber", "field_value": "phone"}],
+        }
+    )
+    csv = "id,phone\n" + "".join(f"r{i},+1312555{i:04d}\n" for i in range(100, 100 + rows))
+    client.lists.upload(list_id, csv, file_name=f"{name}.csv", skill_id=skill)
+    emulator.control("POST", "clock/advance", {"seconds": 120})
+    ListScreenStore(ctx.store).record_screen(
+        campaign or name.replace(" ", "-"),
+        f"list {name}",
+        skill_id=skill,
+        kind="upload",
+        rule_set_version=RuleSet.load_default().version,
+        screened_for=datetime.now(UTC),
+        records=rows,
+        list_id=list_id,
+    )
+    return skill

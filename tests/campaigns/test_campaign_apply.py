@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from campaigns_support import Emulator, new_skill, spec_for
+from campaigns_support import Emulator, example_data, new_skill, spec_for
 
 from cxdial.campaigns import ConfigConflict, RolledBack, parse_spec
 from cxdial.campaigns.apply import apply_campaign, plan_campaign, rollback_campaign
@@ -184,3 +184,83 @@ def test_a_missing_skill_is_the_specs_error(ctx: CampaignContext) -> None:
         with pytest.raises(ValidationError, match="does not exist") as caught:
             run(ctx, spec)
         assert caught.value.field == "skill.id"
+
+
+CADENCE = {
+    "destination_rest_minutes": 45,
+    "max_attempts_per_destination": {"PhoneNumber": 2, "Mobile": 1},
+}
+
+
+def test_cadence_settings_apply_plan_clean_and_export_round_trip(
+    ctx: CampaignContext, client: Client
+) -> None:
+    """retry.cadence is written to the cadence block (unwrapped PUT) and reads back equal."""
+    import yaml
+
+    skill = new_skill(client, "cadence")
+    spec = spec_for(skill, "cadence", retry={"max_attempts": 3, "cadence": CADENCE})
+    result = apply_campaign(ctx, spec)
+    assert {c.section for c in result.changes} >= {"cadence-settings"}
+    block = client.skills.parameters(skill, "cadence-settings")
+    assert block["destinationRetryRestMinutes"] == 45
+    assert block["cadenceMaximumAttempts"] == [
+        {"fieldName": "Mobile", "attempts": 1},
+        {"fieldName": "PhoneNumber", "attempts": 2},
+    ]
+    assert plan_campaign(ctx, spec).changes == []
+    text = spec_from_config(read_config(client, skill, SECTIONS), name="cadence", skill_id=skill)
+    exported = parse_spec(yaml.safe_load(text))
+    assert exported.retry.cadence == spec.retry.cadence
+    assert plan_campaign(ctx, exported).changes == []
+
+
+def test_a_spec_without_cadence_leaves_the_block_alone(
+    ctx: CampaignContext, client: Client
+) -> None:
+    """No retry.cadence: the block is neither read into the plan nor written, nor exported."""
+    import yaml
+
+    skill = new_skill(client, "no cadence")
+    spec = spec_for(skill, "no-cadence")
+    result = apply_campaign(ctx, spec)
+    assert "cadence-settings" not in {c.section for c in result.changes}
+    text = spec_from_config(read_config(client, skill, SECTIONS), name="nc", skill_id=skill)
+    assert "cadence" not in yaml.safe_load(text)["retry"]
+
+
+def test_rollback_restores_the_cadence(ctx: CampaignContext, client: Client) -> None:
+    """A cadence change rolled back on demand writes the earlier cadence again."""
+    skill = new_skill(client, "cadence back")
+    first = {"destination_rest_minutes": 30, "max_attempts_per_destination": {"PhoneNumber": 3}}
+    apply_campaign(ctx, spec_for(skill, "cadence-back", retry={"cadence": first}))
+    apply_campaign(ctx, spec_for(skill, "cadence-back", retry={"cadence": CADENCE}))
+    rollback_campaign(ctx, "cadence-back")
+    block = client.skills.parameters(skill, "cadence-settings")
+    assert block["destinationRetryRestMinutes"] == 30
+    assert block["cadenceMaximumAttempts"] == [{"fieldName": "PhoneNumber", "attempts": 3}]
+
+
+def test_a_field_the_apply_added_is_reported_when_the_restore_cannot_remove_it(
+    ctx: CampaignContext, client: Client, emulator: Emulator
+) -> None:
+    """Known gap: PUT merges and no source shows a way to clear a field, so a rollback
+    cannot remove ``abandonMessagePath`` the failed apply added; the restore check says so."""
+    skill = new_skill(client, "added field")
+    apply_campaign(ctx, spec_for(skill, "added-field"))
+    data = example_data()["abandon_message"]
+    changed = spec_for(
+        skill,
+        "added-field",
+        abandon_message={**data, "prompt_path": "prompts/acme.wav"},
+        retry={"cadence": CADENCE},
+    )
+    emulator.fail_next("parameters/cadence-settings")
+    with pytest.raises(RolledBack) as caught:
+        apply_campaign(ctx, changed)
+    emulator.clear_faults()
+    assert caught.value.restore_error is not None
+    assert "cpa-management.abandonMessagePath" in str(caught.value.restore_error)
+    entry = ctx.audit.entries(campaign="added-field")[-1]  # type: ignore[union-attr]
+    assert entry.action == "rolled_back"
+    assert "abandonMessagePath" in entry.detail["restore_error"]

@@ -170,3 +170,26 @@ def test_plan_prints_user_text_verbatim(
     spec.write_text(yaml.safe_dump(data))
     assert main(["campaign", "plan", str(spec)]) == 0
     assert "[red]Spring[/red]" in capsys.readouterr().out.replace("\n", "")
+
+
+def test_monitor_once_json_and_live(
+    tenant: Path, client: Client, emulator: Emulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``monitor --json`` prints one snapshot object; ``--count 1`` draws the live table once."""
+    skill = new_skill(client, "cli monitor")
+    spec = _spec_file(tenant, skill, "cli-monitor")
+    assert main(["campaign", "apply", str(spec)]) == 0
+    capsys.readouterr()
+    assert main(["campaign", "monitor", str(spec), "--json"]) == 0
+    body = _json(capsys)
+    seen = (body["campaign"], body["state"], body["source"])
+    assert seen == ("cli-monitor", "ready", "reporting")
+    assert [w["window"] for w in body["windows"]] == ["30m", "24h", "30d"]
+    assert body["actions"] == []
+    assert body["notes"] == ["the campaign is ready: nothing to judge"]
+    assert main(["campaign", "monitor", str(spec), "--count", "1", "--watch-only"]) == 0
+    out = capsys.readouterr().out
+    assert "cli-monitor" in out
+    assert "success" in out
+    assert main(["campaign", "monitor", str(spec), "--once"]) == 0
+    assert "30d" in capsys.readouterr().out

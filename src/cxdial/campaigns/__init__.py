@@ -22,8 +22,14 @@ if TYPE_CHECKING:
         SpecError,
         SpecProblem,
     )
-    from cxdial.campaigns.lifecycle import TransitionResult, current_state, transition
+    from cxdial.campaigns.lifecycle import (
+        TransitionResult,
+        current_state,
+        patch_dialing_mode,
+        transition,
+    )
     from cxdial.campaigns.mapping import desired_config, spec_from_config
+    from cxdial.campaigns.monitor import Evaluation, MonitorAction, Snapshot, evaluate, observe
     from cxdial.campaigns.preflight import PreflightFailed, PreflightReport, preflight
     from cxdial.campaigns.schema import spec_schema
     from cxdial.campaigns.spec import CampaignSpec, dump_spec, load_spec, parse_spec, spec_hash
@@ -35,11 +41,14 @@ _WHERE = {
     "CampaignSpec": "spec",
     "Change": "diff",
     "ConfigConflict": "errors",
+    "Evaluation": "monitor",
     "InvalidTransition": "errors",
+    "MonitorAction": "monitor",
     "Plan": "diff",
     "PreflightFailed": "preflight",
     "PreflightReport": "preflight",
     "RolledBack": "errors",
+    "Snapshot": "monitor",
     "SpecError": "errors",
     "SpecProblem": "errors",
     "TransitionResult": "lifecycle",
@@ -49,8 +58,11 @@ _WHERE = {
     "desired_config": "mapping",
     "diagnose": "diagnose",
     "dump_spec": "spec",
+    "evaluate": "monitor",
     "load_spec": "spec",
+    "observe": "monitor",
     "parse_spec": "spec",
+    "patch_dialing_mode": "lifecycle",
     "plan_campaign": "apply",
     "preflight": "preflight",
     "rollback_campaign": "apply",
@@ -67,11 +79,14 @@ __all__ = [
     "CampaignSpec",
     "Change",
     "ConfigConflict",
+    "Evaluation",
     "InvalidTransition",
+    "MonitorAction",
     "Plan",
     "PreflightFailed",
     "PreflightReport",
     "RolledBack",
+    "Snapshot",
     "SpecError",
     "SpecProblem",
     "TransitionResult",
@@ -81,8 +96,11 @@ __all__ = [
     "desired_config",
     "diagnose",
     "dump_spec",
+    "evaluate",
     "load_spec",
+    "observe",
     "parse_spec",
+    "patch_dialing_mode",
     "plan_campaign",
     "preflight",
     "rollback_campaign",

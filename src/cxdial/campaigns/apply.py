@@ -247,6 +247,16 @@ def apply_campaign(
             request_ids=request_ids,
             detail={"error": str(exc), "restore_error": str(restore_error or "")},
         )
+        ctx.publish(
+            "campaign.rolled_back",
+            name,
+            skill_id=skill_id,
+            version=number,
+            restored_version=newest or None,
+            automatic=True,
+            error=str(exc),
+            restore_failed=restore_error is not None,
+        )
         raise RolledBack(name, exc, restore_error=restore_error) from exc
     ctx.store.save_snapshot(name, number, "after", project(reread, desired))
     ctx.store.finish_version(name, number, "applied")
@@ -290,4 +300,13 @@ def rollback_campaign(
         target = match[0]
     spec = parse_spec(target.spec, source=f"{campaign} version {target.number}")
     result = apply_campaign(ctx, spec, force=force, action="rollback")
+    if result.changed:
+        ctx.publish(
+            "campaign.rolled_back",
+            campaign,
+            skill_id=result.skill_id,
+            version=result.version,
+            restored_version=target.number,
+            automatic=False,
+        )
     return result

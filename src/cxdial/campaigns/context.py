@@ -1,4 +1,9 @@
-"""What every campaign operation works with: the client, the store, the audit log, who and when."""
+"""What every campaign operation works with: the client, the store, the audit log, who and when.
+
+With an :class:`~cxdial.events.outbound.Outbox`, lifecycle changes are also published as
+outbound events for CRM / WFM subscribers (``campaign.activated``, ``campaign.paused``,
+``campaign.failover``, ``campaign.rolled_back``); the service's delivery loop sends them.
+"""
 
 from __future__ import annotations
 
@@ -10,10 +15,19 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from cxdial.cxone import Client
+    from cxdial.events.outbound import Outbox
     from cxdial.store.audit import AuditLog
     from cxdial.store.campaigns import CampaignStore
 
-__all__ = ["CampaignContext", "default_actor"]
+__all__ = ["EVENT_TYPES", "CampaignContext", "default_actor"]
+
+EVENT_TYPES = (
+    "campaign.activated",
+    "campaign.paused",
+    "campaign.failover",
+    "campaign.rolled_back",
+)
+"""The outbound event types campaigns publish."""
 
 
 def default_actor() -> str:
@@ -38,6 +52,15 @@ class CampaignContext:
     rule_set_version: str | None = None
     """The compliance rules in force (pre-flight's "screened under the current rule set");
     None: the rules shipped with cxdial."""
+    outbox: Outbox | None = None
+    """Where lifecycle events are published (none: nothing is published)."""
+
+    def publish(self, event_type: str, campaign: str, **data: Any) -> list[str]:
+        """Queue one outbound event (no-op without an outbox); the delivery ids."""
+        if self.outbox is None:
+            return []
+        body = {"campaign": campaign, "actor": self.actor, "at": self.clock().isoformat()}
+        return self.outbox.publish(event_type, {**body, **data})
 
     def record(
         self,

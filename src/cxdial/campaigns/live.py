@@ -1,7 +1,8 @@
 """Read and write a skill's managed sections through the client (one request per section).
 
 Reads use ``GET /skills/{id}`` and ``GET /skills/{id}/parameters/{block}`` (a single block
-comes back unwrapped; ``time-zones`` as ``{timeZoneSettings: [...]}``). Writes use
+comes back unwrapped; ``time-zones`` as ``{timeZoneSettings: [...]}``; the cadence block's
+``cadenceMaximumAttempts`` is read as its PUT name ``maximumAttempts``). Writes use
 ``PUT /skills/{id}`` (``{"skill": {...}}``) and ``PUT /skills/{id}/parameters/{block}``
 (wrapped in the block's key by the resource). Each write returns its request id.
 """
@@ -27,6 +28,9 @@ _SKILL_FIELDS = {
     "agentless": "agentless",
     "agentlessPorts": "agentless_ports",
 }
+
+_CADENCE_GET = {"cadenceMaximumAttempts": "maximumAttempts"}
+"""The cadence block's GET names that differ from its PUT names (CJ)."""
 
 
 @dataclass(frozen=True)
@@ -69,6 +73,8 @@ def read_config(client: Client, skill_id: int, sections: Iterable[str] = SECTION
         block = client.skills.parameters(skill_id, cast("ParameterBlock", section))
         if section == "time-zones" and isinstance(block, list):
             block = {"timeZoneSettings": block}
+        if section == "cadence-settings" and isinstance(block, dict):
+            block = {_CADENCE_GET.get(k, k): v for k, v in block.items()}
         out[section] = block if isinstance(block, dict) else {}
     return out
 

@@ -9,9 +9,12 @@ into a Config nor written, so a console setting cxdial knows nothing about is le
 How a dialing mode shows on the platform is INFERRED (CXone documents no mode field):
 agentless = the skill's ``agentless`` flag; preview = confirmation required on every
 record (``deliveryPreferences.confirmationRequiredDisabled: false``); predictive = a
-``maximumRatio`` above 1; progressive = one call per agent. Cadence settings, frequency
-caps, failover and the drop message's words have no platform field the emulator serves
-with wrapped bodies; they stay cxdial-side (the compliance gate and the monitor read them).
+``maximumRatio`` above 1; progressive = one call per agent. ``retry.cadence`` maps onto
+the cadence settings block (``PUT`` takes it unwrapped with ``maximumAttempts``, ``GET``
+answers ``cadenceMaximumAttempts``; :func:`~cxdial.campaigns.live.read_config` reads it
+under the PUT name), managed only when the spec has it. Frequency caps, failover and the
+drop message's words have no platform field; they stay cxdial-side (the compliance gate
+and the monitor read them).
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ SECTIONS = (
     "time-zones",
     "delivery-preferences",
     "cpa-management",
+    "cadence-settings",
 )
 """Every section cxdial may write, in the order apply writes them."""
 
@@ -122,7 +126,7 @@ def desired_config(spec: CampaignSpec) -> Config:
     cpa: dict[str, Any] = {"abandonTimeout": max(1, int(pacing.connect_seconds))}
     if spec.abandon_message is not None and spec.abandon_message.prompt_path is not None:
         cpa["abandonMessagePath"] = spec.abandon_message.prompt_path
-    return {
+    config: Config = {
         "skill": skill,
         "general-settings": {
             "maximumRatio": float(pacing.max_ratio if mode == "predictive" else 1.0),
@@ -140,6 +144,16 @@ def desired_config(spec: CampaignSpec) -> Config:
         "delivery-preferences": {"confirmationRequiredDisabled": mode != "preview"},
         "cpa-management": cpa,
     }
+    cadence = spec.retry.cadence
+    if cadence is not None:
+        config["cadence-settings"] = {
+            "destinationRetryRestMinutes": cadence.destination_rest_minutes,
+            "maximumAttempts": [
+                {"fieldName": name, "attempts": attempts}
+                for name, attempts in sorted(cadence.max_attempts_per_destination.items())
+            ],
+        }
+    return config
 
 
 ABSENT = "(unset)"
@@ -239,6 +253,18 @@ def spec_from_config(live: Config, *, name: str, skill_id: int, purpose: str = "
             "finalize_when_exhausted": bool(retry.get("finalizeWhenExhausted", True)),
         },
     }
+    cadence = live.get("cadence-settings", {})
+    rest = int(cadence.get("destinationRetryRestMinutes") or 0)
+    limits = {
+        str(item["fieldName"]): int(item["attempts"])
+        for item in cadence.get("maximumAttempts") or []
+        if isinstance(item, dict) and item.get("fieldName") and item.get("attempts")
+    }
+    if rest or limits:
+        data["retry"]["cadence"] = {
+            "destination_rest_minutes": rest,
+            "max_attempts_per_destination": limits,
+        }
     if skill.get("campaignId") is not None:
         data["skill"]["campaign_id"] = int(skill["campaignId"])
     if mode == "agentless":

@@ -11,21 +11,32 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cxdial.campaigns.context import CampaignContext
-from cxdial.campaigns.diff import diff_configs
+from cxdial.campaigns.diff import Change, diff_configs
 from cxdial.campaigns.live import read_config, read_skill
 from cxdial.campaigns.mapping import desired_config
 from cxdial.campaigns.spec import CampaignSpec
 from cxdial.campaigns.validate import Finding, Level
 from cxdial.errors import CxdialError, NotFound
 
-__all__ = ["PreflightFailed", "PreflightReport", "check_screening", "preflight"]
+__all__ = [
+    "MODE_FIELDS",
+    "PreflightFailed",
+    "PreflightReport",
+    "check_screening",
+    "mode_mismatch",
+    "preflight",
+]
 
-_MODE_FIELDS = {
-    ("skill", "agentless"),
-    ("general-settings", "maximumRatio"),
-    ("general-settings", "maxConcurrentCallsPerAgent"),
-    ("delivery-preferences", "confirmationRequiredDisabled"),
-}
+MODE_FIELDS = frozenset(
+    {
+        ("skill", "agentless"),
+        ("general-settings", "maximumRatio"),
+        ("general-settings", "maxConcurrentCallsPerAgent"),
+        ("delivery-preferences", "confirmationRequiredDisabled"),
+    }
+)
+"""The platform fields that make up a dialing mode (see :mod:`cxdial.campaigns.mapping`)."""
+_MODE_SECTIONS = ("skill", "general-settings", "delivery-preferences")
 
 
 @dataclass
@@ -72,6 +83,14 @@ class PreflightFailed(CxdialError):
         )
 
 
+def mode_mismatch(ctx: CampaignContext, spec: CampaignSpec, skill_id: int) -> list[Change]:
+    """The live fields that make the skill dial in another mode than the spec's."""
+    desired = desired_config(spec)
+    live = read_config(ctx.client, skill_id, _MODE_SECTIONS)
+    wanted = {s: desired[s] for s in live}
+    return [c for c in diff_configs(live, wanted) if (c.section, c.field) in MODE_FIELDS]
+
+
 def preflight(ctx: CampaignContext, spec: CampaignSpec, skill_id: int) -> PreflightReport:
     """Every check a start needs: skill, list, dialing mode, agents."""
     from cxdial.cxone.resources.skill_activity import SkillActivityResource
@@ -106,16 +125,13 @@ def preflight(ctx: CampaignContext, spec: CampaignSpec, skill_id: int) -> Prefli
         report.add("error", "lists", "no calling list is attached to the skill")
     elif queued == 0:
         report.add("error", "lists", "the calling lists hold no callable record")
-    desired = desired_config(spec)
-    live = read_config(ctx.client, skill_id, ["skill", "general-settings", "delivery-preferences"])
-    wanted = {s: desired[s] for s in live}
-    mismatch = [c for c in diff_configs(live, wanted) if (c.section, c.field) in _MODE_FIELDS]
+    mismatch = mode_mismatch(ctx, spec, skill_id)
     if mismatch:
         report.add(
             "error",
             "dialing.mode",
             f"the skill does not dial in {spec.dialing.mode} mode ({mismatch[0]}); "
-            "run `cxdial campaign apply` first",
+            "a start with the applied spec patches it (pause, patch, start)",
         )
     if spec.dialing.mode != "agentless" and logged_in == 0:
         report.add("error", "agents", "no agent is logged in to the skill")

@@ -6,7 +6,7 @@ No user text is ever parsed as markup: every cell is a :class:`rich.text.Text`.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Group, RenderableType
 from rich.table import Table
@@ -15,7 +15,10 @@ from rich.text import Text
 from cxdial.campaigns.diff import Change, Plan
 from cxdial.campaigns.validate import Finding
 
-__all__ = ["findings_table", "plan_renderable", "value_text"]
+if TYPE_CHECKING:
+    from cxdial.campaigns.monitor import Evaluation
+
+__all__ = ["findings_table", "monitor_renderable", "plan_renderable", "value_text"]
 
 _WIDTH = 24
 
@@ -75,3 +78,35 @@ def findings_table(findings: Sequence[Finding]) -> RenderableType:
     for f in sorted(findings, key=lambda f: order[f.level]):
         table.add_row(Text(f.level, style=style[f.level]), Text(f.path), Text(f.message))
     return table
+
+
+def _percent(value: float, calls: int) -> Text:
+    return Text(f"{value:.1%}" if calls else "—", justify="right")
+
+
+def monitor_renderable(result: Evaluation) -> RenderableType:
+    """One monitor snapshot: rates per window, then what the monitor did or why not."""
+    snap = result.snapshot
+    skill = f"skill {snap.skill_id}" if snap.skill_id else "no skill yet"
+    head = Text(f"{snap.campaign} ({skill}): {snap.state}, from the {snap.source}", style="bold")
+    table = Table(show_edge=False, pad_edge=False)
+    for name in ("window", "calls", "answer", "success", "abandoned"):
+        table.add_column(Text(name), justify="left" if name == "window" else "right")
+    for w in snap.windows:
+        table.add_row(
+            Text(w.label),
+            Text(str(w.ended), justify="right"),
+            _percent(w.answer_rate, w.ended),
+            _percent(w.success_rate, w.ended),
+            _percent(w.abandonment_rate, w.live_answers),
+        )
+    parts: list[RenderableType] = [head, table]
+    if snap.rejections is not None:
+        rej = snap.rejections
+        parts.append(Text(f"gate rejections (30 d): {rej.rate:.1%} of {rej.rows} rows"))
+    for action in result.actions:
+        parts.append(Text(f"{action.kind}: {action.reason}", style="bold yellow"))
+    for note in result.notes:
+        parts.append(Text(note, style="dim"))
+    parts.append(Text(f"at {snap.at.isoformat(timespec='seconds')}", style="dim"))
+    return Group(*parts)

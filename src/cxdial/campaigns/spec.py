@@ -28,6 +28,7 @@ __all__ = [
     "MIN_RING_RINGS",
     "MIN_RING_SECONDS",
     "AbandonMessage",
+    "Cadence",
     "CallingWindow",
     "CampaignSpec",
     "ColumnMapping",
@@ -36,6 +37,7 @@ __all__ = [
     "Failover",
     "FrequencyCaps",
     "ListSource",
+    "MonitorSettings",
     "Pacing",
     "Retry",
     "RetryRule",
@@ -238,13 +240,36 @@ class RetryRule(_Strict):
     max_attempts: int = Field(ge=0, le=50, description="0 = never retry this outcome")
 
 
+class Cadence(_Strict):
+    """Per-destination retry limits: the skill's cadence settings block."""
+
+    destination_rest_minutes: int = Field(
+        default=0, ge=0, le=43_200, description="rest between two attempts on one number"
+    )
+    max_attempts_per_destination: dict[str, int] = Field(
+        default_factory=dict,
+        description="list destination field (e.g. PhoneNumber) to its most attempts",
+    )
+
+    @field_validator("max_attempts_per_destination")
+    @classmethod
+    def _attempts(cls, value: dict[str, int]) -> dict[str, int]:
+        for name, attempts in value.items():
+            if not name or attempts < 1:
+                raise ValueError(f"{name or '(empty)'}: give a field name and 1 or more attempts")
+        return value
+
+
 class Retry(_Strict):
-    """Attempts and rest periods, overall and per outcome."""
+    """Attempts and rest periods, overall, per outcome and per destination (cadence)."""
 
     max_attempts: int = Field(default=3, ge=1, le=50)
     min_retry_minutes: int = Field(default=60, ge=1, le=43_200)
     finalize_when_exhausted: bool = True
     by_outcome: dict[Outcome, RetryRule] = Field(default_factory=dict)
+    cadence: Cadence | None = Field(
+        default=None, description="the skill's cadence settings; omit to leave them alone"
+    )
 
 
 class FrequencyCaps(_Strict):
@@ -280,6 +305,20 @@ class Failover(_Strict):
         return self
 
 
+class MonitorSettings(_Strict):
+    """How the monitor judges rates (failover and auto-pause)."""
+
+    min_calls: int = Field(
+        default=30, ge=1, le=100_000, description="fewest calls a rate needs before it is judged"
+    )
+    abandon_margin: float = Field(
+        default=0.005,
+        ge=0,
+        lt=ABANDON_CAP,
+        description="auto-pause when the 30-day abandonment reaches the cap minus this",
+    )
+
+
 class Planning(_Strict):
     """What the capacity check assumes about the floor (used only by ``validate``)."""
 
@@ -308,6 +347,7 @@ class CampaignSpec(_Strict):
     frequency_caps: FrequencyCaps = FrequencyCaps()
     abandon_message: AbandonMessage | None = None
     failover: Failover | None = None
+    monitor: MonitorSettings = MonitorSettings()
     planning: Planning = Planning()
 
     @field_validator("caller_id")
@@ -382,6 +422,12 @@ def load_spec(path: Path) -> CampaignSpec:
 def spec_data(spec: CampaignSpec) -> dict[str, Any]:
     """The spec as plain JSON data (defaults included, so equal specs give equal data)."""
     data: dict[str, Any] = spec.model_dump(mode="json")
+    # keys added after specs were first versioned are left out at their defaults, so the
+    # content hash of a spec that does not use them stays what it was
+    if data["retry"].get("cadence") is None:
+        del data["retry"]["cadence"]
+    if spec.monitor == MonitorSettings():
+        del data["monitor"]
     return data
 
 

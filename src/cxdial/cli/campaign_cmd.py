@@ -1,4 +1,5 @@
-"""``cxdial campaign …``: campaigns as code (docs/campaigns.md).
+"""``cxdial campaign …``: campaigns as code (docs/campaigns.md), and ``monitor`` (rates,
+failover, auto-pause).
 
 Exit codes: 0 success (and ``plan`` without ``--detailed-exitcode``), 1 API or runtime error
 (a conflict with a console edit, a refused pre-flight), 2 invalid input (an invalid spec,
@@ -62,6 +63,7 @@ def _context(
     """A client, the campaign store and the audit log, closed on the way out."""
     from cxdial.campaigns.context import CampaignContext, default_actor
     from cxdial.cxone import Client
+    from cxdial.events.outbound import Outbox
     from cxdial.store.audit import open_audit_log
     from cxdial.store.campaigns import CampaignStore
 
@@ -77,7 +79,31 @@ def _context(
             store=store,
             audit=audit,
             actor=actor or default_actor(),
+            outbox=Outbox(store.engine),
         )
+
+
+@contextmanager
+def _campaign(
+    ctx: typer.Context,
+    spec_path: Path,
+    as_json: bool,
+    database_url: str | None = None,
+    actor: str | None = None,
+) -> Iterator[tuple[CampaignSpec, CampaignContext]]:
+    """What most commands start with: JSON mode set, the spec loaded, the context open."""
+    state_of(ctx).json_output = as_json
+    spec = _load(spec_path)
+    with _context(ctx, database_url, actor) as cctx:
+        yield spec, cctx
+
+
+def _say(as_json: bool, payload: dict[str, Any], *text: str | tuple[str, str]) -> None:
+    """``payload`` as the one JSON object, or ``text`` as one plain line."""
+    if as_json:
+        emit_json(payload)
+    else:
+        console.print(styled(*text), soft_wrap=True)
 
 
 def _skill_id(cctx: CampaignContext, spec: CampaignSpec) -> int:
@@ -142,9 +168,7 @@ def plan(
     from cxdial.campaigns.apply import plan_campaign
     from cxdial.campaigns.render import plan_renderable
 
-    state_of(ctx).json_output = as_json
-    spec = _load(spec_path)
-    with _context(ctx, database_url, None) as cctx:
+    with _campaign(ctx, spec_path, as_json, database_url) as (spec, cctx):
         result = plan_campaign(cctx, spec)
     if as_json:
         emit_json({"ok": True, **result.as_dict()})
@@ -169,26 +193,18 @@ def apply(
     """Apply the spec as a new version; on any failure restore the snapshot (exit 5)."""
     from cxdial.campaigns.apply import apply_campaign
 
-    state_of(ctx).json_output = as_json
-    spec = _load(spec_path)
-    with _context(ctx, database_url, actor) as cctx:
+    with _campaign(ctx, spec_path, as_json, database_url, actor) as (spec, cctx):
         result = apply_campaign(cctx, spec, expect_version=expect_version, force=force)
     _print_apply(result.as_dict(), as_json, "applied")
 
 
 def _print_apply(payload: dict[str, Any], as_json: bool, verb: str) -> None:
-    if as_json:
-        emit_json({"ok": True, **payload})
-        return
-    name, version = payload["campaign"], payload["version"]
+    name, version, count = payload["campaign"], payload["version"], len(payload["changes"])
     if not payload["changed"]:
-        console.print(f"{name}: no changes (version {version} is current)", soft_wrap=True)
+        _say(as_json, {"ok": True, **payload}, f"{name}: no changes (version {version} is current)")
         return
-    count = len(payload["changes"])
-    console.print(
-        styled((f"{name}: {verb} version {version}", "green"), f" ({count} field(s) written)"),
-        soft_wrap=True,
-    )
+    line = ((f"{name}: {verb} version {version}", "green"), f" ({count} field(s) written)")
+    _say(as_json, {"ok": True, **payload}, *line)
 
 
 @campaign_app.command("rollback")
@@ -204,9 +220,7 @@ def rollback(
     """Restore an earlier applied version (as a new version)."""
     from cxdial.campaigns.apply import rollback_campaign
 
-    state_of(ctx).json_output = as_json
-    spec = _load(spec_path)
-    with _context(ctx, database_url, actor) as cctx:
+    with _campaign(ctx, spec_path, as_json, database_url, actor) as (spec, cctx):
         result = rollback_campaign(cctx, spec.name, to=to, force=force)
     _print_apply(result.as_dict(), as_json, "rolled back as")
 
@@ -222,9 +236,7 @@ def status(
     from cxdial.campaigns.apply import plan_campaign
     from cxdial.campaigns.lifecycle import current_state
 
-    state_of(ctx).json_output = as_json
-    spec = _load(spec_path)
-    with _context(ctx, database_url, None) as cctx:
+    with _campaign(ctx, spec_path, as_json, database_url) as (spec, cctx):
         state, skill_id = current_state(cctx, spec.name)
         latest = cctx.store.latest(spec.name)
         planned = plan_campaign(cctx, spec)
@@ -238,14 +250,12 @@ def status(
         "pending_changes": len(planned.changes),
         "drift": len(planned.drift),
     }
-    if as_json:
-        emit_json(payload)
-        return
     version = f"version {payload['version']}" if latest else "never applied"
-    console.print(
+    _say(
+        as_json,
+        payload,
         f"{spec.name}: {state}, skill {skill_id or '—'}, {version}; "
         f"{payload['pending_changes']} pending change(s), {payload['drift']} drifted field(s)",
-        soft_wrap=True,
     )
 
 
@@ -260,9 +270,7 @@ def diagnose(
     from cxdial.campaigns.diagnose import diagnose as run_diagnose
     from cxdial.campaigns.render import findings_table
 
-    state_of(ctx).json_output = as_json
-    spec = _load(spec_path)
-    with _context(ctx, database_url, None) as cctx:
+    with _campaign(ctx, spec_path, as_json, database_url) as (spec, cctx):
         report = run_diagnose(cctx, spec, _skill_id(cctx, spec))
     if as_json:
         emit_json(report.as_dict())
@@ -285,9 +293,7 @@ def _lifecycle(
 ) -> None:
     from cxdial.campaigns.lifecycle import transition
 
-    state_of(ctx).json_output = as_json
-    spec = _load(spec_path)
-    with _context(ctx, database_url, actor) as cctx:
+    with _campaign(ctx, spec_path, as_json, database_url, actor) as (spec, cctx):
         result = transition(
             cctx,
             spec.name,
@@ -295,12 +301,11 @@ def _lifecycle(
             spec=None if skip_preflight else spec,
             force=force,
         )
-    if as_json:
-        emit_json({"ok": True, **result.as_dict()})
-    elif result.changed:
-        console.print(styled((f"{spec.name}: {result.message}", "green")), soft_wrap=True)
+    payload = {"ok": True, **result.as_dict()}
+    if result.changed:
+        _say(as_json, payload, (f"{spec.name}: {result.message}", "green"))
     else:
-        console.print(f"{spec.name}: nothing to do, {result.message}", soft_wrap=True)
+        _say(as_json, payload, f"{spec.name}: nothing to do, {result.message}")
 
 
 _SKIP = typer.Option(False, "--skip-preflight", help="start without the pre-flight checks")
@@ -357,6 +362,53 @@ def stop(
 ) -> None:
     """Stop dialing (graceful; --force ends active calls)."""
     _lifecycle(ctx, spec_path, "stop", as_json, database_url, actor, force=force)
+
+
+@campaign_app.command("monitor")
+def monitor(
+    ctx: typer.Context,
+    spec_path: Path = _SPEC,
+    once: bool = typer.Option(False, "--once", help="print one snapshot and exit"),
+    interval: float = typer.Option(30.0, "--interval", min=1.0, help="seconds between looks"),
+    count: int | None = typer.Option(
+        None, "--count", min=1, help="stop after this many looks (default: until Ctrl-C)"
+    ),
+    watch_only: bool = typer.Option(
+        False, "--watch-only", help="never fail over or pause, only show the rates"
+    ),
+    as_json: bool = typer.Option(False, "--json", help="print one snapshot as a JSON object"),
+    database_url: str | None = _db_option(),
+) -> None:
+    """Rolling success / answer / abandonment rates; fail over and auto-pause by the spec."""
+    import time
+
+    from rich.live import Live
+
+    from cxdial.campaigns.monitor import Evaluation, evaluate, observe
+    from cxdial.campaigns.render import monitor_renderable
+
+    def look(cctx: CampaignContext, spec: CampaignSpec) -> Evaluation:
+        snap = observe(cctx, spec)
+        return Evaluation(snap) if watch_only else evaluate(cctx, spec, snap)
+
+    with _campaign(ctx, spec_path, as_json, database_url) as (spec, cctx):
+        if as_json or once:
+            result = look(cctx, spec)
+            if as_json:
+                emit_json({"ok": True, **result.as_dict()})
+            else:
+                console.print(monitor_renderable(result), width=80)
+            return
+        looks = 0
+        with Live(console=console, auto_refresh=False) as live:
+            try:
+                while count is None or looks < count:
+                    live.update(monitor_renderable(look(cctx, spec)), refresh=True)
+                    looks += 1
+                    if count is None or looks < count:
+                        time.sleep(interval)
+            except KeyboardInterrupt:
+                pass
 
 
 @campaign_app.command("export")

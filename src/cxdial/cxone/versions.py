@@ -29,6 +29,8 @@ _TABLE: dict[str, str] = {
     "/skills/{skillId}/parameters/{block}": DEFAULT_VERSION,
     "/skills/{skillId}/agents": DEFAULT_VERSION,
     "/skills/{skillId}/activity": DEFAULT_VERSION,
+    "/skills/{skillId}/summary": DEFAULT_VERSION,
+    "/skills/summary": DEFAULT_VERSION,
     "/campaigns": "v33.0",
     # calling lists
     "/lists/call-lists": DEFAULT_VERSION,

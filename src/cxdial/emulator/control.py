@@ -1,5 +1,6 @@
 """The control API (not CXone): stats, faults, the clock, tokens, the dial ledger, seeded
-call history, reset.
+call history, reset, and per-skill behaviour (outcome mix, pacing) to degrade a campaign
+on purpose.
 
 Mounted under ``/_emulator/`` without authentication; tests and demos drive it.
 """
@@ -18,8 +19,10 @@ from cxdial.emulator.errors import ApiError
 from cxdial.emulator.faults import FaultSpec, FaultSpecError, OneShot
 from cxdial.emulator.openapi import request_body
 from cxdial.emulator.routes.common import normalize_phone
-from cxdial.emulator.telephony import seed_completed
+from cxdial.emulator.telephony import DRAWN_OUTCOMES, seed_completed
 from cxdial.emulator.validation import StrictModel, parse_body
+from cxdial.errors import ValidationError
+from cxdial.pacing.factory import make_policy
 
 __all__ = ["router"]
 
@@ -61,6 +64,59 @@ class _SeedCompleted(StrictModel):
     count: int = Field(default=1, ge=1, le=100_000)
     context_prefix: str | None = Field(default=None, min_length=1, max_length=40)
     """Context ids ``{prefix}-0`` … ``{prefix}-{count-1}``; none without a prefix."""
+
+
+class _OutcomeMix(StrictModel):
+    weights: dict[str, float] | None = None
+    """Outcome → probability (answered, no_answer, busy, machine; the rest fails); None resets."""
+
+
+class _SkillPacing(StrictModel):
+    policy: str | None = None
+    """A pacing policy (``ratio:5`` over-dials); None returns to the emulator's own."""
+
+
+def _skill_of(request: Request, skill_id: int) -> int:
+    if skill_id not in world_of(request).skills:
+        raise ApiError(404, "NotFound", f"skill {skill_id} does not exist")
+    return skill_id
+
+
+@router.post("/skills/{skill_id}/outcomes", openapi_extra=request_body(_OutcomeMix))
+async def outcome_mix(skill_id: int, request: Request) -> dict[str, Any]:
+    """Set (or reset) the outcome weights of one skill's dials, e.g. to degrade its success."""
+    world = world_of(request)
+    _skill_of(request, skill_id)
+    body = await parse_body(request, _OutcomeMix)
+    if body.weights is None:
+        world.outcome_mix.pop(skill_id, None)
+        return {"skillId": skill_id, "weights": None}
+    unknown = sorted(set(body.weights) - set(DRAWN_OUTCOMES))
+    if unknown:
+        raise ApiError(
+            400, "InvalidParameter", f"weights.{unknown[0]}: use {', '.join(DRAWN_OUTCOMES)}"
+        )
+    if any(not 0 <= w <= 1 for w in body.weights.values()) or sum(body.weights.values()) > 1:
+        raise ApiError(400, "InvalidParameter", "weights: each in [0, 1], summing to 1 at most")
+    mix = tuple((name, body.weights.get(name, 0.0)) for name in DRAWN_OUTCOMES)
+    world.outcome_mix[skill_id] = mix
+    return {"skillId": skill_id, "weights": dict(mix)}
+
+
+@router.post("/skills/{skill_id}/pacing", openapi_extra=request_body(_SkillPacing))
+async def skill_pacing(skill_id: int, request: Request) -> dict[str, Any]:
+    """Give one skill's dialer its own pacing policy (``ratio:5``: over-dial, abandoning)."""
+    world = world_of(request)
+    _skill_of(request, skill_id)
+    body = await parse_body(request, _SkillPacing)
+    if body.policy is None:
+        world.policies.pop(skill_id, None)
+        return {"skillId": skill_id, "policy": None}
+    try:
+        world.policies[skill_id] = make_policy(body.policy, grace=0.0)
+    except ValidationError as exc:
+        raise ApiError(400, "InvalidParameter", f"policy: {exc.message}; {exc.fix}") from exc
+    return {"skillId": skill_id, "policy": body.policy}
 
 
 @router.get("/stats")

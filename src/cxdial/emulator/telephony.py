@@ -3,7 +3,8 @@
 Magic destinations (last four digits, emulator design): ``0001`` no answer, ``0002``
 busy, ``0003`` answering machine, ``0004`` failed (intercept), ``0005`` answered with a
 long talk (15 simulated minutes), ``0000`` answered quickly; anything else is drawn from
-the seeded RNG. States: Dialing → Ringing → Active → completed.
+the seeded RNG, with the skill's own weights when the control API set them
+(``world.outcome_mix``). States: Dialing → Ringing → Active → completed.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from cxdial.emulator.stats import DialEntry
 from cxdial.emulator.world import World
 
 __all__ = [
+    "DRAWN_OUTCOMES",
     "END_REASONS",
     "SEEDABLE",
     "end_contact",
@@ -37,6 +39,8 @@ _MAGIC = {
     "0005": ("answered", 3.0, 900.0),
 }
 _WEIGHTS = (("answered", 0.45), ("no_answer", 0.25), ("busy", 0.08), ("machine", 0.17))
+DRAWN_OUTCOMES = tuple(name for name, _ in _WEIGHTS)
+"""The outcomes a weight can be given to (the rest of the probability is ``failed``)."""
 END_REASONS = {
     "answered": "Contact Hung Up",
     "no_answer": "No Answer",
@@ -66,7 +70,7 @@ def _draw(world: World, skill_id: int, to: str) -> tuple[str, float, float]:
         outcome, ring, talk = magic
         return outcome, limit if ring is None else ring, talk
     outcome = "failed"
-    for name, weight in _WEIGHTS:
+    for name, weight in world.outcome_mix.get(skill_id, _WEIGHTS):
         if u < weight:
             outcome = name
             break

@@ -105,11 +105,12 @@ class World:
         self.reset()
 
     def policy_for(self, skill_id: int) -> PacingPolicy:
-        """The pacing policy of one skill's dialer: the one passed in, else its own instance
-        of ``config.pacing`` (policies keep per-campaign state, so skills never share one)."""
-        if self._shared_policy is not None:
-            return self._shared_policy
+        """The pacing policy of one skill's dialer: one the control API set for it, else the
+        one passed in, else its own instance of ``config.pacing`` (policies keep
+        per-campaign state, so skills never share one)."""
         policy = self.policies.get(skill_id)
+        if policy is None and self._shared_policy is not None:
+            return self._shared_policy
         if policy is None:
             # the emulator abandons a live answer at once when no agent is free (no 2 s grace)
             policy = self.policies[skill_id] = make_policy(self.config.pacing, grace=0.0)
@@ -136,6 +137,8 @@ class World:
         self.sessions: dict[str, AgentSession] = {}
         self.agents: dict[int, Agent] = {}
         self.dialer_counts: dict[int, dict[str, int]] = {}
+        self.outcome_mix: dict[int, tuple[tuple[str, float], ...]] = {}
+        """Per-skill outcome weights set by the control API (``/_emulator/skills/{id}/…``)."""
         self.admin = AdminState(DISPOSITIONS)
         self._ids = {
             name: itertools.count(start)

@@ -20,7 +20,7 @@ from sqlalchemy import Engine, select
 from cxdial.store.db import session_scope
 from cxdial.store.event_tables import CallStateRow
 
-__all__ = ["WindowMetrics", "metrics"]
+__all__ = ["WindowMetrics", "metrics", "totals"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,3 +87,32 @@ def metrics(
         WindowMetrics(skill, start, *counts)
         for (skill, start), counts in sorted(tally.items(), key=lambda kv: (kv[0][1], kv[0][0]))
     ]
+
+
+def totals(
+    engine: Engine, skill_id: int, since: datetime, until: datetime
+) -> WindowMetrics | None:
+    """One skill's counts over ``[since, until)`` (a rolling window); None when the
+    pipeline holds no ended call of the skill in it (or has no tables yet)."""
+    from sqlalchemy import inspect
+
+    if not inspect(engine).has_table(CallStateRow.__tablename__):
+        return None
+    stmt = select(CallStateRow.outcome).where(
+        CallStateRow.outcome.is_not(None),
+        CallStateRow.skill_id == skill_id,
+        CallStateRow.started_at >= since,
+        CallStateRow.started_at < until,
+    )
+    with session_scope(engine) as session:
+        outcomes = list(session.scalars(stmt))
+    if not outcomes:
+        return None
+    return WindowMetrics(
+        skill_id,
+        since,
+        len(outcomes),
+        outcomes.count("answered"),
+        outcomes.count("abandoned"),
+        outcomes.count("machine"),
+    )

@@ -1,6 +1,6 @@
 """Campaign versions, the snapshots taken around each apply, and each campaign's run state.
 
-Three tables of their own metadata (made by the store's migrations, beside the ledger's):
+Tables of their own metadata (made by the store's migrations, beside the ledger's):
 
 - ``campaign_versions``: every applied spec as (campaign, number, content hash, spec JSON,
   the platform config it maps to), with who applied it, when, and its status —
@@ -13,7 +13,9 @@ Three tables of their own metadata (made by the store's migrations, beside the l
   upload or a re-screen) with the rule-set version it ran under (pre-flight reads it);
 - ``campaign_list_records``: what cxdial uploaded to each list: the gate's input columns of
   each record, its allowed window, and when and why it was removed
-  (:mod:`cxdial.store.list_screens` reads and writes these two).
+  (:mod:`cxdial.store.list_screens` reads and writes these two);
+- ``campaign_monitor``: what the monitor remembers per campaign — whether its success rate
+  is degraded (the hysteresis state) and the backup it failed over to.
 
 The store knows no campaign types: specs and configs are plain JSON.
 """
@@ -28,6 +30,7 @@ from typing import Any, cast
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     DateTime,
     Engine,
     Index,
@@ -48,6 +51,7 @@ __all__ = [
     "CampaignRun",
     "CampaignStore",
     "CampaignTables",
+    "MonitorState",
     "StoredSnapshot",
     "StoredVersion",
     "VersionMoved",
@@ -141,6 +145,28 @@ class ListRecordRow(CampaignTables):
     uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     removed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     removed_reasons: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class MonitorRow(CampaignTables):
+    """The monitor's memory of one campaign (hysteresis and failover)."""
+
+    __tablename__ = "campaign_monitor"
+
+    campaign: Mapped[str] = mapped_column(String(64), primary_key=True)
+    degraded: Mapped[bool] = mapped_column(Boolean, default=False)
+    backup: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    failed_over_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+@dataclass(frozen=True)
+class MonitorState:
+    """Whether a campaign's success rate is degraded, and where it failed over to."""
+
+    campaign: str
+    degraded: bool
+    backup: str | None
+    failed_over_at: datetime | None
 
 
 @dataclass(frozen=True)
@@ -359,6 +385,27 @@ class CampaignStore:
                 session.add(row)
             else:
                 row.skill_id, row.state, row.updated_at = skill_id, state, now
+
+    # --- monitor -------------------------------------------------------------------
+
+    def monitor_state(self, campaign: str) -> MonitorState:
+        """What the monitor remembers (not degraded, no failover, when it never ran)."""
+        with session_scope(self.engine) as session:
+            row = session.get(MonitorRow, campaign)
+            if row is None:
+                return MonitorState(campaign, False, None, None)
+            return MonitorState(campaign, row.degraded, row.backup, utc(row.failed_over_at))
+
+    def set_monitor_state(self, state: MonitorState) -> None:
+        """Remember the monitor's state of one campaign."""
+        with session_scope(self.engine) as session:
+            row = session.get(MonitorRow, state.campaign)
+            now = datetime.now(UTC)
+            if row is None:
+                row = MonitorRow(campaign=state.campaign, updated_at=now)
+                session.add(row)
+            row.degraded, row.backup = state.degraded, state.backup
+            row.failed_over_at, row.updated_at = state.failed_over_at, now
 
 
 class VersionMoved(Exception):
