@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+# `make test` runs the suite on pytest-xdist workers: auto = one per core; TEST_WORKERS=0 is serial
+TEST_WORKERS ?= auto
 
 .PHONY: demo test lint bench venv lock clean
 
@@ -18,8 +20,8 @@ venv: $(STAMP)
 demo: $(STAMP)  ## start the emulator and run the main job against it
 	$(BIN)/cxdial demo
 
-test: $(STAMP)  ## the whole test suite
-	$(BIN)/pytest
+test: $(STAMP)  ## the whole test suite, in parallel (worksteal evens out the long tests)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal
 
 lint: $(STAMP)  ## ruff + mypy --strict
 	$(BIN)/ruff check src tests bench

@@ -4,29 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
-
-from cxdial.config import Settings
 from cxdial.cxone import FakeClock
 from cxdial.emulator import credentials as demo
-from cxdial.emulator.testing import EmulatorServer, demo_settings
+from cxdial.emulator.testing import EmulatorHandle
 
 SKILL = demo.DEMO_SKILL_ID
 CALLER = demo.DEMO_CALLER_ID
 
 
-class Emulator:
-    """The running emulator and its control API."""
-
-    def __init__(self, server: EmulatorServer) -> None:
-        self.server = server
-        self.url = server.url
-
-    def control(self, method: str, path: str, body: Any = None) -> Any:
-        """Call ``/_emulator/{path}``."""
-        response = httpx.request(method, f"{self.url}/_emulator/{path}", json=body, timeout=10)
-        response.raise_for_status()
-        return response.json() if response.content else None
+class Emulator(EmulatorHandle):
+    """The running emulator, its control API, its clock and its dial ledger."""
 
     def advance(self, seconds: float) -> None:
         """Move the emulator's clock forward."""
@@ -36,14 +23,6 @@ class Emulator:
         """Every dial the emulator's telephony placed."""
         body = self.control("GET", "dials")
         return list(body["dials"] if isinstance(body, dict) else body)
-
-    def env(self) -> dict[str, str]:
-        """The ``CXDIAL_*`` variables a client needs to reach this emulator."""
-        return demo.demo_env(self.url)
-
-    def settings(self, **tuning: Any) -> Settings:
-        """Settings with the demo credentials for this emulator, plus ``tuning`` (rate limits …)."""
-        return demo_settings(self.url, **tuning)
 
 
 class VirtualTime(FakeClock):

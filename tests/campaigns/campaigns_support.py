@@ -6,7 +6,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import httpx
 import yaml
 
 from cxdial.campaigns import CampaignSpec, parse_spec
@@ -14,25 +13,14 @@ from cxdial.campaigns.context import CampaignContext
 from cxdial.compliance.ruleset import RuleSet
 from cxdial.config import Settings
 from cxdial.cxone import Client
-from cxdial.emulator import credentials as demo
-from cxdial.emulator.testing import EmulatorServer, demo_settings
+from cxdial.emulator.testing import EmulatorHandle, demo_settings
 from cxdial.store.list_screens import ListScreenStore
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "campaign.yaml"
 
 
-class Emulator:
-    """The running emulator and its control API."""
-
-    def __init__(self, server: EmulatorServer) -> None:
-        self.server = server
-        self.url = server.url
-
-    def control(self, method: str, path: str, body: Any = None) -> Any:
-        """Call ``/_emulator/{path}``."""
-        response = httpx.request(method, f"{self.url}/_emulator/{path}", json=body, timeout=10)
-        response.raise_for_status()
-        return response.json() if response.content else None
+class Emulator(EmulatorHandle):
+    """The running emulator, its control API and one-shot faults."""
 
     def fail_next(
         self, path_contains: str, *, status: str = "500", method: str = "PUT", times: int = 2
@@ -44,10 +32,6 @@ class Emulator:
     def clear_faults(self) -> None:
         """Drop queued one-shot faults."""
         self.control("POST", "faults", {"clear": True})
-
-    def env(self) -> dict[str, str]:
-        """The ``CXDIAL_*`` variables a client needs to reach this emulator."""
-        return demo.demo_env(self.url)
 
 
 def example_data() -> dict[str, Any]:

@@ -23,6 +23,7 @@ from cxdial.emulator.middleware import quiet_dropped_logs
 
 __all__ = [
     "ASGI_BASE_URL",
+    "EmulatorHandle",
     "EmulatorServer",
     "SyncASGITransport",
     "asgi_client",
@@ -135,6 +136,29 @@ class EmulatorServer:
         tb: TracebackType | None,
     ) -> None:
         self.stop()
+
+
+class EmulatorHandle:
+    """A running :class:`EmulatorServer` as tests use it: its control API over real HTTP,
+    and the demo key's ``CXDIAL_*`` variables and client settings for it."""
+
+    def __init__(self, server: EmulatorServer) -> None:
+        self.server = server
+        self.url = server.url
+
+    def control(self, method: str, path: str, body: Any = None) -> Any:
+        """Call ``/_emulator/{path}``; the decoded JSON answer (None when empty)."""
+        response = httpx.request(method, f"{self.url}/_emulator/{path}", json=body, timeout=10)
+        response.raise_for_status()
+        return response.json() if response.content else None
+
+    def env(self) -> dict[str, str]:
+        """The ``CXDIAL_*`` variables a ``cxdial`` command needs to reach this emulator."""
+        return demo.demo_env(self.url)
+
+    def settings(self, **overrides: Any) -> Settings:
+        """:func:`demo_settings` for this emulator, ``overrides`` (rate limits …) on top."""
+        return demo_settings(self.url, **overrides)
 
 
 class SyncASGITransport(httpx.BaseTransport):
