@@ -13,6 +13,7 @@ backends: embedded (SQLite) and Redis Streams.
 from __future__ import annotations
 
 import base64
+import json
 import os
 import signal
 import subprocess
@@ -58,6 +59,7 @@ class Pipeline:
     queue_url: str
     port: int
     procs: dict[str, subprocess.Popen[bytes]]
+    http: httpx.Client
 
     @property
     def env(self) -> dict[str, str]:
@@ -95,11 +97,11 @@ class Pipeline:
 
     def webhooks(self) -> dict[str, int]:
         """The emulator sender's counts: delivered (acked), failed, retries, pending."""
-        stats: dict[str, int] = httpx.get(self.emulator.url + "/_emulator/stats").json()["webhooks"]
+        stats: dict[str, int] = self.http.get("/_emulator/stats").json()["webhooks"]
         return stats
 
     def control(self, path: str, body: Any = None) -> Any:
-        response = httpx.post(self.emulator.url + "/_emulator/" + path, json=body, timeout=60)
+        response = self.http.post("/_emulator/" + path, json=body)
         response.raise_for_status()
         return response.json()
 
@@ -128,7 +130,8 @@ def _wait(what: str, done: Any, timeout: float = 120.0) -> None:
     deadline = time.monotonic() + timeout
     while not done():
         assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.05)
+        time.sleep(0.2)
+    print("TIMELINE", what, time.monotonic())
 
 
 @pytest.fixture(params=["embedded", "redis"])
@@ -153,16 +156,23 @@ def pipeline(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Pipelin
     with EmulatorServer(config) as emulator:
         sender = emulator.app.state.webhooks
         sender.backoff, sender.max_backoff = 0.05, 0.25  # a restarted receiver is found fast
-        pipe = Pipeline(emulator, f"sqlite:///{tmp_path / 'store.db'}", queue_url, port, {})
+        http = httpx.Client(base_url=emulator.url, timeout=60)
+        db_url = f"sqlite:///{tmp_path / 'store.db'}"
+        pipe = Pipeline(emulator, db_url, queue_url, port, {}, http)
         try:
             pipe.start("receiver")
             pipe.start("worker")
             pipe.wait_receiver()
             yield pipe
         finally:
+            def cpu(pid: int) -> float:
+                f = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                return (int(f[11]) + int(f[12])) / os.sysconf("SC_CLK_TCK")
+            print("TIMELINE cpu", {r: cpu(p.pid) for r, p in pipe.procs.items()}, cpu(os.getpid()))
             for proc in pipe.procs.values():
                 proc.kill()
                 proc.wait()
+            http.close()
 
 
 def _dial_list(pipe: Pipeline, client: Client) -> None:
@@ -191,10 +201,10 @@ def _dial_list(pipe: Pipeline, client: Client) -> None:
     pipe.control("clock/advance", {"seconds": 86_400})  # every call runs its course
 
 
-def _verify(pipe: Pipeline, client: Client, started: datetime) -> None:
+def _verify(pipe: Pipeline, client: Client, started: datetime) -> dict[str, int]:
     """Every acked push applied once; the dispositions are the platform's completed contacts."""
     _wait("the emulator to deliver every push", lambda: pipe.webhooks()["pending"] == 0)
-    deliveries = httpx.get(pipe.emulator.url + "/_emulator/webhooks/deliveries", timeout=30).json()
+    deliveries = pipe.http.get("/_emulator/webhooks/deliveries").json()
     assert deliveries["totalRecords"] >= PUSHES
     assert deliveries["failed"] == 0
     acked = {d["webhookId"] for d in deliveries["deliveries"] if d["acked"]}
@@ -205,7 +215,6 @@ def _verify(pipe: Pipeline, client: Client, started: datetime) -> None:
         completed = list(client.contacts.iter_completed(updated_since=started))
         with session_scope(engine) as session:
             seen = set(session.scalars(select(SeenEvent.event_id)))
-            counts = counters(session)
             calls = {
                 row.contact_id: (row.outcome, row.disposition)
                 for row in session.scalars(select(CallStateRow))
@@ -213,9 +222,13 @@ def _verify(pipe: Pipeline, client: Client, started: datetime) -> None:
             attempts = session.scalar(select(func.count()).select_from(AttemptRow))
     finally:
         engine.dispose()
+    counts = _events_stats(pipe)
+    assert (counts["pending"], counts["dead_letters"]) == (0, 0)
     assert seen == acked  # none missing, nothing the emulator never sent
     assert counts["processed"] == len(acked)  # each applied once (a redelivery is a duplicate)
-    assert counts["received"] - counts["duplicates"] == counts["processed"]
+    # a body enqueued twice (its ack lost in a receiver crash) or delivered twice (a worker
+    # crash between commit and ack) is counted a duplicate, never applied again
+    assert counts["duplicates"] >= counts["received"] - counts["processed"] >= 0
     platform = {
         e.contact_id: (e.outcome, e.disposition) for e in map(event_from_completed, completed)
     }
@@ -223,9 +236,11 @@ def _verify(pipe: Pipeline, client: Client, started: datetime) -> None:
     assert calls == platform  # one disposition per completed contact, none missing, none extra
     assert attempts == len(platform)  # the frequency caps count each call once
     assert Counter(o for o, _ in calls.values())["answered"] > RECORDS // 4
+    return counts
 
 
-def _queue_is_empty(pipe: Pipeline) -> None:
+def _events_stats(pipe: Pipeline) -> dict[str, int]:
+    """``cxdial events stats --json`` on the pipeline's store and queue."""
     out = subprocess.run(  # noqa: S603 - our own CLI
         [sys.executable, "-m", "cxdial.cli", "events", "stats", "--json"],
         env=pipe.env,
@@ -233,7 +248,8 @@ def _queue_is_empty(pipe: Pipeline) -> None:
         text=True,
         check=True,
     )
-    assert '"pending": 0' in out.stdout and '"dead_letters": 0' in out.stdout, out.stdout
+    counts: dict[str, int] = json.loads(out.stdout)
+    return counts
 
 
 @pytest.mark.slow
@@ -241,7 +257,9 @@ def test_a_worker_killed_mid_stream_loses_and_repeats_nothing(pipeline: Pipeline
     """kill -9 the worker with ~30 % applied; a new worker finishes; each event counted once."""
     started = datetime.now(UTC) - timedelta(minutes=5)
     with Client.from_settings(_settings(pipeline.emulator.url)) as client:
+        print("TIMELINE start", time.monotonic())
         _dial_list(pipeline, client)
+        print("TIMELINE dialed", time.monotonic())
         engine = make_engine(pipeline.db_url)
         _wait("30 % of the events applied", lambda: _processed(engine) >= 3_000)
         pipeline.kill("worker")
@@ -249,8 +267,8 @@ def test_a_worker_killed_mid_stream_loses_and_repeats_nothing(pipeline: Pipeline
         engine.dispose()
         assert at_kill < PUSHES, "the worker finished before it could be killed"
         pipeline.start("worker")
-        _verify(pipeline, client, started)
-    _queue_is_empty(pipeline)
+        counts = _verify(pipeline, client, started)
+        assert counts["received"] == counts["processed"]  # the receiver never went down
 
 
 @pytest.mark.slow
@@ -269,4 +287,3 @@ def test_a_receiver_killed_mid_stream_loses_no_acked_push(pipeline: Pipeline) ->
         pipeline.wait_receiver()
         _verify(pipeline, client, started)
         assert pipeline.webhooks()["retries"] > 0
-    _queue_is_empty(pipeline)
