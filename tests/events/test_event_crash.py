@@ -165,9 +165,11 @@ def pipeline(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Pipelin
             pipe.wait_receiver()
             yield pipe
         finally:
+
             def cpu(pid: int) -> float:
                 f = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
                 return (int(f[11]) + int(f[12])) / os.sysconf("SC_CLK_TCK")
+
             print("TIMELINE cpu", {r: cpu(p.pid) for r, p in pipe.procs.items()}, cpu(os.getpid()))
             for proc in pipe.procs.values():
                 proc.kill()
@@ -241,7 +243,7 @@ def _verify(pipe: Pipeline, client: Client, started: datetime) -> dict[str, int]
 
 def _events_stats(pipe: Pipeline) -> dict[str, int]:
     """``cxdial events stats --json`` on the pipeline's store and queue."""
-    out = subprocess.run(  # noqa: S603 - our own CLI
+    out = subprocess.run(
         [sys.executable, "-m", "cxdial.cli", "events", "stats", "--json"],
         env=pipe.env,
         capture_output=True,

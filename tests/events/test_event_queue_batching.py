@@ -50,7 +50,8 @@ def test_a_claim_of_many_entries_is_one_round_trip(redis_key_prefix: str) -> Non
         client.sent.clear()
         second = await queue.claim("w2", limit=250)  # 150 expired leases + 100 new ones
         assert client.sent in (["EVALSHA"], ["EVALSHA", "SCRIPT LOAD", "EVALSHA"])
-        assert len(first) == 150 and len(second) == 250
+        assert len(first) == 150
+        assert len(second) == 250
         assert sorted(d.attempts for d in second) == [1] * 100 + [2] * 150
         assert {d.body for d in second} >= {d.body for d in first}
         client.sent.clear()
@@ -84,7 +85,8 @@ def test_leases_expired_too_often_are_buried_together(redis_key_prefix: str) -> 
         assert {(x.attempts, x.error) for x in letters} == {(2, "visibility timeout expired")}
         assert await queue.replay() == 40
         again = await queue.claim("next", limit=100)
-        assert {d.attempts for d in again} == {1} and len(again) == 40
+        assert {d.attempts for d in again} == {1}
+        assert len(again) == 40
         await queue.ack(again)
         assert (await queue.stats()).pending == 0
         await queue.close()
