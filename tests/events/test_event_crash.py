@@ -131,7 +131,6 @@ def _wait(what: str, done: Any, timeout: float = 120.0) -> None:
     while not done():
         assert time.monotonic() < deadline, f"timed out waiting for {what}"
         time.sleep(0.2)
-    print("TIMELINE", what, time.monotonic())
 
 
 @pytest.fixture(params=["embedded", "redis"])
@@ -165,12 +164,6 @@ def pipeline(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Pipelin
             pipe.wait_receiver()
             yield pipe
         finally:
-
-            def cpu(pid: int) -> float:
-                f = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-                return (int(f[11]) + int(f[12])) / os.sysconf("SC_CLK_TCK")
-
-            print("TIMELINE cpu", {r: cpu(p.pid) for r, p in pipe.procs.items()}, cpu(os.getpid()))
             for proc in pipe.procs.values():
                 proc.kill()
                 proc.wait()
@@ -259,9 +252,7 @@ def test_a_worker_killed_mid_stream_loses_and_repeats_nothing(pipeline: Pipeline
     """kill -9 the worker with ~30 % applied; a new worker finishes; each event counted once."""
     started = datetime.now(UTC) - timedelta(minutes=5)
     with Client.from_settings(_settings(pipeline.emulator.url)) as client:
-        print("TIMELINE start", time.monotonic())
         _dial_list(pipeline, client)
-        print("TIMELINE dialed", time.monotonic())
         engine = make_engine(pipeline.db_url)
         _wait("30 % of the events applied", lambda: _processed(engine) >= 3_000)
         pipeline.kill("worker")
