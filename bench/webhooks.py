@@ -46,7 +46,7 @@ from cxdial.emulator.poster import Poster, PostError
 from cxdial.emulator.testing import free_port
 from cxdial.emulator.webhooks import sign
 from cxdial.events.embedded import EmbeddedQueue
-from cxdial.events.queue import EventQueue
+from cxdial.events.queue import EventQueue, QueueSettings
 from cxdial.events.redis_queue import RedisQueue
 from cxdial.service import ServiceConfig, create_app
 from cxdial.store import make_engine
@@ -62,7 +62,7 @@ HTTP = "httptools" if importlib.util.find_spec("httptools") else "h11"
 LOOP = "uvloop" if importlib.util.find_spec("uvloop") else "asyncio"
 
 
-def _serve(kind: str, port: int, db_url: str, prefix: str) -> None:
+def _serve(kind: str, port: int, db_url: str, prefix: str, settings: QueueSettings) -> None:
     """The server process: a bare endpoint, or the receiver on one queue backend."""
     if kind == "bare":
         app = FastAPI()
@@ -78,7 +78,9 @@ def _serve(kind: str, port: int, db_url: str, prefix: str) -> None:
     else:
         engine = make_engine(db_url)
         queue: EventQueue = (
-            EmbeddedQueue(engine) if kind == "embedded" else RedisQueue.from_url(REDIS_URL, prefix)
+            EmbeddedQueue(engine, settings)
+            if kind == "embedded"
+            else RedisQueue.from_url(REDIS_URL, prefix, settings)
         )
         app = create_app(ServiceConfig(secrets=(SECRET,)), queue, engine)
     uvicorn.run(
@@ -273,6 +275,12 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=6000, help="closed loop, per target")
     parser.add_argument("--rate", type=float, default=1000.0, help="open loop, pushes/s")
     parser.add_argument("--seconds", type=float, default=4.0, help="open loop duration")
+    parser.add_argument(
+        "--batch-wait",
+        type=float,
+        default=QueueSettings().batch_wait,
+        help="group commit: seconds a first enqueue waits for company",
+    )
     args = parser.parse_args()
     ctx = multiprocessing.get_context("spawn")
     prefix = f"cxdial-bench:{uuid.uuid4().hex}"
@@ -284,7 +292,10 @@ def main() -> None:
         procs, urls = [], {}
         for kind in KINDS:
             port = free_port()
-            proc = ctx.Process(target=_serve, args=(kind, port, db_url, prefix), daemon=True)
+            settings = QueueSettings(batch_wait=args.batch_wait)
+            proc = ctx.Process(
+                target=_serve, args=(kind, port, db_url, prefix, settings), daemon=True
+            )
             proc.start()
             procs.append(proc)
             urls[kind] = f"http://127.0.0.1:{port}"
@@ -330,7 +341,8 @@ def _report(
     lanes = args.clients * args.connections
     table = Table(
         title=f"closed loop: {args.clients} processes x {args.connections} connections "
-        f"({lanes} in flight), {args.events} events per target; uvicorn {HTTP} + {LOOP}"
+        f"({lanes} in flight), {args.events} events per target; uvicorn {HTTP} + {LOOP}, "
+        f"group commit wait {args.batch_wait * 1000:g} ms"
     )
     for col in ("target", "acked/s", "p50 ms", "p99 ms", "ratio to bare", "errors"):
         table.add_column(col, justify="right")
