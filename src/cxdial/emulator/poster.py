@@ -33,11 +33,10 @@ class Poster:
 
     def __init__(self, url: str, *, timeout: float = 5.0) -> None:
         parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ValueError(f"webhook URL must be http(s)://host/…, not {url!r}")
+        self._bad_url = parts.scheme not in ("http", "https") or not parts.hostname
         self.timeout = timeout
         self._tls = parts.scheme == "https"
-        self._host = parts.hostname
+        self._host = parts.hostname or ""
         self._port = parts.port or (443 if self._tls else 80)
         default = self._port == (443 if self._tls else 80)
         self._authority = parts.netloc.rpartition("@")[2] if not default else self._host
@@ -48,6 +47,8 @@ class Poster:
 
     async def post(self, body: bytes, headers: Mapping[str, str]) -> int:
         """The status of one POST of ``body``; :class:`PostError` when there is none."""
+        if self._bad_url:
+            raise PostError("the URL is not http(s)://host/…")
         try:
             async with asyncio.timeout(self.timeout):
                 reused = self._writer is not None

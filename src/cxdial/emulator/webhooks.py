@@ -159,9 +159,8 @@ class WebhookSender:
             self._pending.append(contract_body(event, sequence))
         self.world.outbox.clear()
         self._workers = [w for w in self._workers if not w.done()]
-        loop = asyncio.get_running_loop()
         while self._pending and len(self._workers) < self.concurrency:
-            self._workers.append(loop.create_task(self._drain()))
+            self._workers.append(asyncio.get_running_loop().create_task(self._drain()))
 
     async def flush(self) -> None:
         """Deliver everything queued so far and wait for it (tests use this)."""
