@@ -179,6 +179,47 @@ async def test_webhooks_are_signed_and_retried(receiver: _Receiver, anyio_backen
     assert events[-1]["data"]["outcome"] == "answered"
 
 
+@pytest.mark.anyio
+async def test_concurrent_webhooks_are_all_acked_and_listed(
+    receiver: _Receiver, anyio_backend: str
+) -> None:
+    """Four senders at once: every push is delivered once acked, retries keep their id, and
+    GET /_emulator/webhooks/deliveries lists each with its attempts and last status."""
+    del anyio_backend
+    config = EmulatorConfig(
+        manual_clock=True,
+        webhook_url=receiver.url,
+        webhook_secret=SECRET,
+        webhook_concurrency=4,
+        webhook_attempts=3,
+    )
+    app = create_app(config)
+    app.state.webhooks.backoff = 0.01
+    async with asgi_client(app) as client:
+        api = Api(client, (await grant(client)).json()["access_token"])
+        skill = (await api.call("GET", "/skills")).json()["skills"][0]["skillId"]
+        for n in range(6):
+            params = {
+                "skillId": skill,
+                "scriptPath": SCRIPT,
+                "parameters": f"+1212555{n:04d}|+18005550100|c{n}",
+            }
+            await api.call("POST", "/scripts/start", params=params)
+        await api.advance(600)
+        await client.post("/_emulator/webhooks/flush")
+        listing = (await client.get("/_emulator/webhooks/deliveries")).json()
+    entries = listing["deliveries"]
+    assert listing["totalRecords"] == len(entries) == listing["acked"] >= 12
+    assert (listing["failed"], listing["pending"]) == (0, 0)
+    assert all(e["acked"] and e["status"] == 204 for e in entries)
+    assert sum(e["attempts"] for e in entries) == len(entries) + 1  # the first POST got 500
+    assert len({e["webhookId"] for e in entries}) == len(entries)
+    ids = [h["webhook-id"] for h, _ in receiver.received]
+    assert len(ids) == len(entries) + 1
+    assert set(ids) == {e["webhookId"] for e in entries}
+    assert all(_verify(h, b) for h, b in receiver.received)
+
+
 @pytest.mark.e2e
 def test_real_time_clock_moves_calls_without_manual_advance() -> None:
     """With a running clock (speed 100) a call completes on its own within a real second."""

@@ -42,7 +42,9 @@ def create_app(
     """A fresh emulator; ``policy`` replaces the built-in progressive pacing."""
     config = config or EmulatorConfig()
     world = World(config, policy, dialer=PersonalConnectionDialer())
-    sender = WebhookSender(world)
+    sender = WebhookSender(
+        world, attempts=config.webhook_attempts, concurrency=config.webhook_concurrency
+    )
 
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:

@@ -34,6 +34,12 @@ class EmulatorConfig(BaseModel):
     webhook_secret: str | None = Field(
         default=None, description="Standard Webhooks secret ('whsec_<base64>' or raw text)"
     )
+    webhook_concurrency: int = Field(
+        default=1, ge=1, le=256, description="webhook POSTs in flight at once (1: in order)"
+    )
+    webhook_attempts: int = Field(
+        default=5, ge=1, le=1000, description="tries per webhook before it is given up"
+    )
     pacing: str = Field(
         default="progressive",
         description="pacing policy of every PC skill's dialer: predictive, progressive, "

@@ -217,6 +217,20 @@ async def flush_webhooks(request: Request) -> dict[str, int]:
     return {"delivered": sender.delivered, "failed": sender.failed}
 
 
+@router.get("/webhooks/deliveries")
+async def webhook_deliveries(request: Request) -> dict[str, Any]:
+    """Every webhook message so far, in send order, with its attempts and whether it was acked."""
+    sender = request.app.state.webhooks
+    entries = [d.as_json() for d in sender.deliveries]
+    return {
+        "totalRecords": len(entries),
+        "acked": sender.delivered,
+        "failed": sender.failed,
+        "pending": sender.pending,
+        "deliveries": entries,
+    }
+
+
 @router.post("/reset")
 async def reset(request: Request) -> dict[str, bool]:
     """Forget every object, token and counter; start again from the config and seed."""

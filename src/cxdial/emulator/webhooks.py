@@ -11,6 +11,9 @@ Headers: ``webhook-id`` (stable across retries), ``webhook-timestamp`` (Unix sec
 ``webhook-signature: v1,<base64 HMAC-SHA256 of "{id}.{timestamp}.{body}">``. A secret
 ``whsec_<base64>`` is base64-decoded to get the key; any other secret is used as UTF-8.
 Delivery is at-least-once: a failed or lost POST is retried, so duplicates can happen.
+With ``webhook_concurrency`` > 1 several POSTs are in flight at once (as concurrent Studio
+script actions are), so a call's pushes may arrive out of order. Every message's fate is
+kept in :attr:`WebhookSender.deliveries` (``GET /_emulator/webhooks/deliveries``).
 """
 
 from __future__ import annotations
@@ -25,13 +28,13 @@ import logging
 import time
 import uuid
 from collections import deque
+from dataclasses import dataclass
 from typing import Any
 
-import httpx
-
+from cxdial.emulator.poster import Poster, PostError
 from cxdial.emulator.world import World
 
-__all__ = ["WebhookSender", "contract_body", "secret_key", "sign"]
+__all__ = ["Delivery", "WebhookSender", "contract_body", "secret_key", "sign"]
 
 log = logging.getLogger("cxdial.emulator.webhooks")
 
@@ -82,24 +85,66 @@ def contract_body(event: dict[str, Any], sequence: int) -> dict[str, Any]:
     return {k: v for k, v in body.items() if v is not None}
 
 
-class WebhookSender:
-    """Delivers the world's outbox in order from one background task, retrying failures."""
+@dataclass(slots=True)
+class Delivery:
+    """One message's fate: acked (a 2xx answered it) or given up after its attempts."""
 
-    def __init__(self, world: World, *, attempts: int = 5, backoff: float = 0.2) -> None:
+    webhook_id: str
+    type: str
+    contact_id: Any
+    sequence: int
+    attempts: int = 0
+    acked: bool = False
+    status: int | None = None
+    """The last HTTP status received (None: only transport errors)."""
+
+    def as_json(self) -> dict[str, Any]:
+        """The control API's shape."""
+        return {
+            "webhookId": self.webhook_id,
+            "type": self.type,
+            "contactId": self.contact_id,
+            "sequence": self.sequence,
+            "attempts": self.attempts,
+            "acked": self.acked,
+            "status": self.status,
+        }
+
+
+class WebhookSender:
+    """Delivers the world's outbox from background tasks, retrying failures.
+
+    ``concurrency`` tasks share one queue (1: strictly in order); a message is retried up
+    to ``attempts`` times, ``backoff`` seconds doubling up to ``max_backoff`` apart.
+    """
+
+    def __init__(
+        self,
+        world: World,
+        *,
+        attempts: int = 5,
+        backoff: float = 0.2,
+        max_backoff: float = 5.0,
+        concurrency: int = 1,
+    ) -> None:
         self.world = world
         self.attempts = attempts
         self.backoff = backoff
+        self.max_backoff = max_backoff
+        self.concurrency = max(1, concurrency)
         self.delivered = 0
         self.failed = 0
         self.retries = 0
+        self.deliveries: list[Delivery] = []
         self._pending: deque[dict[str, Any]] = deque()
         self._sequences: dict[Any, int] = {}
-        self._worker: asyncio.Task[None] | None = None
+        self._workers: list[asyncio.Task[None]] = []
 
     @property
     def pending(self) -> int:
         """Events queued and not yet delivered or given up."""
-        return len(self._pending) + len(self.world.outbox)
+        in_flight = len(self.deliveries) - self.delivered - self.failed
+        return len(self._pending) + len(self.world.outbox) + in_flight
 
     def kick(self) -> None:
         """Start delivering whatever the world queued (no-op without a URL or events)."""
@@ -113,28 +158,38 @@ class WebhookSender:
                 self._sequences.pop(contact, None)
             self._pending.append(contract_body(event, sequence))
         self.world.outbox.clear()
-        if self._pending and (self._worker is None or self._worker.done()):
-            self._worker = asyncio.get_running_loop().create_task(self._drain())
+        self._workers = [w for w in self._workers if not w.done()]
+        while self._pending and len(self._workers) < self.concurrency:
+            self._workers.append(asyncio.get_running_loop().create_task(self._drain()))
 
     async def flush(self) -> None:
         """Deliver everything queued so far and wait for it (tests use this)."""
         self.kick()
-        while self._worker is not None and not self._worker.done():
-            await asyncio.shield(self._worker)
+        while self._workers:
+            await asyncio.gather(*(asyncio.shield(w) for w in self._workers))
+            self._workers = [w for w in self._workers if not w.done()]
 
     async def _drain(self) -> None:
         url = self.world.config.webhook_url or ""
         secret = self.world.config.webhook_secret
-        async with httpx.AsyncClient(timeout=5.0) as client:
+        poster = Poster(url, timeout=5.0)
+        try:
             while self._pending:
                 event = self._pending.popleft()
-                msg_id = "msg_" + uuid.uuid4().hex
+                entry = Delivery(
+                    "msg_" + uuid.uuid4().hex,
+                    str(event["type"]),
+                    event.get("contact_id"),
+                    int(event["sequence"]),
+                )
+                self.deliveries.append(entry)
                 body = json.dumps(event, separators=(",", ":")).encode()
-                await self._post(client, url, msg_id, body, secret)
+                await self._post(poster, entry, body, secret)
+        finally:
+            await poster.close()
 
-    async def _post(
-        self, client: httpx.AsyncClient, url: str, msg_id: str, body: bytes, secret: str | None
-    ) -> None:
+    async def _post(self, poster: Poster, entry: Delivery, body: bytes, secret: str | None) -> None:
+        msg_id = entry.webhook_id
         for attempt in range(self.attempts):
             timestamp = int(time.time())
             headers = {
@@ -144,14 +199,17 @@ class WebhookSender:
             }
             if secret:
                 headers["webhook-signature"] = sign(secret, msg_id, timestamp, body)
+            entry.attempts += 1
             try:
-                response = await client.post(url, content=body, headers=headers)
-                if response.is_success:
+                entry.status = await poster.post(body, headers)
+            except PostError as exc:
+                log.debug("webhook %s attempt %d failed: %s", msg_id, attempt + 1, exc)
+            else:
+                if 200 <= entry.status < 300:
+                    entry.acked = True
                     self.delivered += 1
                     return
-            except httpx.HTTPError as exc:
-                log.debug("webhook %s attempt %d failed: %s", msg_id, attempt + 1, exc)
             if attempt + 1 < self.attempts:
                 self.retries += 1
-                await asyncio.sleep(self.backoff * 2**attempt)
+                await asyncio.sleep(min(self.backoff * 2**attempt, self.max_backoff))
         self.failed += 1

@@ -20,8 +20,8 @@ order, and missing sequence numbers are reported as gaps.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
@@ -115,6 +115,53 @@ def outbound_data(envelope: Envelope) -> Mapping[str, Any]:
     }
 
 
+_CHUNK = 500
+"""Most ids in one ``IN (…)`` of the batch's look-ups."""
+
+
+def _chunks(values: Sequence[Any]) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(values), _CHUNK):
+        yield values[start : start + _CHUNK]
+
+
+@dataclass
+class _Batch:
+    """What one batch's transaction knows: looked up once for all its envelopes (a few
+    ``IN`` queries instead of several per event), then kept current as events apply."""
+
+    seen: set[str]
+    keys: dict[tuple[int, str], SeenKey]
+    rows: dict[int, CallStateRow]
+    new_attempts: dict[int, AttemptRow] = field(default_factory=dict)
+    reconciled: int = 0
+
+    @classmethod
+    def load(cls, session: Session, envelopes: Sequence[Envelope]) -> _Batch:
+        ids = sorted({e.id for e in envelopes})
+        contacts = sorted({e.event.contact_id for e in envelopes})
+        seen: set[str] = set()
+        keys: dict[tuple[int, str], SeenKey] = {}
+        rows: dict[int, CallStateRow] = {}
+        for part in _chunks(ids):
+            seen.update(
+                session.scalars(select(SeenEvent.event_id).where(SeenEvent.event_id.in_(part)))
+            )
+        for part in _chunks(contacts):
+            for key in session.scalars(select(SeenKey).where(SeenKey.contact_id.in_(part))):
+                keys[(key.contact_id, key.type)] = key
+            for row in session.scalars(
+                select(CallStateRow).where(CallStateRow.contact_id.in_(part))
+            ):
+                rows[row.contact_id] = row
+        return cls(seen, keys, rows)
+
+    def finish(self, session: Session) -> None:
+        """Write the batch; link each call to the attempt row its completion created."""
+        session.flush()
+        for contact_id, attempt in self.new_attempts.items():
+            self.rows[contact_id].attempt_id = attempt.id
+
+
 class Processor:
     """Applies envelopes to the store; one instance per worker, safe to run on many."""
 
@@ -136,7 +183,9 @@ class Processor:
         """Apply ``envelopes`` in one transaction; what became of each."""
         now = self._clock()
         with session_scope(self.engine) as session:
-            results = [self._one(session, e, now) for e in envelopes]
+            batch = _Batch.load(session, envelopes)
+            results = [self._one(session, batch, e, now) for e in envelopes]
+            batch.finish(session)
             if self.outbox is not None:
                 self.outbox.publish_in(
                     session,
@@ -150,31 +199,33 @@ class Processor:
                 session,
                 processed=results.count(Handled.PROCESSED),
                 duplicates=results.count(Handled.DUPLICATE),
+                reconciled=batch.reconciled,
             )
         return results
 
-    def _one(self, session: Session, envelope: Envelope, now: float) -> Handled:
-        if session.get(SeenEvent, envelope.id) is not None:
+    def _one(self, session: Session, batch: _Batch, envelope: Envelope, now: float) -> Handled:
+        if envelope.id in batch.seen:
             return Handled.DUPLICATE
+        batch.seen.add(envelope.id)  # a repeat later in the same batch finds it
         session.add(SeenEvent(event_id=envelope.id, seen_at=now))
-        session.flush()  # a repeat later in the same batch finds it
         event = envelope.event
-        key = session.get(SeenKey, event.business_key)
+        key = batch.keys.get(event.business_key)
         if key is not None and now - key.seen_at < self.window.total_seconds():
             if envelope.source != "push":  # the platform's copy: fill what the push lacked
-                self._fill(session, event, reconcile=envelope.source == "reconcile")
+                self._fill(batch, event, reconcile=envelope.source == "reconcile")
             return Handled.DUPLICATE
         if key is None:
-            session.add(SeenKey(contact_id=event.contact_id, type=event.type, seen_at=now))
+            key = SeenKey(contact_id=event.contact_id, type=event.type, seen_at=now)
+            session.add(key)
+            batch.keys[event.business_key] = key
         else:
             key.seen_at = now
-        session.flush()
-        self._apply(session, envelope)
+        self._apply(session, batch, envelope)
         return Handled.PROCESSED
 
-    def _apply(self, session: Session, envelope: Envelope) -> None:
+    def _apply(self, session: Session, batch: _Batch, envelope: Envelope) -> None:
         event = envelope.event
-        row = session.get(CallStateRow, event.contact_id)
+        row = batch.rows.get(event.contact_id)
         at = _utc(event.occurred_at)
         if row is None:
             row = CallStateRow(
@@ -191,16 +242,19 @@ class Processor:
                 extras={},
             )
             session.add(row)
+            batch.rows[event.contact_id] = row
         elif _later(event, row):
             row.state, row.last_at = event.type, at
             row.last_sequence = event.sequence if event.sequence is not None else row.last_sequence
         started = min(_utc(row.started_at), _started(event))
         if started != _utc(row.started_at):
             row.started_at = started
-            if row.attempt_id is not None:  # the call's start was learned after its end
+            # the call's start was learned after its end: move its attempt too
+            attempt = batch.new_attempts.get(event.contact_id)
+            if attempt is None and row.attempt_id is not None:
                 attempt = session.get(AttemptRow, row.attempt_id)
-                if attempt is not None:
-                    attempt.at = started
+            if attempt is not None:
+                attempt.at = started
         if event.sequence is not None and event.sequence not in row.sequences:
             row.sequences = sorted([*row.sequences, event.sequence])
         if event.outcome is not None and (event.type in TERMINAL_TYPES or row.outcome is None):
@@ -216,8 +270,9 @@ class Processor:
             }
         if envelope.source != "push" and not row.reconciled:
             row.reconciled = True
-            bump(session, reconciled=1)
-        if event.type in TERMINAL_TYPES and row.attempt_id is None:
+            batch.reconciled += 1
+        terminal = event.type in TERMINAL_TYPES
+        if terminal and row.attempt_id is None and event.contact_id not in batch.new_attempts:
             attempt = AttemptRow(
                 phone_e164=event.phone,
                 at=_utc(row.started_at),
@@ -226,17 +281,16 @@ class Processor:
                 outcome=event.outcome or "failed",
             )
             session.add(attempt)
-            session.flush()
-            row.attempt_id = attempt.id
+            batch.new_attempts[event.contact_id] = attempt
 
     @staticmethod
-    def _fill(session: Session, event: CallEvent, *, reconcile: bool = False) -> None:
-        row = session.get(CallStateRow, event.contact_id)
+    def _fill(batch: _Batch, event: CallEvent, *, reconcile: bool = False) -> None:
+        row = batch.rows.get(event.contact_id)
         if row is None:
             return
         if reconcile and not row.reconciled:  # looked up because a push went missing
             row.reconciled = True
-            bump(session, reconciled=1)
+            batch.reconciled += 1
         row.disposition = row.disposition or event.disposition
         row.agent_id = row.agent_id if row.agent_id is not None else event.agent_id
         row.duration_s = row.duration_s if row.duration_s is not None else event.duration_s

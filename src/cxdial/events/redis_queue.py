@@ -5,6 +5,12 @@ Keys under one ``prefix``: ``{prefix}:stream`` (a consumer group ``workers`` rea
 ``{prefix}:dead`` (the dead-letter stream), ``{prefix}:attempts`` (deliveries per entry)
 and ``{prefix}:received``. A delivery unacked for ``visibility_timeout`` is taken over by
 the next claim (``XAUTOCLAIM``). Durability is Redis's: run it with ``appendfsync``.
+
+Round trips are batched: a claim is ONE script call (promote due retries, ``XAUTOCLAIM``
+expired leases, ``XREADGROUP`` new entries, count the attempt of each), however many
+entries it hands out; an ack is one ``MULTI`` of a multi-id ``XACK``, ``XDEL`` and
+``HDEL``; dead letters of one claim are buried in one transaction, a replay in one
+pipeline per 500 letters.
 """
 
 from __future__ import annotations
@@ -23,16 +29,45 @@ from cxdial.events.queue import DeadLetter, Delivery, GroupCommit, QueueSettings
 __all__ = ["RedisQueue"]
 
 GROUP = "workers"
-# Move due bodies from the delayed set back onto the stream, atomically.
-_PROMOTE = """
-local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, ARGV[2])
+_CHUNK = 500
+# One claim, atomically: move due bodies from the delayed set back onto the stream, take
+# over leases idle past the visibility timeout, read new entries up to the limit, and
+# count this delivery of each. Returns [id, fields, deliveries] per entry.
+_CLAIM = """
+local delayed, stream, attempts = KEYS[1], KEYS[2], KEYS[3]
+local now, limit, group, consumer, idle = ARGV[1], tonumber(ARGV[2]), ARGV[3], ARGV[4], ARGV[5]
+local due = redis.call('ZRANGEBYSCORE', delayed, '-inf', now, 'LIMIT', 0, limit)
 for _, member in ipairs(due) do
   local item = cjson.decode(member)
-  redis.call('XADD', KEYS[2], '*', 'body', item['b'], 'attempts', item['a'])
-  redis.call('ZREM', KEYS[1], member)
+  redis.call('XADD', stream, '*', 'body', item['b'], 'attempts', item['a'])
+  redis.call('ZREM', delayed, member)
 end
-return #due
+local entries = {}
+local taken = redis.call('XAUTOCLAIM', stream, group, consumer, idle, '0-0', 'COUNT', limit)
+for _, entry in ipairs(taken[2]) do
+  if type(entry) == 'table' and type(entry[2]) == 'table' then  -- deleted: no fields
+    entries[#entries + 1] = entry
+  end
+end
+if #entries < limit then
+  local fresh = redis.call(
+    'XREADGROUP', 'GROUP', group, consumer, 'COUNT', limit - #entries, 'STREAMS', stream, '>')
+  if fresh then
+    for _, entry in ipairs(fresh[1][2]) do entries[#entries + 1] = entry end
+  end
+end
+local out = {}
+for _, entry in ipairs(entries) do
+  out[#out + 1] = {entry[1], entry[2], redis.call('HINCRBY', attempts, entry[1], 1)}
+end
+return out
 """
+
+
+def _fields(flat: Any) -> dict[str, str]:
+    """A stream entry's fields, from a script's flat ``[k1, v1, k2, v2, …]`` list."""
+    items = [_text(v) for v in flat]
+    return dict(zip(items[::2], items[1::2], strict=True))
 
 
 def _text(value: Any) -> str:
@@ -60,7 +95,7 @@ class RedisQueue:
         self._attempts = f"{prefix}:attempts"
         self._received = f"{prefix}:received"
         self._group_ready = False
-        self._promote = client.register_script(_PROMOTE)
+        self._claim = client.register_script(_CLAIM)
         self._commit = GroupCommit(
             self._write, max_batch=self.settings.batch_max, wait=self.settings.batch_wait
         )
@@ -105,66 +140,60 @@ class RedisQueue:
         await self._commit.submit(bodies)
 
     async def claim(self, consumer: str, limit: int = 100) -> list[Delivery]:
-        """Promote due retries, take over expired leases, then read new entries."""
+        """Promote due retries, take over expired leases, then read new entries (one call)."""
         await self._group()
-        await self._promote(keys=[self._delayed, self._stream], args=[self._clock(), limit])
         idle_ms = int(self.settings.visibility_timeout * 1000)
-        reply = await self.redis.xautoclaim(
-            self._stream, GROUP, consumer, min_idle_time=idle_ms, start_id="0-0", count=limit
+        rows: Any = await self._claim(
+            keys=[self._delayed, self._stream, self._attempts],
+            args=[self._clock(), limit, GROUP, consumer, idle_ms],
         )
-        entries: list[tuple[Any, Any]] = [e for e in reply[1] if e[1]]
-        if len(entries) < limit:
-            fresh: Any = await self.redis.xreadgroup(
-                GROUP, consumer, {self._stream: ">"}, count=limit - len(entries)
-            )
-            for _stream, items in fresh or []:
-                entries.extend(items)
         out: list[Delivery] = []
-        for entry_id, fields in entries:
-            eid = _text(entry_id)
-            data = {_text(k): _text(v) for k, v in fields.items()}
-            count = await self.redis.hincrby(self._attempts, eid, 1)
+        expired: list[Delivery] = []
+        for entry_id, flat, count in rows:
+            data = _fields(flat)
             attempts = int(data.get("attempts", 0)) + int(count)
-            delivery = Delivery(eid, data.get("body", ""), attempts)
+            delivery = Delivery(_text(entry_id), data.get("body", ""), attempts)
             if attempts > self.settings.max_attempts:
-                await self._bury(delivery, "visibility timeout expired")
-                continue
-            out.append(delivery)
+                expired.append(delivery)
+            else:
+                out.append(delivery)
+        if expired:
+            await self._bury(expired, "visibility timeout expired")
         return out
 
-    async def _bury(self, delivery: Delivery, error: str) -> None:
-        pipe = self.redis.pipeline(transaction=True)
-        pipe.xadd(
-            self._dead,
-            {"body": delivery.body, "attempts": delivery.attempts, "error": error[:2000]},
-        )
-        self._forget(pipe, delivery.id)
-        await pipe.execute()
-
-    def _forget(self, pipe: Any, entry_id: str) -> None:
-        pipe.xack(self._stream, GROUP, entry_id)
-        pipe.xdel(self._stream, entry_id)
-        pipe.hdel(self._attempts, entry_id)
-
-    async def ack(self, deliveries: Sequence[Delivery]) -> None:
-        """XACK and delete the entries."""
-        if not deliveries:
-            return
+    async def _bury(self, deliveries: Sequence[Delivery], error: str) -> None:
         pipe = self.redis.pipeline(transaction=True)
         for delivery in deliveries:
-            self._forget(pipe, delivery.id)
+            pipe.xadd(
+                self._dead,
+                {"body": delivery.body, "attempts": delivery.attempts, "error": error[:2000]},
+            )
+        self._forget(pipe, [d.id for d in deliveries])
         await pipe.execute()
+
+    def _forget(self, pipe: Any, entry_ids: Sequence[str]) -> None:
+        """XACK, XDEL and HDEL every id, three commands whatever their number."""
+        pipe.xack(self._stream, GROUP, *entry_ids)
+        pipe.xdel(self._stream, *entry_ids)
+        pipe.hdel(self._attempts, *entry_ids)
+
+    async def ack(self, deliveries: Sequence[Delivery]) -> None:
+        """XACK and delete the entries, in one transaction per 500."""
+        for start in range(0, len(deliveries), _CHUNK):
+            pipe = self.redis.pipeline(transaction=True)
+            self._forget(pipe, [d.id for d in deliveries[start : start + _CHUNK]])
+            await pipe.execute()
 
     async def retry(self, delivery: Delivery, error: str) -> bool:
         """Park the body in the delayed set for its back-off, or dead-letter it."""
         if delivery.attempts >= self.settings.max_attempts:
-            await self._bury(delivery, error)
+            await self._bury([delivery], error)
             return True
         due = self._clock() + self.settings.backoff(delivery.attempts)
         member = json.dumps({"b": delivery.body, "a": delivery.attempts, "u": uuid.uuid4().hex})
         pipe = self.redis.pipeline(transaction=True)
         pipe.zadd(self._delayed, {member: due})
-        self._forget(pipe, delivery.id)
+        self._forget(pipe, [delivery.id])
         await pipe.execute()
         return False
 
@@ -189,16 +218,15 @@ class RedisQueue:
         await self._group()
         letters = await self.dead_letters(limit=1_000_000)
         wanted = None if ids is None else set(ids)
-        moved = 0
-        for letter in letters:
-            if wanted is not None and letter.id not in wanted:
-                continue
+        chosen = [x for x in letters if wanted is None or x.id in wanted]
+        for start in range(0, len(chosen), _CHUNK):
             pipe = self.redis.pipeline(transaction=True)
-            pipe.xadd(self._stream, {"body": letter.body, "attempts": 0})
-            pipe.xdel(self._dead, letter.id)
+            part = chosen[start : start + _CHUNK]
+            for letter in part:
+                pipe.xadd(self._stream, {"body": letter.body, "attempts": 0})
+            pipe.xdel(self._dead, *[x.id for x in part])
             await pipe.execute()
-            moved += 1
-        return moved
+        return len(chosen)
 
     async def stats(self) -> QueueStats:
         """Received (ever), pending (stream + delayed) and dead."""

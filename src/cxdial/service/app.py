@@ -13,7 +13,7 @@ from cxdial.events.models import event_schema
 from cxdial.events.queue import EventQueue
 from cxdial.events.stats import pipeline_stats
 from cxdial.service.config import ServiceConfig
-from cxdial.service.receiver import receiver_router
+from cxdial.service.receiver import FastPath, WebhookEndpoint, receiver_router
 from cxdial.service.signatures import Authenticator
 
 __all__ = ["create_app"]
@@ -27,7 +27,9 @@ def create_app(config: ServiceConfig, queue: EventQueue, engine: Engine | None =
     app = FastAPI(title="cxdial service", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.queue = queue
     auth = Authenticator(config.secrets, config.tokens)
-    app.include_router(receiver_router(auth, queue, max_body=config.max_body))
+    endpoint = WebhookEndpoint(auth, queue, max_body=config.max_body)
+    app.include_router(receiver_router(endpoint))
+    app.add_middleware(FastPath, endpoint=endpoint)  # POST /webhooks/cxone skips the router
     schema = event_schema()
 
     @app.get("/healthz")

@@ -24,6 +24,7 @@ from sqlalchemy import (
     func,
     insert,
     select,
+    tuple_,
 )
 from sqlalchemy import update as sql_update
 from sqlalchemy.orm import Mapped, mapped_column
@@ -144,9 +145,10 @@ def ack_rows(engine: Engine, leases: Sequence[tuple[int, int]]) -> int:
         return 0
     done = 0
     with session_scope(engine) as session:
-        for row_id, attempts in leases:
+        for start in range(0, len(leases), 500):  # one DELETE per 500 leases
+            pairs = [tuple(lease) for lease in leases[start : start + 500]]
             result = session.execute(
-                delete(QueueRow).where(QueueRow.id == row_id, QueueRow.attempts == attempts)
+                delete(QueueRow).where(tuple_(QueueRow.id, QueueRow.attempts).in_(pairs))
             )
             done += rowcount(result)
     return done
