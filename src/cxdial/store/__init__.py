@@ -30,7 +30,6 @@ if TYPE_CHECKING:
     from cxdial.store.tables import AttemptRow, Base, ConsentRow, LedgerEntry
 
 __all__ = [
-    "SCHEMA_HEAD",
     "AttemptLog",
     "AttemptRow",
     "Base",
@@ -46,6 +45,7 @@ __all__ = [
     "LedgerKey",
     "LedgerTampered",
     "Problem",
+    "SCHEMA_HEAD",
     "VerifyReport",
     "create_schema",
     "default_checkpoint_path",
