@@ -26,7 +26,7 @@ if TYPE_CHECKING:
         default_key_path,
     )
     from cxdial.store.records import DecisionRecord
-    from cxdial.store.schema import SCHEMA_HEAD, create_schema, schema_state, upgrade
+    from cxdial.store.schema import create_schema, schema_state, upgrade
     from cxdial.store.tables import AttemptRow, Base, ConsentRow, LedgerEntry
 
 __all__ = [
@@ -45,7 +45,6 @@ __all__ = [
     "LedgerKey",
     "LedgerTampered",
     "Problem",
-    "SCHEMA_HEAD",
     "VerifyReport",
     "create_schema",
     "default_checkpoint_path",
@@ -60,7 +59,6 @@ __all__ = [
 ]
 
 _HOME = {
-    "SCHEMA_HEAD": "schema",
     "AttemptLog": "attempts",
     "AttemptRow": "tables",
     "Base": "tables",
