@@ -20,14 +20,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from cxdial.cli.app import console, console_err, emit_json, state_of, styled
 
 if TYPE_CHECKING:
+    from cxdial.campaigns.context import CampaignContext
+    from cxdial.campaigns.spec import CampaignSpec
     from cxdial.campaigns.upload import Progress, UploadReport
+    from cxdial.compliance.gate import Gate
 
 __all__ = ["list_app", "register", "rescreen", "upload"]
 
@@ -37,6 +40,33 @@ SAMPLE_ROWS = 20
 """Rejected rows printed to a terminal; ``--json`` carries all of them."""
 
 list_app = typer.Typer(help="Calling lists screened through the compliance gate.")
+
+# The options both commands take (one definition each).
+SpecArg = Annotated[
+    Path, typer.Argument(metavar="SPEC.yaml", help="the campaign spec file", show_default=False)
+]
+ListOpt = Annotated[
+    str | None, typer.Option("--list", help="which of the spec's lists (default: its only one)")
+]
+DncOpt = Annotated[list[Path], typer.Option("--dnc", dir_okay=False, help="DNC list (repeatable)")]
+HistoryOpt = Annotated[Path | None, typer.Option("--history", dir_okay=False, help="attempts CSV")]
+ConsentOpt = Annotated[
+    Path | None, typer.Option("--consent", dir_okay=False, help="consent records (CSV or .json)")
+]
+RulesOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--rules-dir", envvar="CXDIAL_RULES_DIR", help="override directory of rules files"
+    ),
+]
+AtOpt = Annotated[
+    str | None, typer.Option("--at", help="ISO-8601 screening instant (default: now)")
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="print one JSON object")]
+DatabaseOpt = Annotated[
+    str | None,
+    typer.Option("--database-url", envvar="CXDIAL_DATABASE_URL", help="store and ledger URL"),
+]
 
 
 @list_app.callback()
@@ -70,51 +100,32 @@ def _bar(enabled: bool) -> Iterator[Progress | None]:
         yield advance
 
 
-@list_app.command("upload")
-def upload(
+@contextmanager
+def _session(
     ctx: typer.Context,
-    spec_path: Path = typer.Argument(..., metavar="SPEC.yaml", help="the campaign spec file"),
-    list_csv: Path = typer.Argument(..., metavar="LIST.csv", dir_okay=False, help="records"),
-    list_name: str | None = typer.Option(
-        None, "--list", help="which of the spec's lists (default: its only one)"
-    ),
-    dnc: list[Path] = typer.Option([], "--dnc", dir_okay=False, help="DNC list (repeatable)"),
-    history: Path | None = typer.Option(None, "--history", dir_okay=False, help="attempts CSV"),
-    consent: Path | None = typer.Option(
-        None, "--consent", dir_okay=False, help="consent records (CSV or .json)"
-    ),
-    rules_dir: Path | None = typer.Option(
-        None, "--rules-dir", envvar="CXDIAL_RULES_DIR", help="override directory of rules files"
-    ),
-    at: str | None = typer.Option(None, "--at", help="ISO-8601 screening instant (default: now)"),
-    max_wait: float = typer.Option(300.0, "--max-wait", min=0, help="seconds to await the job"),
-    poll_interval: float = typer.Option(
-        1.0, "--poll-interval", min=0.01, help="seconds between job polls"
-    ),
-    as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
-    database_url: str | None = typer.Option(
-        None, "--database-url", envvar="CXDIAL_DATABASE_URL", help="store and ledger URL"
-    ),
-) -> None:
-    """Screen LIST.csv; upload only the cleared records to the skill (exit 3: some left out)."""
+    spec_path: Path,
+    *,
+    input_path: Path,
+    screen: dict[str, Any],
+    at: str | None,
+    database_url: str | None,
+) -> Iterator[tuple[CampaignContext, CampaignSpec, Gate, int | None]]:
+    """The spec, a gate writing to the ledger, and a campaign context on the client and store.
+
+    Yields ``(context, spec, gate, skill id or None)``; everything closes on exit.
+    """
     from cxdial.campaigns.apply import resolve_skill_id
     from cxdial.campaigns.context import CampaignContext
     from cxdial.campaigns.spec import load_spec
-    from cxdial.campaigns.upload import upload_list
     from cxdial.compliance.screening import ScreenFiles, build_gate, parse_at
     from cxdial.cxone import Client
-    from cxdial.errors import ValidationError
     from cxdial.store import open_ledger
     from cxdial.store.audit import open_audit_log
     from cxdial.store.campaigns import CampaignStore
 
-    state_of(ctx).json_output = as_json
     instant = parse_at(at, lambda: datetime.now(UTC))
     spec = load_spec(spec_path)
-    files = ScreenFiles(
-        input=list_csv, dnc=tuple(dnc), history=history, consent=consent, rules_dir=rules_dir
-    )
-    gate = build_gate(files)
+    gate = build_gate(ScreenFiles(input=input_path, **screen))
     settings = state_of(ctx).settings()
     url = database_url or settings.database_url
     with (
@@ -125,7 +136,40 @@ def upload(
     ):
         gate.ledger = ledger
         cctx = CampaignContext(client=client, store=store, audit=audit, clock=lambda: instant)
-        skill_id = resolve_skill_id(cctx, spec)
+        yield cctx, spec, gate, resolve_skill_id(cctx, spec)
+
+
+@list_app.command("upload")
+def upload(
+    ctx: typer.Context,
+    spec_path: SpecArg,
+    list_csv: Annotated[
+        Path, typer.Argument(metavar="LIST.csv", dir_okay=False, help="records", show_default=False)
+    ],
+    list_name: ListOpt = None,
+    dnc: DncOpt = [],  # noqa: B006 - typer reads the default, never mutates it
+    history: HistoryOpt = None,
+    consent: ConsentOpt = None,
+    rules_dir: RulesOpt = None,
+    at: AtOpt = None,
+    max_wait: Annotated[
+        float, typer.Option("--max-wait", min=0, help="seconds to await the job")
+    ] = 300.0,
+    poll_interval: Annotated[
+        float, typer.Option("--poll-interval", min=0.01, help="seconds between job polls")
+    ] = 1.0,
+    as_json: JsonOpt = False,
+    database_url: DatabaseOpt = None,
+) -> None:
+    """Screen LIST.csv; upload only the cleared records to the skill (exit 3: some left out)."""
+    from cxdial.campaigns.upload import upload_list
+    from cxdial.errors import ValidationError
+
+    state_of(ctx).json_output = as_json
+    screen = {"dnc": tuple(dnc), "history": history, "consent": consent, "rules_dir": rules_dir}
+    with _session(
+        ctx, spec_path, input_path=list_csv, screen=screen, at=at, database_url=database_url
+    ) as (cctx, spec, gate, skill_id):
         if skill_id is None:
             raise ValidationError(
                 f"campaign {spec.name!r} has no skill on the tenant yet",
@@ -179,53 +223,24 @@ NOT_FINISHED_EXIT = 5
 @list_app.command("rescreen")
 def rescreen(
     ctx: typer.Context,
-    spec_path: Path = typer.Argument(..., metavar="SPEC.yaml", help="the campaign spec file"),
-    list_name: str | None = typer.Option(
-        None, "--list", help="which of the spec's lists (default: its only one)"
-    ),
-    dnc: list[Path] = typer.Option([], "--dnc", dir_okay=False, help="DNC list (repeatable)"),
-    history: Path | None = typer.Option(None, "--history", dir_okay=False, help="attempts CSV"),
-    consent: Path | None = typer.Option(
-        None, "--consent", dir_okay=False, help="consent records (CSV or .json)"
-    ),
-    rules_dir: Path | None = typer.Option(
-        None, "--rules-dir", envvar="CXDIAL_RULES_DIR", help="override directory of rules files"
-    ),
-    at: str | None = typer.Option(None, "--at", help="ISO-8601 screening instant (default: now)"),
-    as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
-    database_url: str | None = typer.Option(
-        None, "--database-url", envvar="CXDIAL_DATABASE_URL", help="store and ledger URL"
-    ),
+    spec_path: SpecArg,
+    list_name: ListOpt = None,
+    dnc: DncOpt = [],  # noqa: B006 - typer reads the default, never mutates it
+    history: HistoryOpt = None,
+    consent: ConsentOpt = None,
+    rules_dir: RulesOpt = None,
+    at: AtOpt = None,
+    as_json: JsonOpt = False,
+    database_url: DatabaseOpt = None,
 ) -> None:
     """Re-screen the records on the list; remove the blocked ones (removeProspects)."""
-    from cxdial.campaigns.apply import resolve_skill_id
-    from cxdial.campaigns.context import CampaignContext
     from cxdial.campaigns.rescreen import Rescreener
-    from cxdial.campaigns.spec import load_spec
-    from cxdial.compliance.screening import ScreenFiles, build_gate, parse_at
-    from cxdial.cxone import Client
-    from cxdial.store import open_ledger
-    from cxdial.store.audit import open_audit_log
-    from cxdial.store.campaigns import CampaignStore
 
     state_of(ctx).json_output = as_json
-    instant = parse_at(at, lambda: datetime.now(UTC))
-    spec = load_spec(spec_path)
-    files = ScreenFiles(
-        input=spec_path, dnc=tuple(dnc), history=history, consent=consent, rules_dir=rules_dir
-    )
-    gate = build_gate(files)
-    settings = state_of(ctx).settings()
-    url = database_url or settings.database_url
-    with (
-        Client.from_settings(settings) as client,
-        CampaignStore(url) as store,
-        open_audit_log(url, environ=os.environ) as audit,
-        open_ledger(url, environ=os.environ) as ledger,
-    ):
-        gate.ledger = ledger
-        cctx = CampaignContext(client=client, store=store, audit=audit, clock=lambda: instant)
-        skill_id = resolve_skill_id(cctx, spec)
+    screen = {"dnc": tuple(dnc), "history": history, "consent": consent, "rules_dir": rules_dir}
+    with _session(
+        ctx, spec_path, input_path=spec_path, screen=screen, at=at, database_url=database_url
+    ) as (cctx, spec, gate, skill_id):
         report = Rescreener(cctx, spec, gate, list_name=list_name, skill_id=skill_id).run(
             trigger="cli"
         )
