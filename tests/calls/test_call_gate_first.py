@@ -191,3 +191,16 @@ def test_a_consent_record_in_the_store_clears_the_call(
     assert code == 0, out
     assert out["status"] == "dialed"
     assert _decisions(env) == [False, True]
+
+
+def test_another_sellers_consent_does_not_clear_the_call(
+    offline_env: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--seller`` picks the stored records that name it: Acme's consent is not Globex's."""
+    _store_consent(offline_env, given_at="2026-01-01", seller="Acme")
+    args = ["call", CALLEE, "--state", "DC", "--purpose", "informational", "--json"]
+    code = cli_main([*args, "--seller", "Globex"], clock=lambda: OFFICE_HOURS)
+    out = json.loads(capsys.readouterr().out)
+    assert code == 3
+    assert out["error"]["reasons"] == ["NO_CONSENT"]
+    assert _decisions(offline_env) == [False]

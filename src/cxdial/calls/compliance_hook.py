@@ -32,12 +32,14 @@ def gate_check(
     override_reason: str | None = None,
     at: Callable[[], datetime] = lambda: datetime.now(UTC),
     on_decision: Callable[[Decision], None] | None = None,
+    seller: str | None = None,
 ) -> PreDialCheck:
     """A :data:`PreDialCheck` that runs ``gate.require_clear`` for each dial.
 
     ``attributes`` are contact fields of ``cxdial screen`` (``state``, ``postal_code``,
     ``consent`` …); the number and id come from the dial. Agent-placed calls
-    (``Via.AGENT``) are manual dials; scripts and callbacks count as autodialed.
+    (``Via.AGENT``) are manual dials; scripts and callbacks count as autodialed. ``seller``
+    picks the consent records that name it (records without one fit any).
     """
     try:
         purpose = Purpose(purpose)
@@ -69,6 +71,7 @@ def gate_check(
             purpose=purpose,
             override_reason=override_reason,
             autodialed=intent.via is not Via.AGENT,
+            seller=seller,
         )
         if on_decision is not None:
             on_decision(decision)

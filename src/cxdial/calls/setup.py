@@ -81,6 +81,8 @@ class Screening:
     history_csv: Path | None = None
     """Earlier attempts as CSV; without it the store's attempt log is read and written."""
     override_reason: str | None = None
+    seller: str | None = None
+    """The seller calling: consent records of other sellers do not count."""
     attribute_labels: Mapping[str, str] = field(default_factory=dict)
     """How each attribute is named to the user in errors (e.g. ``--phone-type``)."""
 
@@ -243,6 +245,7 @@ def _gate_first(
         attributes=attributes,
         override_reason=screening.override_reason,
         at=clock,
+        seller=screening.seller,
     )
     try:
         probe_hook(intent)
@@ -283,6 +286,7 @@ def place_gated_call(
             override_reason=screening.override_reason,
             at=clock,
             on_decision=decisions.append,
+            seller=screening.seller,
         )
         pre_dial = _gate_first(gate, hook, local, screening, attributes, clock)
         from cxdial.calls.placer import CallPlacer

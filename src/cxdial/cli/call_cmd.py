@@ -167,6 +167,9 @@ def call(
     override_reason: str | None = typer.Option(
         None, "--override-reason", help="logged override; informational calls only"
     ),
+    seller: str | None = typer.Option(
+        None, "--seller", help="the seller calling: consent records of other sellers do not count"
+    ),
     as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
 ) -> None:
     """Place one call now, after the compliance gate cleared it, and optionally follow it.
@@ -199,6 +202,7 @@ def call(
             dnc_files=tuple(dnc),
             history_csv=history,
             override_reason=override_reason,
+            seller=seller,
             attribute_labels={k: "--" + k.replace("_", "-") for k in attributes},
         ),
         clock=cli.clock,

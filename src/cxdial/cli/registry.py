@@ -59,6 +59,7 @@ COMMANDS: tuple[LazyCommand, ...] = (
     LazyCommand(
         "list", "cxdial.cli.list_cmd", "Upload a calling list the gate cleared; re-screen it."
     ),
+    LazyCommand("consent", "cxdial.cli.consent_cmd", "Import or show stored consent records."),
     LazyCommand("db", "cxdial.cli.db_cmd", "Upgrade the store's schema; show its revision."),
 )
 

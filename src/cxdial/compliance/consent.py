@@ -318,7 +318,11 @@ class ConsentBook:
 
     def save(self, store: ConsentSource) -> int:
         """Append every record of this book to ``store``; the number written."""
-        return store.add(
+        return store.add(self.store_rows())
+
+    def store_rows(self) -> list[dict[str, Any]]:
+        """Every record as a store row (the consent CSV's columns, lists joined by ``;``)."""
+        return [
             {
                 **c.model_dump(exclude={"purposes", "channels"}),
                 "level": c.level.value,
@@ -326,7 +330,7 @@ class ConsentBook:
                 "channels": ";".join(ch.value for ch in c.channels),
             }
             for c in self.all()
-        )
+        ]
 
     def all(self) -> list[Consent]:
         """Every record, grouped by number."""

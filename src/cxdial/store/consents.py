@@ -42,6 +42,16 @@ def _utc(value: datetime | None) -> datetime | None:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+def _identity(row: Mapping[str, Any]) -> tuple[Any, ...]:
+    """What makes two stored records the same record (see :meth:`ConsentStore.add_new`)."""
+    return (
+        row.get("evidence_id"),
+        row.get("seller"),
+        _utc(row.get("given_at")),
+        _utc(row.get("revoked_at")),
+    )
+
+
 class ConsentStore(EngineHolder):
     """Persisted consent records. A URL makes an engine :meth:`close` disposes."""
 
@@ -58,6 +68,27 @@ class ConsentStore(EngineHolder):
         with session_scope(self.engine) as session:
             session.add_all(items)
         return len(items)
+
+    def add_new(self, rows: Iterable[Mapping[str, Any]]) -> tuple[int, int]:
+        """Append the rows not stored yet; ``(added, already stored)``.
+
+        A row is already stored when a record of the same number has the same evidence id,
+        seller, given and revoked instants, so importing one file twice adds nothing.
+        """
+        fresh: list[Mapping[str, Any]] = []
+        known: dict[str, set[tuple[Any, ...]]] = {}
+        skipped = 0
+        for row in rows:
+            phone = str(row.get("phone"))
+            if phone not in known:
+                known[phone] = {_identity(r) for r in self.rows(phone)}
+            identity = _identity(row)
+            if identity in known[phone]:
+                skipped += 1
+                continue
+            known[phone].add(identity)
+            fresh.append(row)
+        return self.add(fresh), skipped
 
     def rows(self, phone: str | None = None) -> list[dict[str, Any]]:
         """Every record (of one 10-digit ``phone`` when given), oldest id first."""
