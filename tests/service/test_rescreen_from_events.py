@@ -175,3 +175,41 @@ def test_revocation_dnc_and_cap_events_take_records_off_the_list(
         while queue.count():  # every hand-off row is done once re-screened
             assert time.monotonic() < deadline
             time.sleep(0.05)
+
+
+@pytest.mark.e2e
+@pytest.mark.slow
+@pytest.mark.parametrize("store_url", ["sqlite"], indirect=True)
+def test_handed_over_numbers_survive_until_a_rescreen_finishes(
+    uploaded: tuple[Path, int], emulator: EmulatorServer, store_url: str
+) -> None:
+    """The worker's hand-off outlives a rescreener that is down or fails: the row stays
+    while the platform is unreachable, and the next pass removes the record once."""
+    from cxdial.campaigns.spec import load_spec
+    from cxdial.events import Envelope, parse_event
+    from cxdial.events.consumer import Processor
+    from cxdial.events.dispositions import DispositionRules
+    from cxdial.service.rescreen import RescreenJob
+    from cxdial.store import make_engine
+
+    engine = make_engine(store_url)
+    body = _event("disposition.set", 9101, ROWS["r4"], 1, disposition="revoked consent")
+    envelope = Envelope.of(parse_event(body), id="studio-crash-1", source="push")
+    Processor(engine, dispositions=DispositionRules(), rescreen=True).handle([envelope])
+    spec = load_spec(uploaded[0])
+    down = demo_settings("http://127.0.0.1:9", max_retries=0)  # nothing listens there
+    with Client.from_settings(down) as client:
+        job = RescreenJob(engine, client, [spec], environ=os.environ, clock=lambda: NOW)
+        with pytest.raises(Exception):  # noqa: B017, PT011 - any transport error
+            job.drain()
+    with RescreenQueue(engine) as queue:
+        assert queue.count() == 1
+    with Client.from_settings(_settings(emulator.url)) as client:
+        job = RescreenJob(engine, client, [spec], environ=os.environ, clock=lambda: NOW)
+        (report,) = job.drain()
+        assert [r.external_id for r in report.removals if r.removed] == ["r4"]
+        assert job.drain() == []
+        assert _records(client, uploaded[1]) == {"r1", "r2", "r3"}
+    with RescreenQueue(engine) as queue:
+        assert queue.count() == 0
+    engine.dispose()
