@@ -213,3 +213,25 @@ def test_handed_over_numbers_survive_until_a_rescreen_finishes(
     with RescreenQueue(engine) as queue:
         assert queue.count() == 0
     engine.dispose()
+
+
+def test_rescreen_settings_come_from_the_env(tmp_path: Path) -> None:
+    """Spec files must exist (the error names the variable); numbers parse; the defaults."""
+    from cxdial.errors import ConfigurationError
+
+    spec = tmp_path / "c.yaml"
+    spec.write_text("name: x\n")
+    config = ServiceConfig.from_env(
+        {
+            "CXDIAL_CAMPAIGN_SPECS": f" {spec} ,",
+            "CXDIAL_RESCREEN_INTERVAL": "600",
+            "CXDIAL_DNC_DISPOSITIONS": "Stop",
+        }
+    )
+    assert config.campaign_specs == (spec,)
+    assert (config.rescreen_interval, config.rescreen_debounce) == (600.0, 2.0)
+    assert config.dispositions.kind("stop") == "dnc"
+    assert config.dispositions.kind("do not call") is None
+    with pytest.raises(ConfigurationError) as missing:
+        ServiceConfig.from_env({"CXDIAL_CAMPAIGN_SPECS": str(tmp_path / "nope.yaml")})
+    assert missing.value.field == "CXDIAL_CAMPAIGN_SPECS"
