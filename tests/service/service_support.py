@@ -6,13 +6,15 @@ import asyncio
 import base64
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import httpx
 
+from cxdial.config import Settings
 from cxdial.emulator.testing import free_port, wait_healthy
 from cxdial.events.embedded import EmbeddedQueue
 from cxdial.service import ServiceConfig
@@ -40,8 +42,11 @@ def run_service(
     roles: Sequence[Role] = ("receiver", "worker"),
     config: ServiceConfig | None = None,
     db: str | None = None,
+    settings: Settings | None = None,
+    clock: Callable[[], datetime] | None = None,
 ) -> Iterator[Running]:
-    """Serve ``roles`` (receiver + worker) on a free port until the generator is closed."""
+    """Serve ``roles`` (receiver + worker) on a free port until the generator is closed;
+    ``settings`` reach CXone (poller, rescreener), ``clock`` is the re-screen instant."""
     db = db or f"sqlite:///{tmp_path / 'svc.db'}"
     port = free_port()
     loop = asyncio.new_event_loop()
@@ -55,6 +60,8 @@ def run_service(
             EmbeddedQueue(engine),
             roles,
             port=port,
+            settings=settings,
+            **({"clock": clock} if clock is not None else {}),
         )
         await service.serve(stop)
 

@@ -2,7 +2,8 @@
 
 :func:`place_gated_call` resolves the caller ID and skill, loads the attempt history (a
 CSV, or the store's last eight days) and the store's consent records of the number, builds
-the compliance gate with its ledger, places
+the compliance gate with its ledger (its DNC lists: the files given and the store's
+internal do-not-call requests for the number), places
 the call through :class:`~cxdial.calls.CallPlacer`, optionally follows it, and feeds the
 attempt back to the frequency caps — also when following fails after the dial.
 :func:`follow_contact` follows a call placed earlier, by its contact id.
@@ -156,6 +157,24 @@ def _history(screening: Screening, settings: Settings, now: datetime) -> Iterato
         log.close()  # a PostgreSQL store's connections are returned, not left to the GC
 
 
+def _dnc(screening: Screening, settings: Settings, to: str) -> DncIndex | None:
+    """``--dnc`` files, plus the store's internal do-not-call list when it names ``to``
+    (requests recorded from call dispositions by the event pipeline)."""
+    from cxdial.compliance.phones import national_number
+    from cxdial.store.rescreen_tables import InternalDncStore
+
+    index = DncIndex.from_files(screening.dnc_files) if screening.dnc_files else None
+    national = national_number(to)
+    if national is None:
+        return index
+    with InternalDncStore(settings.database_url) as store:
+        listed = store.numbers(phone=national)
+    if listed:
+        index = index or DncIndex.empty()
+        index.add_lines(["# registry: internal", *listed], source="store internal_dnc")
+    return index
+
+
 def _consents(settings: Settings, to: str) -> ConsentBook:
     """The consent records the store holds for the number dialed."""
     from cxdial.store import ConsentStore
@@ -273,7 +292,7 @@ def place_gated_call(
     local = _local_intent(request, caller, skill_id)
     with _history(screening, settings, clock()) as attempts, _ledger(settings) as ledger:
         gate = Gate(
-            dnc=DncIndex.from_files(screening.dnc_files) if screening.dnc_files else None,
+            dnc=_dnc(screening, settings, local.to),
             history=attempts,
             ledger=ledger,
             consents=_consents(settings, local.to),

@@ -1,11 +1,13 @@
 """``cxdial serve``: the webhook receiver, the queue workers and the poller.
 
 Contract (stable): ``cxdial serve [--host 127.0.0.1] [--port 8080]
-[--role receiver|worker|poller|deliverer|all]`` (repeat ``--role`` to combine). Reads
+[--role receiver|worker|poller|deliverer|rescreener|all]`` (repeat ``--role`` to combine). Reads
 ``CXDIAL_WEBHOOK_SECRET`` (comma-separated ``whsec_`` secrets), ``CXDIAL_WEBHOOK_TOKENS``
 (``source=token,…``: the Studio token-header mode), ``CXDIAL_DATABASE_URL``,
 ``CXDIAL_QUEUE_URL`` (default embedded; ``redis://…``), ``CXDIAL_API_TOKEN``, the
-outbound delivery's ``CXDIAL_OUTBOUND_*`` and the reconciliation's ``CXDIAL_RECONCILE_*``
+outbound delivery's ``CXDIAL_OUTBOUND_*``, the reconciliation's ``CXDIAL_RECONCILE_*``,
+the dispositions' ``CXDIAL_REVOCATION_DISPOSITIONS`` / ``CXDIAL_DNC_DISPOSITIONS`` and the
+re-screen job's ``CXDIAL_CAMPAIGN_SPECS``, ``CXDIAL_RESCREEN_*``
 (docs/events.md).
 ``GET /healthz`` answers 200 once events are accepted. No secret or token exits 2.
 """
@@ -19,7 +21,7 @@ from cxdial.errors import ValidationError
 
 __all__ = ["register", "serve"]
 
-_ROLES = ("receiver", "worker", "poller", "deliverer", "all")
+_ROLES = ("receiver", "worker", "poller", "deliverer", "rescreener", "all")
 
 
 def serve(
@@ -27,18 +29,21 @@ def serve(
     host: str = typer.Option("127.0.0.1", "--host", envvar="CXDIAL_SERVE_HOST"),
     port: int = typer.Option(8080, "--port", envvar="CXDIAL_SERVE_PORT"),
     role: list[str] = typer.Option(
-        ["all"], "--role", help="receiver, worker, poller, deliverer or all (repeatable)"
+        ["all"],
+        "--role",
+        help="receiver, worker, poller, deliverer, rescreener or all (repeatable)",
     ),
     poll_interval: float = typer.Option(30.0, "--poll-interval", help="seconds between polls"),
 ) -> None:
     """Receive call events, queue them durably, apply them once, poll CXone for the rest,
-    reconcile calls with gaps, and deliver outbound webhooks to the subscribers."""
+    reconcile calls with gaps, deliver outbound webhooks to the subscribers, and keep the
+    campaigns' calling lists re-screened."""
     bad = [r for r in role if r not in _ROLES]
     if bad:
         raise ValidationError(
             f"unknown role {bad[0]!r}",
             field="--role",
-            fix="receiver, worker, poller, deliverer or all",
+            fix="receiver, worker, poller, deliverer, rescreener or all",
         )
     import asyncio
 

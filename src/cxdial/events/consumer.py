@@ -35,6 +35,7 @@ from cxdial.store.event_tables import CallStateRow, SeenEvent, SeenKey, bump, cr
 from cxdial.store.tables import AttemptRow
 
 if TYPE_CHECKING:
+    from cxdial.events.dispositions import DispositionRules
     from cxdial.events.outbound import Outbox
 
 __all__ = ["CallView", "Handled", "Processor", "gaps_of", "outbound_data"]
@@ -172,11 +173,17 @@ class Processor:
         window: timedelta = timedelta(hours=24),
         clock: Callable[[], float] = time.time,
         outbox: Outbox | None = None,
+        dispositions: DispositionRules | None = None,
+        rescreen: bool = False,
     ) -> None:
         self.engine = engine
         self.window = window
         self._clock = clock
         self.outbox = outbox
+        self.dispositions = dispositions
+        """Which ``disposition.set`` events record a revocation or a do-not-call request."""
+        self.rescreen = rescreen
+        """Hand the numbers of revocations, DNC additions and attempts to the re-screen job."""
         create_event_schema(engine)
 
     def handle(self, envelopes: Sequence[Envelope]) -> list[Handled]:
@@ -220,10 +227,10 @@ class Processor:
             batch.keys[event.business_key] = key
         else:
             key.seen_at = now
-        self._apply(session, batch, envelope)
+        self._apply(session, batch, envelope, now)
         return Handled.PROCESSED
 
-    def _apply(self, session: Session, batch: _Batch, envelope: Envelope) -> None:
+    def _apply(self, session: Session, batch: _Batch, envelope: Envelope, now: float) -> None:
         event = envelope.event
         row = batch.rows.get(event.contact_id)
         at = _utc(event.occurred_at)
@@ -282,6 +289,58 @@ class Processor:
             )
             session.add(attempt)
             batch.new_attempts[event.contact_id] = attempt
+            self._hand_over(session, envelope, "attempt", now)
+        if event.type == "disposition.set" and self.dispositions is not None:
+            kind = self.dispositions.kind(event.disposition)
+            if kind is not None and self._record_request(session, envelope, kind):
+                self._hand_over(session, envelope, kind, now)
+
+    @staticmethod
+    def _record_request(session: Session, envelope: Envelope, kind: str) -> bool:
+        """A revocation or do-not-call disposition, recorded as the gate reads it."""
+        from cxdial.compliance.phones import national_number
+        from cxdial.store.rescreen_tables import InternalDncStore
+        from cxdial.store.tables import ConsentRow
+
+        event = envelope.event
+        national = national_number(event.phone)
+        if national is None:  # not a NANP number: no rule of the gate applies to it
+            return False
+        at = _utc(event.occurred_at)
+        if kind == "dnc":
+            InternalDncStore.add_in(session, national, at, channel="call", evidence_id=envelope.id)
+            return True
+        session.add(
+            ConsentRow(
+                phone=national,
+                seller=None,
+                purposes="",
+                channels="live;autodialed;prerecorded",
+                level="express",
+                method=f"call disposition {event.disposition}"[:200],
+                evidence_id=envelope.id,
+                given_at=at,
+                revoked_at=at,
+                revocation_channel="call",
+                matter=None,
+            )
+        )
+        return True
+
+    def _hand_over(self, session: Session, envelope: Envelope, trigger: str, now: float) -> None:
+        if not self.rescreen:
+            return
+        from cxdial.store.rescreen_tables import RescreenQueue
+
+        event = envelope.event
+        RescreenQueue.add_in(
+            session,
+            event.phone,
+            trigger=trigger,
+            event_id=envelope.id,
+            external_id=event.list_record_id,
+            now=now,
+        )
 
     @staticmethod
     def _fill(batch: _Batch, event: CallEvent, *, reconcile: bool = False) -> None:

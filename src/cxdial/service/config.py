@@ -11,11 +11,20 @@ import binascii
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from cxdial.errors import ConfigurationError, ValidationError
+from cxdial.events.dispositions import DispositionRules
 from cxdial.events.outbound import RETRY_SCHEDULE, OutboundSettings
 
-__all__ = ["OUTBOUND_ENV", "RECONCILE_ENV", "ServiceConfig", "outbound_from_env", "schedule_of"]
+__all__ = [
+    "OUTBOUND_ENV",
+    "RECONCILE_ENV",
+    "RESCREEN_ENV",
+    "ServiceConfig",
+    "outbound_from_env",
+    "schedule_of",
+]
 
 _SECRET_ENV = "CXDIAL_WEBHOOK_SECRET"  # noqa: S105 - an env var name, not a secret
 _TOKENS_ENV = "CXDIAL_WEBHOOK_TOKENS"
@@ -34,6 +43,28 @@ RECONCILE_ENV = {
     "interval": "CXDIAL_RECONCILE_INTERVAL",
 }
 """The variables of the reconciliation pass (``cxdial serve --role poller``)."""
+
+RESCREEN_ENV = {
+    "specs": "CXDIAL_CAMPAIGN_SPECS",
+    "interval": "CXDIAL_RESCREEN_INTERVAL",
+    "debounce": "CXDIAL_RESCREEN_DEBOUNCE",
+    "dnc": "CXDIAL_RESCREEN_DNC",
+    "rules_dir": "CXDIAL_RULES_DIR",
+}
+"""The variables of the re-screen job (``cxdial serve --role rescreener``)."""
+
+
+def _paths(env: Mapping[str, str], name: str) -> tuple[Path, ...]:
+    """A comma-separated list of files; each must exist."""
+    paths = tuple(Path(p.strip()) for p in env.get(name, "").split(",") if p.strip())
+    for path in paths:
+        if not path.is_file():
+            raise ConfigurationError(
+                f"{name} names {str(path)!r}, which is not a file",
+                field=name,
+                fix="comma-separated paths of existing files",
+            )
+    return paths
 
 
 def _check_secret(secret: str) -> str:
@@ -132,6 +163,18 @@ class ServiceConfig:
     """Seconds a call may lack a terminal event or have a gap before it is looked up."""
     reconcile_interval: float = 300.0
     """Seconds between reconciliation passes of the poller role."""
+    dispositions: DispositionRules = field(default_factory=DispositionRules)
+    """Dispositions the worker records as consent revocations or do-not-call requests."""
+    campaign_specs: tuple[Path, ...] = ()
+    """Campaign spec files whose lists the rescreener role keeps screened (none: idle)."""
+    rescreen_interval: float = 3600.0
+    """Seconds between whole-list re-screens of the rescreener role."""
+    rescreen_debounce: float = 2.0
+    """Seconds the rescreener waits between passes over the numbers events handed over."""
+    rescreen_dnc: tuple[Path, ...] = ()
+    """DNC files (``--dnc`` format) the re-screen gate loads besides the store's internal list."""
+    rules_dir: Path | None = None
+    """Reviewed rules files for the re-screen gate (``CXDIAL_RULES_DIR``)."""
 
     def __post_init__(self) -> None:
         for secret in self.secrets:
@@ -156,6 +199,12 @@ class ServiceConfig:
             "outbound_interval": _number(env, OUTBOUND_ENV["interval"], 1.0),
             "reconcile_grace": _number(env, RECONCILE_ENV["grace"], 900.0),
             "reconcile_interval": _number(env, RECONCILE_ENV["interval"], 300.0),
+            "dispositions": DispositionRules.from_env(env),
+            "campaign_specs": _paths(env, RESCREEN_ENV["specs"]),
+            "rescreen_interval": _number(env, RESCREEN_ENV["interval"], 3600.0),
+            "rescreen_debounce": _number(env, RESCREEN_ENV["debounce"], 2.0),
+            "rescreen_dnc": _paths(env, RESCREEN_ENV["dnc"]),
+            "rules_dir": Path(d) if (d := env.get(RESCREEN_ENV["rules_dir"], "").strip()) else None,
         }
         values.update({k: v for k, v in explicit.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]

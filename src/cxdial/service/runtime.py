@@ -3,7 +3,9 @@
 Roles: ``receiver`` (the HTTP app), ``worker`` (drains the queue into the store and
 publishes what it applied to the outbound subscribers), ``poller`` (``/contacts/completed``
 into the queue, and every ``reconcile_interval`` a reconciliation pass over calls with
-gaps or no end), ``deliverer`` (sends the outbound webhooks that are due), or ``all``.
+gaps or no end), ``deliverer`` (sends the outbound webhooks that are due), ``rescreener``
+(re-screens the configured campaigns' lists: the numbers the worker handed over, batched
+every ``rescreen_debounce``, and whole lists every ``rescreen_interval``), or ``all``.
 Each role is stateless apart from the store and the queue, so any number of each can run
 on many machines with the Redis backend (deliverers claim each delivery before sending).
 """
@@ -15,9 +17,9 @@ import contextlib
 import logging
 import signal
 import socket
-from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import timedelta
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Literal
 
 import uvicorn
@@ -34,8 +36,8 @@ from cxdial.service.config import ServiceConfig
 __all__ = ["ROLES", "Role", "Service"]
 
 log = logging.getLogger("cxdial.service")
-Role = Literal["receiver", "worker", "poller", "deliverer"]
-ROLES: tuple[Role, ...] = ("receiver", "worker", "poller", "deliverer")
+Role = Literal["receiver", "worker", "poller", "deliverer", "rescreener"]
+ROLES: tuple[Role, ...] = ("receiver", "worker", "poller", "deliverer", "rescreener")
 
 
 @dataclass
@@ -54,6 +56,8 @@ class Service:
     housekeeping_interval: float = 3600.0
     """Seconds between prunes of expired dedupe rows and old delivered webhooks."""
     consumer: str = f"worker-{socket.gethostname()}"
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+    """The re-screen job's screening instant."""
 
     def __post_init__(self) -> None:
         if "receiver" in self.roles:
@@ -77,6 +81,8 @@ class Service:
             tasks.append(asyncio.create_task(self._poller(stop)))
         if "deliverer" in self.roles:
             tasks.append(asyncio.create_task(self._deliverer(stop)))
+        if "rescreener" in self.roles:
+            tasks.append(asyncio.create_task(self._rescreener(stop)))
         if "worker" in self.roles or "deliverer" in self.roles:
             tasks.append(asyncio.create_task(self._housekeeping(stop)))
         try:
@@ -90,8 +96,57 @@ class Service:
         return Outbox(self.engine, self.config.outbound)
 
     def processor(self) -> Processor:
-        """A consumer that publishes what it applies to the outbound subscribers."""
-        return Processor(self.engine, outbox=self.outbox())
+        """A consumer that publishes what it applies to the outbound subscribers, records
+        revocation and do-not-call dispositions, and (with campaign specs configured) hands
+        the numbers they and the attempts concern to the re-screen job."""
+        return Processor(
+            self.engine,
+            outbox=self.outbox(),
+            dispositions=self.config.dispositions,
+            rescreen=bool(self.config.campaign_specs),
+        )
+
+    async def _rescreener(self, stop: asyncio.Event) -> None:
+        """Drain the handed-over numbers every ``rescreen_debounce`` seconds (back-off on
+        failure, the rows stay), re-screen whole lists every ``rescreen_interval``."""
+        import os
+
+        from cxdial.campaigns.spec import load_spec
+        from cxdial.cxone import Client
+        from cxdial.service.rescreen import RescreenJob
+
+        if not self.config.campaign_specs:
+            log.info("no CXDIAL_CAMPAIGN_SPECS: the rescreener has nothing to keep screened")
+            await stop.wait()
+            return
+        if self.settings is None:
+            raise RuntimeError("the rescreener role needs CXone settings")
+        specs = [load_spec(path) for path in self.config.campaign_specs]
+        loop = asyncio.get_running_loop()
+        with Client.from_settings(self.settings) as client:
+            job = RescreenJob(
+                self.engine,
+                client,
+                specs,
+                environ=os.environ,
+                clock=self.clock,
+                dnc_files=self.config.rescreen_dnc,
+                rules_dir=self.config.rules_dir,
+            )
+            whole_at = loop.time()
+            wait = self.config.rescreen_debounce
+            while not stop.is_set():
+                try:
+                    if loop.time() - whole_at >= self.config.rescreen_interval:
+                        whole_at = loop.time()
+                        await asyncio.to_thread(job.run_all)
+                    await asyncio.to_thread(job.drain)
+                    wait = self.config.rescreen_debounce
+                except Exception:  # the rows stay: the next pass re-screens them
+                    log.warning("re-screen pass failed", exc_info=True)
+                    wait = min(max(wait * 2, 1.0), 300.0)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), wait)
 
     async def _housekeeping(self, stop: asyncio.Event) -> None:
         """Every ``housekeeping_interval``: dedupe rows past their window (worker role) and

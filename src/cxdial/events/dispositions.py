@@ -1,0 +1,87 @@
+"""Dispositions that are compliance facts: a revoked consent, a do-not-call request.
+
+An agent (or the script) closes a call with a disposition; some of them mean the person
+asked not to be called. :class:`DispositionRules` says which: names (or numeric ids, kept
+as text) compared without case or surrounding blanks. The event consumer records, in the
+event's transaction,
+
+* a **revocation** disposition as a consent revocation record (``consent_records``:
+  revoked at the event's ``occurred_at``, ``revocation_channel`` ``call``, the event id as
+  evidence, any seller, every purpose and channel) — 47 CFR 64.1200(a)(10): consent may be
+  revoked by any reasonable means, and the gate blocks from that instant
+  (``federal.consent.revocation``, ``canada.consent.revocation``);
+* a **do-not-call** disposition as an entry of the company's internal do-not-call list
+  (``internal_dnc``) — 47 CFR 64.1200(d) and the CRTC's internal list, honoured for every
+  purpose (``federal.dnc.internal``, ``canada.dnc.internal``). A consent revocation does
+  not stop calls that need no consent (a live informational call to a landline); a
+  do-not-call request does, so the two are kept apart.
+
+Settings: ``CXDIAL_REVOCATION_DISPOSITIONS`` and ``CXDIAL_DNC_DISPOSITIONS``,
+comma-separated (empty: none).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+__all__ = [
+    "DEFAULT_DNC",
+    "DEFAULT_REVOCATION",
+    "DISPOSITION_ENV",
+    "DispositionKind",
+    "DispositionRules",
+]
+
+DispositionKind = Literal["revocation", "dnc"]
+
+DEFAULT_REVOCATION = ("revoked consent", "consent revoked", "revoke consent")
+DEFAULT_DNC = ("do not call", "do-not-call", "dnc")
+DISPOSITION_ENV = {
+    "revocation": "CXDIAL_REVOCATION_DISPOSITIONS",
+    "dnc": "CXDIAL_DNC_DISPOSITIONS",
+}
+
+
+def _norm(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+@dataclass(frozen=True)
+class DispositionRules:
+    """Which disposition names (or ids) are revocations and which are do-not-call requests."""
+
+    revocation: frozenset[str] = frozenset(_norm(n) for n in DEFAULT_REVOCATION)
+    dnc: frozenset[str] = frozenset(_norm(n) for n in DEFAULT_DNC)
+
+    @classmethod
+    def of(cls, *, revocation: Iterable[str], dnc: Iterable[str]) -> DispositionRules:
+        """Rules from names as written (case and blanks do not matter)."""
+        return cls(
+            frozenset(_norm(n) for n in revocation if n.strip()),
+            frozenset(_norm(n) for n in dnc if n.strip()),
+        )
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> DispositionRules:
+        """The two variables (comma-separated); an unset one keeps its defaults."""
+        names: dict[str, Iterable[str]] = {
+            "revocation": DEFAULT_REVOCATION,
+            "dnc": DEFAULT_DNC,
+        }
+        for kind, var in DISPOSITION_ENV.items():
+            if var in env:
+                names[kind] = env[var].split(",")
+        return cls.of(revocation=names["revocation"], dnc=names["dnc"])
+
+    def kind(self, disposition: str | None) -> DispositionKind | None:
+        """What ``disposition`` records (a do-not-call request wins when listed as both)."""
+        if disposition is None:
+            return None
+        name = _norm(disposition)
+        if name in self.dnc:
+            return "dnc"
+        if name in self.revocation:
+            return "revocation"
+        return None
