@@ -296,3 +296,64 @@ def test_skill_summary_resource_one_and_all(client: Client, emulator: Emulator) 
     every = {s.skill_id: s for s in reports.all(start, end)}
     assert every[24000001].model_dump() == one.model_dump()
     assert one.skill_name == "Outbound PC Default"
+
+
+@pytest.mark.slow
+def test_the_services_monitor_role_pauses_on_an_abandonment_spike(
+    client: Client, emulator: Emulator, tmp_path: Path
+) -> None:
+    """``cxdial serve``'s monitor pass judges the configured campaign on one store: paused
+    by the actor ``monitor``, with the ``campaign.paused`` event queued; a second pass acts
+    no more."""
+    import secrets
+
+    from campaigns_support import client_settings
+
+    from cxdial.events.embedded import EmbeddedQueue
+    from cxdial.service import ServiceConfig
+    from cxdial.service.runtime import Service
+    from cxdial.store.audit import open_audit_log
+    from cxdial.store.campaigns import CampaignStore
+
+    url = f"sqlite:///{tmp_path / 'service.db'}"
+    environ = {
+        "CXDIAL_LEDGER_KEY": secrets.token_hex(32),
+        "CXDIAL_AUDIT_CHECKPOINT": str(tmp_path / "audit.json"),
+        "CXDIAL_LEDGER_CHECKPOINT": str(tmp_path / "ledger.json"),
+    }
+    engine = make_engine(url)
+    clock = lambda: _now(emulator)  # noqa: E731
+    with CampaignStore(engine) as store, open_audit_log(url, environ=environ) as audit:
+        operator = CampaignContext(client=client, store=store, audit=audit, clock=clock)
+        skill = ready_skill(operator, emulator, "served spike", rows=80)
+        spec = spec_for(skill, "served-spike", monitor={"min_calls": 10})
+        apply_campaign(operator, spec)
+        transition(operator, spec.name, "start", spec=spec)
+    emulator.control("POST", f"skills/{skill}/pacing", {"policy": "ratio:6"})
+    emulator.control("POST", "clock/advance", {"seconds": 300})
+    service = Service(
+        ServiceConfig(),
+        engine,
+        EmbeddedQueue(engine),
+        roles=("monitor",),
+        settings=client_settings(emulator.url),
+        clock=clock,
+    )
+    Outbox(engine, OutboundSettings(allowed_networks=("127.0.0.0/8",))).subscribe(
+        "http://127.0.0.1:9/crm", ["campaign.paused"]
+    )
+    try:
+        actions = service.monitor_pass([spec], url, environ)
+        assert [(a.kind, a.detail["trigger"]) for a in actions] == [("auto_pause", "abandonment")]
+        assert service.monitor_pass([spec], url, environ) == []
+        with CampaignStore(engine) as store, open_audit_log(url, environ=environ) as audit:
+            view = CampaignContext(client=client, store=store, audit=audit)
+            assert current_state(view, spec.name) == ("paused", skill)
+            assert [(e.actor, e.action) for e in audit.entries(campaign=spec.name)][-2:] == [
+                ("monitor", "pause"),
+                ("monitor", "auto_pause"),
+            ]
+        assert [t for t, _ in _events(engine)] == ["campaign.paused"]
+    finally:
+        emulator.control("POST", f"skills/{skill}/pacing", {"policy": None})
+        engine.dispose()

@@ -50,6 +50,7 @@ RESCREEN_ENV = {
     "debounce": "CXDIAL_RESCREEN_DEBOUNCE",
     "dnc": "CXDIAL_RESCREEN_DNC",
     "rules_dir": "CXDIAL_RULES_DIR",
+    "monitor_interval": "CXDIAL_MONITOR_INTERVAL",
 }
 """The variables of the re-screen job (``cxdial serve --role rescreener``)."""
 
@@ -175,6 +176,8 @@ class ServiceConfig:
     """DNC files (``--dnc`` format) the re-screen gate loads besides the store's internal list."""
     rules_dir: Path | None = None
     """Reviewed rules files for the re-screen gate (``CXDIAL_RULES_DIR``)."""
+    monitor_interval: float = 60.0
+    """Seconds between the monitor role's evaluations of the configured campaigns."""
 
     def __post_init__(self) -> None:
         for secret in self.secrets:
@@ -204,6 +207,7 @@ class ServiceConfig:
             "rescreen_interval": _number(env, RESCREEN_ENV["interval"], 3600.0),
             "rescreen_debounce": _number(env, RESCREEN_ENV["debounce"], 2.0),
             "rescreen_dnc": _paths(env, RESCREEN_ENV["dnc"]),
+            "monitor_interval": _number(env, RESCREEN_ENV["monitor_interval"], 60.0),
             "rules_dir": Path(d) if (d := env.get(RESCREEN_ENV["rules_dir"], "").strip()) else None,
         }
         values.update({k: v for k, v in explicit.items() if v is not None})

@@ -5,7 +5,9 @@ publishes what it applied to the outbound subscribers), ``poller`` (``/contacts/
 into the queue, and every ``reconcile_interval`` a reconciliation pass over calls with
 gaps or no end), ``deliverer`` (sends the outbound webhooks that are due), ``rescreener``
 (re-screens the configured campaigns' lists: the numbers the worker handed over, batched
-every ``rescreen_debounce``, and whole lists every ``rescreen_interval``), or ``all``.
+every ``rescreen_debounce``, and whole lists every ``rescreen_interval``), ``monitor``
+(every ``monitor_interval`` judges the configured campaigns' rates: failover and
+auto-pause, :func:`cxdial.campaigns.monitor.evaluate`), or ``all``.
 Each role is stateless apart from the store and the queue, so any number of each can run
 on many machines with the Redis backend (deliverers claim each delivery before sending).
 """
@@ -17,10 +19,10 @@ import contextlib
 import logging
 import signal
 import socket
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import uvicorn
 from sqlalchemy import Engine
@@ -33,11 +35,15 @@ from cxdial.events.worker import Worker
 from cxdial.service.app import create_app
 from cxdial.service.config import ServiceConfig
 
+if TYPE_CHECKING:
+    from cxdial.campaigns.monitor import MonitorAction
+    from cxdial.campaigns.spec import CampaignSpec
+
 __all__ = ["ROLES", "Role", "Service"]
 
 log = logging.getLogger("cxdial.service")
-Role = Literal["receiver", "worker", "poller", "deliverer", "rescreener"]
-ROLES: tuple[Role, ...] = ("receiver", "worker", "poller", "deliverer", "rescreener")
+Role = Literal["receiver", "worker", "poller", "deliverer", "rescreener", "monitor"]
+ROLES: tuple[Role, ...] = ("receiver", "worker", "poller", "deliverer", "rescreener", "monitor")
 
 
 @dataclass
@@ -83,6 +89,8 @@ class Service:
             tasks.append(asyncio.create_task(self._deliverer(stop)))
         if "rescreener" in self.roles:
             tasks.append(asyncio.create_task(self._rescreener(stop)))
+        if "monitor" in self.roles:
+            tasks.append(asyncio.create_task(self._monitor(stop)))
         if "worker" in self.roles or "deliverer" in self.roles:
             tasks.append(asyncio.create_task(self._housekeeping(stop)))
         try:
@@ -147,6 +155,60 @@ class Service:
                     wait = min(max(wait * 2, 1.0), 300.0)
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), wait)
+
+    async def _monitor(self, stop: asyncio.Event) -> None:
+        """Every ``monitor_interval``: evaluate each configured campaign (a failed look is
+        logged and tried again next time; the monitor's own state lives in the store)."""
+        import os
+
+        from cxdial.campaigns.spec import load_spec
+
+        if not self.config.campaign_specs:
+            log.info("no CXDIAL_CAMPAIGN_SPECS: the monitor has no campaign to judge")
+            await stop.wait()
+            return
+        if self.settings is None:
+            raise RuntimeError("the monitor role needs CXone settings")
+        specs = [load_spec(path) for path in self.config.campaign_specs]
+        url = self.engine.url.render_as_string(hide_password=False)
+        while not stop.is_set():
+            try:
+                await asyncio.to_thread(self.monitor_pass, specs, url, os.environ)
+            except Exception:  # the tenant or the store is down: next time
+                log.warning("monitor pass failed", exc_info=True)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), self.config.monitor_interval)
+
+    def monitor_pass(
+        self, specs: Sequence[CampaignSpec], url: str, environ: Mapping[str, str]
+    ) -> list[MonitorAction]:
+        """One evaluation of every campaign in ``specs``; the automatic actions taken."""
+        from cxdial.campaigns.context import CampaignContext
+        from cxdial.campaigns.monitor import MONITOR_ACTOR, evaluate
+        from cxdial.cxone import Client
+        from cxdial.store.audit import open_audit_log
+        from cxdial.store.campaigns import CampaignStore
+
+        assert self.settings is not None  # checked by the role
+        actions: list[MonitorAction] = []
+        with (
+            Client.from_settings(self.settings) as client,
+            open_audit_log(url, environ=environ) as audit,
+        ):
+            ctx = CampaignContext(
+                client=client,
+                store=CampaignStore(self.engine),
+                audit=audit,
+                actor=MONITOR_ACTOR,
+                clock=self.clock,
+                outbox=self.outbox(),
+            )
+            for spec in specs:
+                result = evaluate(ctx, spec)
+                for action in result.actions:
+                    log.info("monitor: %s %s (%s)", action.kind, spec.name, action.reason)
+                actions.extend(result.actions)
+        return actions
 
     async def _housekeeping(self, stop: asyncio.Event) -> None:
         """Every ``housekeeping_interval``: dedupe rows past their window (worker role) and
