@@ -4,11 +4,12 @@ Contract (stable): ``cxdial serve [--host 127.0.0.1] [--port 8080]
 [--role receiver|worker|poller|deliverer|rescreener|monitor|all]`` (repeat ``--role`` to
 combine). Reads ``CXDIAL_WEBHOOK_SECRET`` (comma-separated ``whsec_`` secrets),
 ``CXDIAL_WEBHOOK_TOKENS`` (``source=token,…``: the Studio token-header mode),
-``CXDIAL_DATABASE_URL``, ``CXDIAL_QUEUE_URL`` (default embedded; ``redis://…``), ``CXDIAL_API_TOKEN``, the
-outbound delivery's ``CXDIAL_OUTBOUND_*``, the reconciliation's ``CXDIAL_RECONCILE_*``,
-the dispositions' ``CXDIAL_REVOCATION_DISPOSITIONS`` / ``CXDIAL_DNC_DISPOSITIONS`` and the
-re-screen job's and the monitor's ``CXDIAL_CAMPAIGN_SPECS``, ``CXDIAL_RESCREEN_*`` and
-``CXDIAL_MONITOR_INTERVAL`` (docs/events.md).
+``CXDIAL_DATABASE_URL``, ``CXDIAL_QUEUE_URL`` (default embedded; ``redis://…``),
+``CXDIAL_API_TOKEN``, the outbound delivery's ``CXDIAL_OUTBOUND_*``, the reconciliation's
+``CXDIAL_RECONCILE_*``, the dispositions' ``CXDIAL_REVOCATION_DISPOSITIONS`` /
+``CXDIAL_DNC_DISPOSITIONS`` and the re-screen job's and the monitor's
+``CXDIAL_CAMPAIGN_SPECS``, ``CXDIAL_RESCREEN_*`` and ``CXDIAL_MONITOR_INTERVAL``
+(docs/events.md).
 ``GET /healthz`` answers 200 once events are accepted. No secret or token exits 2.
 """
 
