@@ -15,10 +15,16 @@ combine). Reads ``CXDIAL_WEBHOOK_SECRET`` (comma-separated ``whsec_`` secrets),
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 
 from cxdial.cli.app import console_err, state_of
 from cxdial.errors import ValidationError
+
+if TYPE_CHECKING:
+    import asyncio
+    from collections.abc import Callable
 
 __all__ = ["register", "serve"]
 
@@ -44,7 +50,7 @@ def serve(
         raise ValidationError(
             f"unknown role {bad[0]!r}",
             field="--role",
-            fix="receiver, worker, poller, deliverer, rescreener or all",
+            fix="receiver, worker, poller, deliverer, rescreener, monitor or all",
         )
     import asyncio
 
@@ -77,7 +83,17 @@ def serve(
             )
         await service.serve()
 
-    asyncio.run(main())
+    with asyncio.Runner(loop_factory=_loop_factory()) as runner:
+        runner.run(main())
+
+
+def _loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
+    """uvloop's event loop where it is installed (the ``service`` extra), else asyncio's."""
+    try:
+        import uvloop
+    except ImportError:
+        return None
+    return uvloop.new_event_loop
 
 
 def register(app: typer.Typer) -> None:
