@@ -13,6 +13,7 @@ from cxdial.events.models import event_schema
 from cxdial.events.queue import EventQueue
 from cxdial.events.stats import pipeline_stats
 from cxdial.service.config import ServiceConfig
+from cxdial.service.dashboard import dashboard_router
 from cxdial.service.receiver import FastPath, WebhookEndpoint, receiver_router
 from cxdial.service.signatures import Authenticator
 
@@ -30,6 +31,7 @@ def create_app(config: ServiceConfig, queue: EventQueue, engine: Engine | None =
     endpoint = WebhookEndpoint(auth, queue, max_body=config.max_body)
     app.include_router(receiver_router(endpoint))
     app.add_middleware(FastPath, endpoint=endpoint)  # POST /webhooks/cxone skips the router
+    app.include_router(dashboard_router(config.api_token, queue, engine))  # GET /dashboard
     schema = event_schema()
 
     @app.get("/healthz")
