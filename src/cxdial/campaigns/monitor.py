@@ -53,6 +53,7 @@ __all__ = [
     "Snapshot",
     "evaluate",
     "observe",
+    "rate_windows",
 ]
 
 MONITOR_ACTOR = "monitor"
@@ -164,8 +165,10 @@ def _label(minutes: int) -> str:
     return f"{minutes // 60}h" if minutes % 60 == 0 else f"{minutes}m"
 
 
-def _windows(spec: CampaignSpec) -> list[tuple[str, timedelta]]:
-    minutes = spec.failover.window_minutes if spec.failover else 30
+def rate_windows(spec: CampaignSpec | None) -> list[tuple[str, timedelta]]:
+    """The windows rates are judged over: the failover window (30 min by default), 24 h,
+    30 days (labels such as ``30m``, ``24h``, ``30d``)."""
+    minutes = spec.failover.window_minutes if spec is not None and spec.failover else 30
     out = [(_label(minutes), timedelta(minutes=minutes))]
     for label, span in (("24h", timedelta(hours=24)), ("30d", _THIRTY_DAYS)):
         if label not in {x for x, _ in out}:
@@ -233,12 +236,12 @@ def observe(ctx: CampaignContext, spec: CampaignSpec, *, engine: Engine | None =
     state, skill_id = current_state(ctx, spec.name)
     if skill_id is None:
         skill_id = resolve_skill_id(ctx, spec)
-    windows = _windows(spec)
+    spans = rate_windows(spec)
     rates: list[Rates] = []
     if skill_id is not None:
         engine = engine if engine is not None else ctx.store.engine
         piped = totals(engine, skill_id, now - _THIRTY_DAYS, now) is not None
-        for label, span in windows:
+        for label, span in spans:
             if piped:
                 rates.append(_pipeline(engine, skill_id, label, now - span, now))
             else:
@@ -250,7 +253,7 @@ def observe(ctx: CampaignContext, spec: CampaignSpec, *, engine: Engine | None =
         at=now,
         windows=tuple(rates),
         rejections=_rejections(ctx, spec.name, now - _THIRTY_DAYS),
-        primary_window=windows[0][0],
+        primary_window=spans[0][0],
     )
 
 

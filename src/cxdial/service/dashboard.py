@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import hmac
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from importlib.resources import files
 from typing import Any
 
@@ -25,7 +25,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 from sqlalchemy import Engine, inspect, select
 
-from cxdial.campaigns.monitor import Rates
+from cxdial.campaigns.monitor import Rates, rate_windows
 from cxdial.campaigns.spec import ABANDON_CAP, CampaignSpec, MonitorSettings, parse_spec
 from cxdial.errors import CxdialError
 from cxdial.events.metrics import totals
@@ -36,21 +36,11 @@ from cxdial.store.db import session_scope
 
 __all__ = ["dashboard_data", "dashboard_router", "page"]
 
-_SPANS = (("24h", timedelta(hours=24)), ("30d", timedelta(days=30)))
 
 
 def page() -> str:
     """The packaged HTML page (no data in it)."""
     return files("cxdial.service").joinpath("dashboard.html").read_text(encoding="utf-8")
-
-
-def _windows(spec: CampaignSpec | None) -> list[tuple[str, timedelta]]:
-    """The monitor's windows: the failover window (30 min by default), 24 h, 30 days."""
-    minutes = spec.failover.window_minutes if spec and spec.failover else 30
-    label = f"{minutes // 60}h" if minutes % 60 == 0 else f"{minutes}m"
-    out = [(label, timedelta(minutes=minutes))]
-    out += [(x, span) for x, span in _SPANS if x != label]
-    return out
 
 
 def _spec(store: CampaignStore, campaign: str) -> tuple[CampaignSpec | None, int | None]:
@@ -83,7 +73,7 @@ def _rates(engine: Engine, skill_id: int, label: str, start: datetime, end: date
 def _campaign(engine: Engine, store: CampaignStore, run: RunRow, now: datetime) -> dict[str, Any]:
     spec, version = _spec(store, run.campaign)
     guard = spec.monitor if spec else MonitorSettings()
-    windows = [_rates(engine, run.skill_id, x, now - span, now) for x, span in _windows(spec)]
+    windows = [_rates(engine, run.skill_id, x, now - span, now) for x, span in rate_windows(spec)]
     month = windows[-1]
     rate = month.abandonment_rate
     near = ABANDON_CAP - guard.abandon_margin
