@@ -53,6 +53,7 @@ __all__ = [
     "Snapshot",
     "evaluate",
     "observe",
+    "pipeline_rates",
     "rate_windows",
 ]
 
@@ -176,7 +177,10 @@ def rate_windows(spec: CampaignSpec | None) -> list[tuple[str, timedelta]]:
     return out
 
 
-def _pipeline(engine: Engine, skill_id: int, label: str, start: datetime, end: datetime) -> Rates:
+def pipeline_rates(
+    engine: Engine, skill_id: int, label: str, start: datetime, end: datetime
+) -> Rates:
+    """The rates of ``skill_id`` in ``[start, end)`` from the event pipeline's call state."""
     from cxdial.events.metrics import totals
 
     found = totals(engine, skill_id, start, end)
@@ -243,7 +247,7 @@ def observe(ctx: CampaignContext, spec: CampaignSpec, *, engine: Engine | None =
         piped = totals(engine, skill_id, now - _THIRTY_DAYS, now) is not None
         for label, span in spans:
             if piped:
-                rates.append(_pipeline(engine, skill_id, label, now - span, now))
+                rates.append(pipeline_rates(engine, skill_id, label, now - span, now))
             else:
                 rates.append(_reporting(ctx, skill_id, label, now - span, now))
     return Snapshot(

@@ -25,10 +25,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 from sqlalchemy import Engine, inspect, select
 
-from cxdial.campaigns.monitor import Rates, rate_windows
+from cxdial.campaigns.monitor import pipeline_rates, rate_windows
 from cxdial.campaigns.spec import ABANDON_CAP, CampaignSpec, MonitorSettings, parse_spec
 from cxdial.errors import CxdialError
-from cxdial.events.metrics import totals
 from cxdial.events.queue import EventQueue
 from cxdial.events.stats import pipeline_stats
 from cxdial.store.campaigns import CampaignStore, RunRow
@@ -54,26 +53,11 @@ def _spec(store: CampaignStore, campaign: str) -> tuple[CampaignSpec | None, int
         return None, latest.number
 
 
-def _rates(engine: Engine, skill_id: int, label: str, start: datetime, end: datetime) -> Rates:
-    found = totals(engine, skill_id, start, end)
-    if found is None:
-        return Rates(label, start, end, "pipeline")
-    return Rates(
-        label,
-        start,
-        end,
-        "pipeline",
-        ended=found.ended,
-        answered=found.answered,
-        abandoned=found.abandoned,
-        live_answers=found.live_answers,
-    )
-
-
 def _campaign(engine: Engine, store: CampaignStore, run: RunRow, now: datetime) -> dict[str, Any]:
     spec, version = _spec(store, run.campaign)
     guard = spec.monitor if spec else MonitorSettings()
-    windows = [_rates(engine, run.skill_id, x, now - span, now) for x, span in rate_windows(spec)]
+    spans = rate_windows(spec)
+    windows = [pipeline_rates(engine, run.skill_id, x, now - span, now) for x, span in spans]
     month = windows[-1]
     rate = month.abandonment_rate
     near = ABANDON_CAP - guard.abandon_margin
