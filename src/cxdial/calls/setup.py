@@ -26,6 +26,8 @@ from cxdial.compliance.consent import ConsentBook
 from cxdial.errors import ComplianceBlocked, ConfigurationError, ValidationError
 
 if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
     from cxdial.calls.placer import PreDialCheck
     from cxdial.config import Settings
     from cxdial.store import Ledger
@@ -144,20 +146,26 @@ def _require(request: CallRequest, settings: Settings) -> tuple[str, int]:
 
 
 @contextmanager
-def _history(screening: Screening, settings: Settings, now: datetime) -> Iterator[AttemptHistory]:
+def _store(settings: Settings) -> Iterator[Engine]:
+    """One engine on the store for the attempt log, the internal DNC list and consents."""
+    from cxdial.store import make_engine
+
+    engine = make_engine(settings.database_url)
+    try:
+        yield engine
+    finally:
+        engine.dispose()  # a PostgreSQL store's connections are returned, not left to the GC
+
+
+def _history(screening: Screening, engine: Engine, now: datetime) -> AttemptHistory:
     if screening.history_csv is not None:
-        yield AttemptHistory.from_csv(screening.history_csv)
-        return
+        return AttemptHistory.from_csv(screening.history_csv)
     from cxdial.store import AttemptLog
 
-    log = AttemptLog(settings.database_url)
-    try:
-        yield AttemptHistory.from_store(log, since=now - timedelta(days=HISTORY_DAYS))
-    finally:
-        log.close()  # a PostgreSQL store's connections are returned, not left to the GC
+    return AttemptHistory.from_store(AttemptLog(engine), since=now - timedelta(days=HISTORY_DAYS))
 
 
-def _dnc(screening: Screening, settings: Settings, to: str) -> DncIndex | None:
+def _dnc(screening: Screening, engine: Engine, to: str) -> DncIndex | None:
     """``--dnc`` files, plus the store's internal do-not-call list when it names ``to``
     (requests recorded from call dispositions by the event pipeline)."""
     from cxdial.compliance.phones import national_number
@@ -167,20 +175,18 @@ def _dnc(screening: Screening, settings: Settings, to: str) -> DncIndex | None:
     national = national_number(to)
     if national is None:
         return index
-    with InternalDncStore(settings.database_url) as store:
-        listed = store.numbers(phone=national)
+    listed = InternalDncStore(engine).numbers(phone=national)
     if listed:
         index = index or DncIndex.empty()
         index.add_lines(["# registry: internal", *listed], source="store internal_dnc")
     return index
 
 
-def _consents(settings: Settings, to: str) -> ConsentBook:
+def _consents(engine: Engine, to: str) -> ConsentBook:
     """The consent records the store holds for the number dialed."""
     from cxdial.store import ConsentStore
 
-    with ConsentStore(settings.database_url) as store:
-        return ConsentBook.from_store(store, phone=to)
+    return ConsentBook.from_store(ConsentStore(engine), phone=to)
 
 
 @contextmanager
@@ -290,12 +296,13 @@ def place_gated_call(
     caller, skill_id = _require(request, settings)
     attributes = _check_attributes(screening)
     local = _local_intent(request, caller, skill_id)
-    with _history(screening, settings, clock()) as attempts, _ledger(settings) as ledger:
+    with _store(settings) as engine, _ledger(settings) as ledger:
+        attempts = _history(screening, engine, clock())
         gate = Gate(
-            dnc=_dnc(screening, settings, local.to),
+            dnc=_dnc(screening, engine, local.to),
             history=attempts,
             ledger=ledger,
-            consents=_consents(settings, local.to),
+            consents=_consents(engine, local.to),
         )
         decisions: list[Decision] = []
         hook = gate_check(
