@@ -42,6 +42,10 @@ def _utc(value: datetime | None) -> datetime | None:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+_CHUNK = 500
+"""Numbers per ``IN (…)`` when checking what is stored."""
+
+
 def _identity(row: Mapping[str, Any]) -> tuple[Any, ...]:
     """What makes two stored records the same record (see :meth:`ConsentStore.add_new`)."""
     return (
@@ -75,20 +79,21 @@ class ConsentStore(EngineHolder):
         A row is already stored when a record of the same number has the same evidence id,
         seller, given and revoked instants, so importing one file twice adds nothing.
         """
+        items = list(rows)
+        phones = sorted({str(row.get("phone")) for row in items})
+        known: set[tuple[Any, ...]] = set()
+        with session_scope(self.engine) as session:
+            for start in range(0, len(phones), _CHUNK):  # a few IN queries, not one per number
+                part = phones[start : start + _CHUNK]
+                found = session.scalars(select(ConsentRow).where(ConsentRow.phone.in_(part)))
+                known.update((r.phone, *_identity(r.__dict__)) for r in found)
         fresh: list[Mapping[str, Any]] = []
-        known: dict[str, set[tuple[Any, ...]]] = {}
-        skipped = 0
-        for row in rows:
-            phone = str(row.get("phone"))
-            if phone not in known:
-                known[phone] = {_identity(r) for r in self.rows(phone)}
-            identity = _identity(row)
-            if identity in known[phone]:
-                skipped += 1
-                continue
-            known[phone].add(identity)
-            fresh.append(row)
-        return self.add(fresh), skipped
+        for row in items:
+            identity = (str(row.get("phone")), *_identity(row))
+            if identity not in known:
+                known.add(identity)
+                fresh.append(row)
+        return self.add(fresh), len(items) - len(fresh)
 
     def rows(self, phone: str | None = None) -> list[dict[str, Any]]:
         """Every record (of one 10-digit ``phone`` when given), oldest id first."""
