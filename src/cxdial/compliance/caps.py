@@ -134,7 +134,7 @@ def cap_clears(
                 | (pl.col("subject") == pl.col("subject_h"))
             )
         if rule.max_attempts == 0:
-            return pl.Series(rule.id, [None] * table.height, dtype=utc)
+            return pl.repeat(None, table.height, dtype=utc, eager=True).alias(rule.id)
         ats = pl.col("at").sort()
         clears = joined.group_by("__row").agg(
             (ats.get(pl.len() - rule.max_attempts) + window).alias("clear")

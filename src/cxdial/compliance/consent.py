@@ -258,12 +258,14 @@ class ConsentBook:
 
     def __init__(self, records: Iterable[Consent] = ()) -> None:
         self._by_phone: dict[str, list[Consent]] = {}
+        self._count = 0
         for record in records:
             self._by_phone.setdefault(record.phone, []).append(record)
+            self._count += 1
         self._frame: pl.DataFrame | None = None
 
     def __len__(self) -> int:
-        return sum(len(v) for v in self._by_phone.values())
+        return self._count
 
     def records(self, national: str) -> Sequence[Consent]:
         """The records of one national number (10 digits)."""
@@ -475,20 +477,29 @@ def resolve_frame(
         out = empty.clone()
         return out.scatter(frame["__row"], frame[column]) if frame.height else out
 
-    rank = scatter(best, "rec_rank", pl.Series("rec_rank", [None] * n, dtype=pl.Int64))
-    last_at = scatter(last, "last_at", pl.Series("last_at", [None] * n, dtype=utc))
-    by = scatter(last, "by", pl.Series("rec_revoked_by", [None] * n, dtype=pl.String))
+    rank = scatter(best, "rec_rank", _filled("rec_rank", None, n, pl.Int64))
+    last_at = scatter(last, "last_at", _filled("last_at", None, n, utc))
+    by = scatter(last, "by", _filled("rec_revoked_by", None, n, pl.String))
     revoked = last_at.is_not_null() & rank.is_null()
     return pl.DataFrame(
         [
             rank.fill_null(0).alias("rec_rank"),
-            scatter(best, "rec_evidence", pl.Series("rec_evidence", [None] * n, dtype=pl.String)),
+            scatter(best, "rec_evidence", _filled("rec_evidence", None, n, pl.String)),
             revoked.alias("rec_revoked"),
             pl.select(pl.when(revoked).then(by)).to_series().alias("rec_revoked_by"),
-            pl.Series("rec_voided", [False] * n, dtype=pl.Boolean).scatter(voided["__row"], True),
-            scatter(best, "rec_direct", pl.Series("rec_direct", [None] * n, dtype=utc)),
+            _filled("rec_voided", False, n, pl.Boolean).scatter(voided["__row"], True),
+            scatter(best, "rec_direct", _filled("rec_direct", None, n, utc)),
         ]
     )
+
+
+def _filled(
+    name: str, value: bool | int | None, n: int, dtype: pl.DataType | type[pl.DataType]
+) -> pl.Series:
+    """A column of ``n`` copies of ``value`` (built by polars, not from a Python list)."""
+    import polars as pl
+
+    return pl.repeat(value, n, dtype=dtype, eager=True).alias(name)
 
 
 def within(given: datetime | None, at: datetime, days: int) -> bool:
@@ -522,11 +533,11 @@ def consent_columns(
         return pl.DataFrame(
             [
                 df["consent_eff"],
-                pl.Series("sh_void", [False] * n, dtype=pl.Boolean),
-                pl.Series("rec_revoked", [False] * n, dtype=pl.Boolean),
-                pl.Series("rec_voided", [False] * n, dtype=pl.Boolean),
-                pl.Series("rec_direct", [None] * n, dtype=utc),
-                pl.Series("rec_evidence", [None] * n, dtype=pl.String),
+                _filled("sh_void", False, n, pl.Boolean),
+                _filled("rec_revoked", False, n, pl.Boolean),
+                _filled("rec_voided", False, n, pl.Boolean),
+                _filled("rec_direct", None, n, utc),
+                _filled("rec_evidence", None, n, pl.String),
             ]
         )
     rows = df.select(
@@ -561,12 +572,12 @@ def consent_columns(
     else:
         rec = pl.DataFrame(
             {
-                "rec_rank": pl.Series([0] * df.height, dtype=pl.Int64),
-                "rec_evidence": pl.Series([None] * df.height, dtype=pl.String),
-                "rec_revoked": pl.Series([False] * df.height, dtype=pl.Boolean),
-                "rec_revoked_by": pl.Series([None] * df.height, dtype=pl.String),
-                "rec_voided": pl.Series([False] * df.height, dtype=pl.Boolean),
-                "rec_direct": pl.Series([None] * df.height, dtype=utc),
+                "rec_rank": _filled("rec_rank", 0, df.height, pl.Int64),
+                "rec_evidence": _filled("rec_evidence", None, df.height, pl.String),
+                "rec_revoked": _filled("rec_revoked", False, df.height, pl.Boolean),
+                "rec_revoked_by": _filled("rec_revoked_by", None, df.height, pl.String),
+                "rec_voided": _filled("rec_voided", False, df.height, pl.Boolean),
+                "rec_direct": _filled("rec_direct", None, df.height, utc),
             }
         )
     both = rows.select(short.alias("short"), "sh_void").hstack(rec)

@@ -388,7 +388,9 @@ def screen_table(
     mask = mask | pl.when((pl.col("revoked") | pl.col("rec_revoked")) & pl.col("revocation")).then(
         _BIT[ReasonCode.CONSENT_REVOKED]
     ).otherwise(0)
-    if caps:  # only this table's attempts: a batch's cost must not grow with the history
+    if caps and history.frame().height > df.height:
+        # only this table's attempts: a batch's cost must not grow with the history (a history
+        # no larger than the table costs less to count whole than to restrict)
         history = history.restricted_to(
             df["national"],
             df.select(
