@@ -29,7 +29,7 @@ def cap_hits(
     rows: pl.Series,
 ) -> pl.Series:
     """Whether each row's earlier attempts reach the cap; only ``rows`` are counted."""
-    df = table.filter(rows)
+    df = table.select("national", "nat_i", "subject", "debt_id").filter(rows)
     hit = _hits(df, rule, history, at)
     out = np.zeros(table.height, dtype=bool)
     out[np.flatnonzero(rows.to_numpy())] = hit.to_numpy()

@@ -103,11 +103,13 @@ class _Entries:
         }
         return exact, heads
 
-    def expr(self, col: pl.Expr) -> pl.Expr:
+    def expr(self, col: pl.Expr, as_int: pl.Expr | None = None) -> pl.Expr:
         import polars as pl
 
-        nat = col.cast(pl.Int64, strict=False)
         exact, heads = self.int_sets
+        if not exact.len() and not heads and not self.patterns:
+            return pl.lit(False)
+        nat = as_int if as_int is not None else col.cast(pl.Int64, strict=False)
         out = nat.is_in(exact.implode())
         for n, values in heads.items():
             out = out | (nat // 10 ** (10 - n)).is_in(values.implode())
@@ -219,9 +221,13 @@ class DncIndex:
         """Registries listing ``national`` (10-digit)."""
         return {reg for reg, entries in self._entries.items() if entries.hit(national)}
 
-    def expr(self, registry: Registry, national: pl.Expr) -> pl.Expr:
-        """Boolean polars expression: is the national number on ``registry``."""
-        return self._entries[registry].expr(national)
+    def expr(self, registry: Registry, national: pl.Expr, as_int: pl.Expr | None = None) -> pl.Expr:
+        """Boolean polars expression: is the national number on ``registry``.
+
+        ``as_int`` is the same number as an integer column, when the caller has one (no
+        parse per registry); a null or zero there is on no registry.
+        """
+        return self._entries[registry].expr(national, as_int)
 
     def stale(
         self, registry: Registry, on: date, max_age_days: int | None, require_snapshot: bool

@@ -383,7 +383,7 @@ def screen_table(
     df = df.hstack(verdicts)
     mask = pl.col("mask")
     for registry, code in DNC_REASON.items():
-        hit = dnc.expr(registry, pl.col("national")) & pl.col(f"{registry}_on")
+        hit = dnc.expr(registry, pl.col("national"), pl.col("nat_i")) & pl.col(f"{registry}_on")
         mask = mask | pl.when(hit).then(_BIT[code]).otherwise(0)
     mask = mask | pl.when((pl.col("revoked") | pl.col("rec_revoked")) & pl.col("revocation")).then(
         _BIT[ReasonCode.CONSENT_REVOKED]

@@ -28,6 +28,8 @@ _PARSERS: dict[str, tuple[Callable[[str], Any], pl.DataType]] = {
     "timezone": (parse_zone, pl.String()),
     **{f: (parse_instant, pl.Datetime("us", "UTC")) for f in DATE_FIELDS},
 }
+#: Prefix of the per-field problem columns computed beside the fixes.
+_CHECK = "__check_"
 _ENUMS: dict[str, tuple[set[str], str]] = {
     "phone_type": ({p.value for p in PhoneType}, PhoneType.UNKNOWN.value),
     "consent": ({c.value for c in ConsentLevel}, ConsentLevel.NONE.value),
@@ -161,9 +163,12 @@ def prepare(table: pl.DataFrame) -> tuple[pl.DataFrame, pl.Series, list[RowError
                 .then(pl.lit("missing id"))
                 .alias(f)
             )
-    problems_frame = cleaned.select(checks)
-    frame = cleaned.with_columns(fixes)
-    problems = {name: problems_frame[name] for name in problems_frame.columns}
+    # one lazy pass: the checks and the fixes share their sub-expressions (postal patterns)
+    both = cleaned.lazy().with_columns(*fixes, *(c.name.prefix(_CHECK) for c in checks)).collect()
+    frame = both.select(cleaned.columns)
+    problems = {
+        name.removeprefix(_CHECK): both[name] for name in both.columns if name.startswith(_CHECK)
+    }
     errors: list[RowError] = []
     unreadable = pl.Series("bad", np.zeros(table.height, dtype=bool))
     if BAD in table.columns:  # rows the CSV reader could not split into fields
