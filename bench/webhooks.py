@@ -11,7 +11,12 @@ Standard Webhooks pushes (signing is not measured):
   ack latency and the ratio to the bare endpoint, in interleaved rounds so that machine
   noise hits every target alike;
 * open loop: ``--rate`` pushes/s offered for ``--seconds``, each sent at its scheduled
-  time whatever the answers (latency counts from the schedule, so queueing shows).
+  time whatever the answers (latency counts from the schedule, so queueing shows). The
+  servers run on the first CPU and the load generator on the others (``--no-pin``: all
+  share every CPU), so the latency is the server's, not the generator's queueing.
+
+Each server freezes its long-lived heap out of later garbage collections before serving,
+as ``cxdial serve`` does (``--no-settle``: it does not).
 
 Targets (issue 8, the 2-core machine): durable acks at >= 50 % of the ceiling's
 throughput, p99 < 20 ms at 1,000 events/s offered. Run: ``.venv/bin/python
@@ -26,6 +31,7 @@ import base64
 import importlib.util
 import json
 import multiprocessing
+import os
 import tempfile
 import time
 import uuid
@@ -48,6 +54,7 @@ from cxdial.events.embedded import EmbeddedQueue
 from cxdial.events.queue import EventQueue, QueueSettings
 from cxdial.events.redis_queue import RedisQueue
 from cxdial.service import ServiceConfig, create_app
+from cxdial.service.heap import settle_heap
 from cxdial.store import make_engine
 
 SECRET = "whsec_" + base64.b64encode(b"bench-secret-0123456789abcdef").decode()
@@ -61,8 +68,14 @@ HTTP = "httptools" if importlib.util.find_spec("httptools") else "h11"
 LOOP = "uvloop" if importlib.util.find_spec("uvloop") else "asyncio"
 
 
-def _serve(kind: str, port: int, db_url: str, prefix: str, settings: QueueSettings) -> None:
-    """The server process: a bare endpoint, or the receiver on one queue backend."""
+def _serve(
+    kind: str, port: int, db_url: str, prefix: str, settings: QueueSettings, settle: bool
+) -> None:
+    """The server process: a bare endpoint, or the receiver on one queue backend.
+
+    With ``settle`` the long-lived heap is frozen out of later collections before serving,
+    as ``cxdial serve`` does (:func:`cxdial.service.heap.settle_heap`).
+    """
     if kind == "bare":
         app = FastAPI()
 
@@ -82,6 +95,8 @@ def _serve(kind: str, port: int, db_url: str, prefix: str, settings: QueueSettin
             else RedisQueue.from_url(REDIS_URL, prefix, settings)
         )
         app = create_app(ServiceConfig(secrets=(SECRET,)), queue, engine)
+    if settle:
+        settle_heap()
     uvicorn.run(
         app,
         host="127.0.0.1",
@@ -199,9 +214,21 @@ async def _open(
 
 
 def _client(
-    mode: str, url: str, n: int, param: float, salt: int, barrier: Barrier, out: Any
+    mode: str,
+    url: str,
+    n: int,
+    param: float,
+    salt: int,
+    barrier: Barrier,
+    out: Any,
+    cpus: frozenset[int] | None,
 ) -> None:
-    """One load-generator process: sign ``n`` pushes, wait for the others, send, report."""
+    """One load-generator process: sign ``n`` pushes, wait for the others, send, report.
+
+    With ``cpus``, the process runs on those CPUs only (away from the server's).
+    """
+    if cpus:
+        os.sched_setaffinity(0, cpus)
     reqs = _requests(n, salt)
     barrier.wait()
     if mode == "closed":
@@ -236,7 +263,14 @@ class Result:
 
 
 def _drive(
-    ctx: Any, mode: str, url: str, total: int, param: float, clients: int, salt: int
+    ctx: Any,
+    mode: str,
+    url: str,
+    total: int,
+    param: float,
+    clients: int,
+    salt: int,
+    cpus: frozenset[int] | None = None,
 ) -> list[tuple[list[float], int, float, float]]:
     """Run ``clients`` processes against ``url``, ``total`` pushes between them."""
     barrier = ctx.Barrier(clients)
@@ -244,7 +278,9 @@ def _drive(
     per = total // clients + (OPEN_CONNECTIONS if mode == "open" else 0)  # + the warm-ups
     share = param if mode == "closed" else param / clients
     procs = [
-        ctx.Process(target=_client, args=(mode, url, per, share, salt * 100 + i, barrier, out))
+        ctx.Process(
+            target=_client, args=(mode, url, per, share, salt * 100 + i, barrier, out, cpus)
+        )
         for i in range(clients)
     ]
     for proc in procs:
@@ -253,6 +289,17 @@ def _drive(
     for proc in procs:
         proc.join(30)
     return shards
+
+
+def _pin_servers(procs: list[Any]) -> frozenset[int] | None:
+    """Servers on the first CPU, the load generator on the others: the open loop's
+    latency is then the server's alone (None when there is only one CPU)."""
+    cpus = sorted(os.sched_getaffinity(0))
+    if len(cpus) < 2:
+        return None
+    for proc in procs:
+        os.sched_setaffinity(proc.pid, {cpus[0]})
+    return frozenset(cpus[1:])
 
 
 def _wait_ready(url: str) -> None:
@@ -275,6 +322,16 @@ def main() -> None:
         default=QueueSettings().batch_wait,
         help="group commit: seconds a first enqueue waits for company",
     )
+    parser.add_argument(
+        "--no-pin",
+        action="store_true",
+        help="open loop: let servers and load generator share every CPU",
+    )
+    parser.add_argument(
+        "--no-settle",
+        action="store_true",
+        help="leave the servers' long-lived heap in every collection (the old behaviour)",
+    )
     args = parser.parse_args()
     ctx = multiprocessing.get_context("spawn")
     prefix = f"cxdial-bench:{uuid.uuid4().hex}"
@@ -288,7 +345,9 @@ def main() -> None:
             port = free_port()
             settings = QueueSettings(batch_wait=args.batch_wait)
             proc = ctx.Process(
-                target=_serve, args=(kind, port, db_url, prefix, settings), daemon=True
+                target=_serve,
+                args=(kind, port, db_url, prefix, settings, not args.no_settle),
+                daemon=True,
             )
             proc.start()
             procs.append(proc)
@@ -309,11 +368,14 @@ def main() -> None:
                         )
                         closed[kind].add(shards)
                         salt += 1
+                client_cpus = None if args.no_pin else _pin_servers(procs)
                 for kind in KINDS:
                     status.update(f"open loop at {args.rate:,.0f}/s: {kind}")
                     n = int(args.rate * args.seconds)
                     opened[kind].add(
-                        _drive(ctx, "open", urls[kind], n, args.rate, args.clients, salt)
+                        _drive(
+                            ctx, "open", urls[kind], n, args.rate, args.clients, salt, client_cpus
+                        )
                     )
                     salt += 1
         finally:
@@ -336,7 +398,8 @@ def _report(
     table = Table(
         title=f"closed loop: {args.clients} processes x {args.connections} connections "
         f"({lanes} in flight), {args.events} events per target; uvicorn {HTTP} + {LOOP}, "
-        f"group commit wait {args.batch_wait * 1000:g} ms"
+        f"group commit wait {args.batch_wait * 1000:g} ms, "
+        f"heap {'not ' if args.no_settle else ''}frozen"
     )
     for col in ("target", "acked/s", "p50 ms", "p99 ms", "ratio to bare", "errors"):
         table.add_column(col, justify="right")
@@ -350,7 +413,10 @@ def _report(
             str(r.errors),
         )
     console.print(table)
-    table = Table(title=f"open loop: {args.rate:,.0f} events/s offered for {args.seconds:g} s")
+    where = "all share the CPUs" if args.no_pin else "servers pinned apart from the load"
+    table = Table(
+        title=f"open loop: {args.rate:,.0f} events/s offered for {args.seconds:g} s ({where})"
+    )
     for col in ("target", "acked/s", "p50 ms", "p99 ms", "errors"):
         table.add_column(col, justify="right")
     for r in opened.values():

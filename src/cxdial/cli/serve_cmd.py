@@ -74,6 +74,7 @@ def serve(
             port=port,
             settings=settings,
             poll_interval=poll_interval,
+            settle_heap=True,
         )
         if "receiver" in roles:
             console_err.print(

@@ -64,6 +64,10 @@ class Service:
     consumer: str = f"worker-{socket.gethostname()}"
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     """The re-screen job's screening instant."""
+    settle_heap: bool = False
+    """Once the roles have started, freeze the long-lived heap out of the garbage
+    collector's later passes (:func:`cxdial.service.heap.settle_heap`); for the process
+    that owns the service (``cxdial serve``), not for an embedding process."""
 
     def __post_init__(self) -> None:
         if "receiver" in self.roles:
@@ -93,6 +97,11 @@ class Service:
             tasks.append(asyncio.create_task(self._monitor(stop)))
         if "worker" in self.roles or "deliverer" in self.roles:
             tasks.append(asyncio.create_task(self._housekeeping(stop)))
+        if self.settle_heap:
+            await asyncio.sleep(0)  # every role has run its first step (the app is built)
+            from cxdial.service.heap import settle_heap
+
+            log.info("froze %d long-lived objects out of later collections", settle_heap())
         try:
             await asyncio.gather(*tasks)
         finally:
