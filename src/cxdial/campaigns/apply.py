@@ -158,9 +158,9 @@ def _restore(ctx: CampaignContext, skill_id: int, snapshot: Config, sections: li
     """Write ``snapshot`` back into ``sections`` and prove it by re-reading."""
     for section in sections:
         values = snapshot[section]
-        fields = values if section == "time-zones" else {
-            k: v for k, v in values.items() if v != ABSENT
-        }
+        fields = (
+            values if section == "time-zones" else {k: v for k, v in values.items() if v != ABSENT}
+        )
         write_section(ctx.client, skill_id, section, fields)
     reread = read_config(ctx.client, skill_id, [s for s in SECTIONS if s in snapshot])
     left = diff_configs(reread, snapshot)

@@ -38,9 +38,7 @@ __all__ = [
     "wait_running",
 ]
 
-State = Literal[
-    "draft", "ready", "running", "paused", "stopping", "stopped", "completed", "failed"
-]
+State = Literal["draft", "ready", "running", "paused", "stopping", "stopped", "completed", "failed"]
 Action = Literal["start", "pause", "resume", "stop"]
 ACTIONS: tuple[Action, ...] = ("start", "pause", "resume", "stop")
 
@@ -153,7 +151,11 @@ def transition(
         if mode_mismatch(ctx, spec, skill_id) and _checked(ctx, spec, skill_id):
             patch_dialing_mode(ctx, spec, skill_id, running=True)
             return TransitionResult(
-                campaign, action, state, state, True,
+                campaign,
+                action,
+                state,
+                state,
+                True,
                 "dialing mode patched (paused, patched, started again)",
             )
     if state == target or (action == "resume" and state == "running"):
@@ -196,8 +198,14 @@ def transition(
     if event is not None:
         extra = {"reason": reason} if reason else {}
         ctx.publish(
-            event, campaign, skill_id=skill_id, version=version, action=action,
-            before=state, after=target, **extra,
+            event,
+            campaign,
+            skill_id=skill_id,
+            version=version,
+            action=action,
+            before=state,
+            after=target,
+            **extra,
         )
     message = {"pause": "paused (graceful stop)", "resume": "resumed (started)"}.get(
         action, f"{target}"

@@ -245,8 +245,12 @@ def spec_from_config(live: Config, *, name: str, skill_id: int, purpose: str = "
         },
         "purpose": purpose,
         "caller_id": skill.get("callerIdOverride"),
-        "calling_window": {"days": days or list(DAYS[:5]), "start": start, "end": end,
-                           "zones": zones},
+        "calling_window": {
+            "days": days or list(DAYS[:5]),
+            "start": start,
+            "end": end,
+            "zones": zones,
+        },
         "retry": {
             "max_attempts": int(retry.get("maximumAttempts", 3)),
             "min_retry_minutes": int(retry.get("minimumRetryMinutes", 60)),

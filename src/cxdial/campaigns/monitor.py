@@ -407,9 +407,7 @@ def _failover(ctx: CampaignContext, spec: CampaignSpec, snap: Snapshot, out: Eva
         first = next(f for f in check.findings if f.level == "error")
         out.notes.append(f"backup {rule.backup!r} cannot start: {first.message}")
         return
-    reason = (
-        f"success rate {rate:.1%} over {window.label} is below {rule.min_success_rate:.1%}"
-    )
+    reason = f"success rate {rate:.1%} over {window.label} is below {rule.min_success_rate:.1%}"
     paused = transition(ctx, spec.name, "pause", reason=f"failover: {reason}")
     backup_state, _ = current_state(ctx, backup.name)
     action: Action = "resume" if backup_state == "paused" else "start"

@@ -51,12 +51,12 @@ def plan_renderable(plan: Plan) -> RenderableType:
     parts.append(Text(f"campaign {plan.campaign} ({skill}, {version})", style="bold"))
     if plan.drift:
         parts.append(
-            _changes_table("drift since the last apply (console edits)", plan.drift,
-                           "applied", "live now")
+            _changes_table(
+                "drift since the last apply (console edits)", plan.drift, "applied", "live now"
+            )
         )
     if plan.changes:
-        parts.append(_changes_table(f"{len(plan.changes)} change(s)", plan.changes, "live",
-                                    "spec"))
+        parts.append(_changes_table(f"{len(plan.changes)} change(s)", plan.changes, "live", "spec"))
     elif plan.cxdial_side_changed:
         parts.append(Text("no platform change; apply records a new version", style="yellow"))
     else:

@@ -37,8 +37,10 @@ def in_segment(record: Consent, segment: ConsentSegment, at: datetime) -> bool:
     if record.given_at > at or (record.revoked_at is not None and record.revoked_at <= at):
         return False
     seller = segment.seller
-    if seller is not None and record.seller is not None and (
-        record.seller.casefold() != seller.casefold()
+    if (
+        seller is not None
+        and record.seller is not None
+        and (record.seller.casefold() != seller.casefold())
     ):
         return False
     purposes = {str(p) for p in record.purposes}

@@ -34,7 +34,6 @@ __all__ = [
 ]
 
 
-
 class CliConsole(Console):
     """A console whose ``print_json`` writes one compact line of JSON.
 

@@ -431,8 +431,14 @@ def export(
     if output is not None:
         output.write_text(text, encoding="utf-8")
     if as_json:
-        emit_json({"ok": True, "skill_id": skill_id, "path": str(output) if output else None,
-                   "spec": text})
+        emit_json(
+            {
+                "ok": True,
+                "skill_id": skill_id,
+                "path": str(output) if output else None,
+                "spec": text,
+            }
+        )
     elif output is None:
         console.file.write(text)
     else:

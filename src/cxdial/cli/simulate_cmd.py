@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
 __all__ = ["capacity", "register", "simulate"]
 
+
 class Step(Protocol):
     """Progress: what is happening, steps done, steps in total (or ``None``), detail."""
 

@@ -142,9 +142,7 @@ def _zone_entry(skill: Skill, zone: ZoneInfo) -> dict[str, Any] | None:
     return None
 
 
-def _hours(
-    skill: Skill, entry: dict[str, Any] | None, day: int
-) -> tuple[time, time] | bool | None:
+def _hours(skill: Skill, entry: dict[str, Any] | None, day: int) -> tuple[time, time] | bool | None:
     """The day's (start, end); None = closed all day; True = no limit that day."""
     schedule = skill.parameters.get("scheduleSettings") or {}
     scheduled = bool(schedule.get("isScheduled"))

@@ -258,8 +258,10 @@ def _answer(world: World, contact: Contact) -> None:
         return
     contact.answered_at = world.now
     needs_agent = contact.via == "dialer" and contact.agent_id is None
-    if contact.outcome == "answered" and needs_agent and not world.dialer.connect_agent(
-        world, contact
+    if (
+        contact.outcome == "answered"
+        and needs_agent
+        and not world.dialer.connect_agent(world, contact)
     ):
         contact.abandoned = True
         world.schedule(world.now + 2.0, lambda: end_contact(world, contact, "abandoned"))

@@ -100,9 +100,7 @@ class EmulatorServer:
         self.port: int = self._socket.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
         quiet_dropped_logs()
-        self._server = uvicorn.Server(
-            uvicorn.Config(self.app, log_level="warning", lifespan="on")
-        )
+        self._server = uvicorn.Server(uvicorn.Config(self.app, log_level="warning", lifespan="on"))
         self._thread = threading.Thread(
             target=self._server.run,
             kwargs={"sockets": [self._socket]},

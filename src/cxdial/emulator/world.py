@@ -197,4 +197,3 @@ class World:
     def iso(self, t: float | None) -> str | None:
         """ISO text of simulated time ``t`` (None stays None)."""
         return None if t is None else self.clock.iso(t)
-

@@ -89,9 +89,7 @@ def metrics(
     ]
 
 
-def totals(
-    engine: Engine, skill_id: int, since: datetime, until: datetime
-) -> WindowMetrics | None:
+def totals(engine: Engine, skill_id: int, since: datetime, until: datetime) -> WindowMetrics | None:
     """One skill's counts over ``[since, until)`` (a rolling window); None when the
     pipeline holds no ended call of the skill in it (or has no tables yet)."""
     from sqlalchemy import inspect

@@ -36,7 +36,6 @@ from cxdial.store.db import session_scope
 __all__ = ["dashboard_data", "dashboard_router", "page"]
 
 
-
 def page() -> str:
     """The packaged HTML page (no data in it)."""
     return files("cxdial.service").joinpath("dashboard.html").read_text(encoding="utf-8")

@@ -64,9 +64,7 @@ class SkillSummaryRequests:
 
     def all(self, start: datetime, end: datetime) -> APIRequest[list[SkillSummary]]:
         """``GET /skills/summary?startDate&endDate`` (every skill; empty on 204)."""
-        return APIRequest(
-            "GET", acd_path("/skills/summary"), parse=_all, params=_range(start, end)
-        )
+        return APIRequest("GET", acd_path("/skills/summary"), parse=_all, params=_range(start, end))
 
 
 class SkillSummaryResource(SyncResource):
