@@ -12,6 +12,16 @@ call like a polled one and marks it reconciled even when its terminal event was 
 With an :class:`~cxdial.events.outbound.Outbox`, every event applied (not a duplicate) is
 published to the subscribers of its type in the same transaction: once per event.
 
+Dispositions count once whatever path brings them. A pushed ``disposition.set`` and the
+disposition an end carries (a pushed ``call.completed``, a polled record or a lookup, when
+the push of ``disposition.set`` was lost) go through one step: the first claims the
+business key (contact id + ``disposition.set``), is recorded as a revocation or a
+do-not-call request when it is one (``dispositions``), handed to the re-screen job and
+published as a ``disposition.set``; the same value again is a duplicate (also after the
+window: the call row keeps it); a different, newer one of the same form is a
+re-disposition, published again with ``previous_disposition``; an older one is stale
+(:func:`~cxdial.events.dispositions.compare`, whose module says why).
+
 Ordering per call: events carry a ``sequence`` (the script's push order) and a time;
 the call's state follows the greatest ``(sequence, time)`` seen, whatever the arrival
 order, and missing sequence numbers are reported as gaps.
