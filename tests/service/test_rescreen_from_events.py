@@ -215,6 +215,69 @@ def test_handed_over_numbers_survive_until_a_rescreen_finishes(
     engine.dispose()
 
 
+@pytest.mark.e2e
+@pytest.mark.slow
+def test_a_pass_among_many_unrelated_consents_reads_and_blocks_the_numbers_in_play(
+    uploaded: tuple[Path, int], emulator: EmulatorServer, store_url: str
+) -> None:
+    """A store of 3,000 unrelated consent records (and DNC entries): a pass over the
+    handed-over numbers loads only theirs, still removes r4 (revoked by an event), and r3 —
+    handed over by its record id on an event about another number, its own number revoked
+    earlier — because the numbers of records matched by id are read too."""
+    from cxdial.campaigns.spec import load_spec
+    from cxdial.events import Envelope, parse_event
+    from cxdial.events.consumer import Processor
+    from cxdial.events.dispositions import DispositionRules
+    from cxdial.service.rescreen import RescreenJob
+    from cxdial.store import ConsentStore, make_engine
+    from cxdial.store.rescreen_tables import InternalDncStore
+
+    engine = make_engine(store_url)
+    try:
+        unrelated = [f"{3125550000 + n}" for n in range(3000)]
+        revoked = {"given_at": START - timedelta(days=90), "revoked_at": START - timedelta(days=1)}
+        base = {
+            "purposes": "",
+            "channels": "live;autodialed;prerecorded",
+            "level": "express",
+            "method": "written",
+        }
+        ConsentStore(engine).add(
+            [{**base, **revoked, "phone": p, "evidence_id": f"old-{p}"} for p in unrelated]
+            + [{**base, **revoked, "phone": ROWS["r3"], "evidence_id": "old-r3"}]
+        )
+        dnc = InternalDncStore(engine)
+        for phone in unrelated[:50]:
+            dnc.add(phone, START - timedelta(days=2), channel="call", evidence_id=f"dnc-{phone}")
+        events = [
+            _event("disposition.set", 9201, ROWS["r4"], 1, disposition="revoked consent"),
+            _event("call.completed", 9202, "3125559999", 2, outcome="busy", list_record_id="r3"),
+        ]
+        Processor(engine, dispositions=DispositionRules(), rescreen=True).handle(
+            [
+                Envelope.of(parse_event(b), id=f"studio-many-{n}", source="push")
+                for n, b in enumerate(events)
+            ]
+        )
+        spec = load_spec(uploaded[0])
+        with Client.from_settings(_settings(emulator.url)) as client:
+            job = RescreenJob(engine, client, [spec], environ=os.environ, clock=lambda: NOW)
+            narrow = job.gate(None, [f"+1{ROWS['r4']}", "+13125559999", unrelated[7]])
+            assert sorted(c.phone for c in narrow.consents.all()) == [ROWS["r4"], unrelated[7]]
+            assert narrow.dnc.hits(unrelated[7]) == {"internal"}
+            assert narrow.dnc.hits(unrelated[8]) == set()  # listed, but not in play: not read
+            removed = {
+                r.external_id: r.reasons
+                for report in job.drain()
+                for r in report.removals
+                if r.removed
+            }
+            assert removed == {"r4": ("CONSENT_REVOKED",), "r3": ("CONSENT_REVOKED",)}
+            assert _records(client, uploaded[1]) == {"r1", "r2"}
+    finally:
+        engine.dispose()
+
+
 def test_rescreen_settings_come_from_the_env(tmp_path: Path) -> None:
     """Spec files must exist (the error names the variable); numbers parse; the defaults."""
     from cxdial.errors import ConfigurationError

@@ -12,6 +12,16 @@ call like a polled one and marks it reconciled even when its terminal event was 
 With an :class:`~cxdial.events.outbound.Outbox`, every event applied (not a duplicate) is
 published to the subscribers of its type in the same transaction: once per event.
 
+Dispositions count once whatever path brings them. A pushed ``disposition.set`` and the
+disposition an end carries (a pushed ``call.completed``, a polled record or a lookup, when
+the push of ``disposition.set`` was lost) go through one step: the first claims the
+business key (contact id + ``disposition.set``), is recorded as a revocation or a
+do-not-call request when it is one (``dispositions``), handed to the re-screen job and
+published as a ``disposition.set``; the same value again is a duplicate (also after the
+window: the call row keeps it); a different, newer one of the same form is a
+re-disposition, published again with ``previous_disposition``; an older one is stale
+(:func:`~cxdial.events.dispositions.compare`, whose module says why).
+
 Ordering per call: events carry a ``sequence`` (the script's push order) and a time;
 the call's state follows the greatest ``(sequence, time)`` seen, whatever the arrival
 order, and missing sequence numbers are reported as gaps.
@@ -35,7 +45,7 @@ from cxdial.store.event_tables import CallStateRow, SeenEvent, SeenKey, bump, cr
 from cxdial.store.tables import AttemptRow
 
 if TYPE_CHECKING:
-    from cxdial.events.dispositions import DispositionRules
+    from cxdial.events.dispositions import Change, DispositionRules
     from cxdial.events.outbound import Outbox
 
 __all__ = ["CallView", "Handled", "Processor", "gaps_of", "outbound_data"]
@@ -97,6 +107,20 @@ def _started(event: CallEvent) -> datetime:
             return _utc(datetime.fromisoformat(extra.replace("Z", "+00:00")))
         except ValueError:
             pass
+    return _utc(event.occurred_at)
+
+
+def _as_of(envelope: Envelope) -> datetime:
+    """As of when the envelope's disposition holds: a pushed ``disposition.set``'s time, a
+    polled or looked-up record's ``lastUpdateTime`` (extra ``updated_at``), else the event's."""
+    event = envelope.event
+    if event.type != "disposition.set":
+        extra = event.extras.get("updated_at")
+        if isinstance(extra, str):
+            try:
+                return _utc(datetime.fromisoformat(extra.replace("Z", "+00:00")))
+            except ValueError:
+                pass
     return _utc(event.occurred_at)
 
 
@@ -191,17 +215,15 @@ class Processor:
         now = self._clock()
         with session_scope(self.engine) as session:
             batch = _Batch.load(session, envelopes)
-            results = [self._one(session, batch, e, now) for e in envelopes]
+            results: list[Handled] = []
+            published: list[tuple[str, Mapping[str, Any]]] = []
+            for envelope in envelopes:
+                handled, out = self._one(session, batch, envelope, now)
+                results.append(handled)
+                published += out
             batch.finish(session)
             if self.outbox is not None:
-                self.outbox.publish_in(
-                    session,
-                    [
-                        (e.event.type, outbound_data(e))
-                        for e, r in zip(envelopes, results, strict=True)
-                        if r is Handled.PROCESSED
-                    ],
-                )
+                self.outbox.publish_in(session, published)
             bump(
                 session,
                 processed=results.count(Handled.PROCESSED),
@@ -210,25 +232,56 @@ class Processor:
             )
         return results
 
-    def _one(self, session: Session, batch: _Batch, envelope: Envelope, now: float) -> Handled:
+    def _one(
+        self, session: Session, batch: _Batch, envelope: Envelope, now: float
+    ) -> tuple[Handled, list[tuple[str, Mapping[str, Any]]]]:
+        """What became of one envelope, and what to publish for it."""
         if envelope.id in batch.seen:
-            return Handled.DUPLICATE
+            return Handled.DUPLICATE, []
         batch.seen.add(envelope.id)  # a repeat later in the same batch finds it
         session.add(SeenEvent(event_id=envelope.id, seen_at=now))
         event = envelope.event
+        if event.type == "disposition.set":
+            # news only when the call's disposition is new or changed (dispositions.compare)
+            change = self._compare(batch, envelope)
+            if change not in ("new", "changed"):
+                self._disposition(session, batch, envelope, change, now)
+                return Handled.DUPLICATE, []
+            self._claim(session, batch, event.business_key, now)
+            self._apply(session, batch, envelope, now)
+            data = self._disposition(session, batch, envelope, change, now)
+            return Handled.PROCESSED, [] if data is None else [(event.type, data)]
+        out: list[tuple[str, Mapping[str, Any]]] = []
         key = batch.keys.get(event.business_key)
         if key is not None and now - key.seen_at < self.window.total_seconds():
             if envelope.source != "push":  # the platform's copy: fill what the push lacked
                 self._fill(batch, event, reconcile=envelope.source == "reconcile")
-            return Handled.DUPLICATE
+            handled = Handled.DUPLICATE
+        else:
+            self._claim(session, batch, event.business_key, now)
+            self._apply(session, batch, envelope, now)
+            out.append((event.type, outbound_data(envelope)))
+            handled = Handled.PROCESSED
+        if event.disposition is not None and event.contact_id in batch.rows:
+            # an end (pushed, polled or looked up) carrying the call's disposition: applied as
+            # the disposition.set it stands for, whether or not that push ever arrives
+            change = self._compare(batch, envelope)
+            data = self._disposition(session, batch, envelope, change, now)
+            if data is not None:
+                out.append(("disposition.set", data))
+        return handled, out
+
+    @staticmethod
+    def _claim(session: Session, batch: _Batch, business_key: tuple[int, str], now: float) -> None:
+        """Mark a business key handled now (a new dedupe row, or the old one's time moved)."""
+        key = batch.keys.get(business_key)
         if key is None:
-            key = SeenKey(contact_id=event.contact_id, type=event.type, seen_at=now)
+            contact_id, kind = business_key
+            key = SeenKey(contact_id=contact_id, type=kind, seen_at=now)
             session.add(key)
-            batch.keys[event.business_key] = key
+            batch.keys[business_key] = key
         else:
             key.seen_at = now
-        self._apply(session, batch, envelope, now)
-        return Handled.PROCESSED
 
     def _apply(self, session: Session, batch: _Batch, envelope: Envelope, now: float) -> None:
         event = envelope.event
@@ -266,7 +319,6 @@ class Processor:
             row.sequences = sorted([*row.sequences, event.sequence])
         if event.outcome is not None and (event.type in TERMINAL_TYPES or row.outcome is None):
             row.outcome = event.outcome
-        row.disposition = event.disposition or row.disposition
         row.agent_id = event.agent_id if event.agent_id is not None else row.agent_id
         row.duration_s = event.duration_s if event.duration_s is not None else row.duration_s
         row.answered = row.answered or event.type == "call.answered" or event.outcome == "answered"
@@ -290,10 +342,52 @@ class Processor:
             session.add(attempt)
             batch.new_attempts[event.contact_id] = attempt
             self._hand_over(session, envelope, "attempt", now)
-        if event.type == "disposition.set" and self.dispositions is not None:
-            kind = self.dispositions.kind(event.disposition)
-            if kind is not None and self._record_request(session, envelope, kind):
+
+    @staticmethod
+    def _compare(batch: _Batch, envelope: Envelope) -> Change:
+        """How the envelope's disposition relates to the call's current one."""
+        from cxdial.events.dispositions import compare
+
+        event = envelope.event
+        assert event.disposition is not None
+        row = batch.rows.get(event.contact_id)
+        if row is None:
+            return "new"
+        current_at = None if row.disposition_at is None else _utc(row.disposition_at)
+        return compare(row.disposition, current_at, event.disposition, _as_of(envelope))
+
+    def _disposition(
+        self, session: Session, batch: _Batch, envelope: Envelope, change: Change, now: float
+    ) -> Mapping[str, Any] | None:
+        """Apply the disposition ``envelope`` carries as ``change`` says: record the
+        compliance fact its kind is (unless the call's current disposition already is that
+        kind), and when it is new or changed make it the call's and return what subscribers
+        of ``disposition.set`` receive (None: nothing to publish)."""
+        event = envelope.event
+        value = event.disposition
+        assert value is not None
+        if change == "same":
+            return None
+        row = batch.rows.get(event.contact_id)
+        current = None if row is None else row.disposition
+        if self.dispositions is not None:
+            kind = self.dispositions.kind(value)
+            if (
+                kind is not None
+                and kind != self.dispositions.kind(current)
+                and self._record_request(session, envelope, kind)
+            ):
                 self._hand_over(session, envelope, kind, now)
+        if change not in ("new", "changed") or row is None:
+            return None
+        self._claim(session, batch, (event.contact_id, "disposition.set"), now)
+        row.disposition, row.disposition_at = value, _as_of(envelope)
+        data = {**outbound_data(envelope), "type": "disposition.set"}
+        if event.type != "disposition.set":
+            data.pop("sequence", None)  # the end's place in the pushes, not this event's
+        if change == "changed":
+            data["previous_disposition"] = current
+        return data
 
     @staticmethod
     def _record_request(session: Session, envelope: Envelope, kind: str) -> bool:
@@ -350,7 +444,6 @@ class Processor:
         if reconcile and not row.reconciled:  # looked up because a push went missing
             row.reconciled = True
             batch.reconciled += 1
-        row.disposition = row.disposition or event.disposition
         row.agent_id = row.agent_id if row.agent_id is not None else event.agent_id
         row.duration_s = row.duration_s if row.duration_s is not None else event.duration_s
 

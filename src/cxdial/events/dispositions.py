@@ -17,24 +17,51 @@ event's transaction,
   do-not-call request does, so the two are kept apart.
 
 Settings: ``CXDIAL_REVOCATION_DISPOSITIONS`` and ``CXDIAL_DNC_DISPOSITIONS``,
-comma-separated (empty: none).
+comma-separated (empty: none). A polled or looked-up record names its disposition by id
+only (``primaryDispositionId``), so list the id beside the name (``Revoked Consent,9``)
+for a disposition the pushes missed to be recognised.
+
+Whichever path brings a call's disposition — a pushed ``disposition.set``, or a
+disposition carried by a pushed, polled or reconciled end — the consumer applies it once
+(:func:`compare` says how a later one relates to the call's current disposition):
+
+* the first is recorded (as above), handed to the re-screen job and published to the
+  ``disposition.set`` subscribers; the business key (contact id + ``disposition.set``) is
+  claimed, so the push arriving after the poll, or the poll repeating, is a duplicate;
+* the same disposition again (compared without case or blanks) is a duplicate, within the
+  24 h window and after it (the call row keeps the value);
+* a **different** one of the same form (two ids, or two names), newer than the current
+  one, is a **re-disposition** (an agent or supervisor corrected it): the call takes it and
+  subscribers get a new ``disposition.set`` carrying ``previous_disposition`` — a CRM keeps
+  the latest disposition, as CXone does; an older one is stale and ignored;
+* a name against an id (a script pushing names, the poll reading ids) cannot be told apart
+  and is taken as the same disposition in the other spelling: nothing is published;
+* in every case but the same one repeated, a disposition whose kind (revocation, do-not-call)
+  the call's current disposition does not have is recorded, even when stale or re-spelled:
+  a revocation once expressed is never dropped, nor withdrawn by a later disposition
+  (undoing one takes a new consent record).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Literal
 
 __all__ = [
     "DEFAULT_DNC",
     "DEFAULT_REVOCATION",
     "DISPOSITION_ENV",
+    "Change",
     "DispositionKind",
     "DispositionRules",
+    "compare",
 ]
 
 DispositionKind = Literal["revocation", "dnc"]
+Change = Literal["new", "same", "changed", "stale", "respelled"]
+"""How a disposition relates to the call's current one (:func:`compare`)."""
 
 DEFAULT_REVOCATION = ("revoked consent", "consent revoked", "revoke consent")
 DEFAULT_DNC = ("do not call", "do-not-call", "dnc")
@@ -85,3 +112,24 @@ class DispositionRules:
         if name in self.revocation:
             return "revocation"
         return None
+
+
+def _is_id(name: str) -> bool:
+    return name.strip().isdigit()
+
+
+def compare(
+    current: str | None, current_at: datetime | None, value: str, value_at: datetime
+) -> Change:
+    """How ``value`` (as of ``value_at``) relates to a call's ``current`` disposition
+    (as of ``current_at``, None when unknown): ``new`` (none yet), ``same``, ``respelled``
+    (a name against an id), ``stale`` (different, but not newer) or ``changed``."""
+    if current is None:
+        return "new"
+    if _norm(current) == _norm(value):
+        return "same"
+    if _is_id(current) != _is_id(value):
+        return "respelled"
+    if current_at is not None and value_at <= current_at:
+        return "stale"
+    return "changed"

@@ -5,7 +5,10 @@ v≤23 sends ``fromAddr``/``toAddr``/``contactStart``, v33 ``fromAddress``/``toA
 ``contactStartDate``. Both are read by the client's own model
 (:class:`~cxdial.cxone.models.contacts.ContactDetail`), and the outcome follows
 :func:`cxdial.calls.outcome_of`, so a polled call and a followed call are read and
-classified identically.
+classified identically. The record's ``primaryDispositionId`` rides on the end event and
+its ``lastUpdateTime`` as the extra ``updated_at`` (as of when that disposition holds); the
+consumer applies the disposition as a ``disposition.set`` would be
+(:mod:`cxdial.events.dispositions`).
 """
 
 from __future__ import annotations
@@ -103,6 +106,8 @@ def event_from_completed(record: Mapping[str, Any] | BaseModel) -> CallEvent:
     }
     if start_raw is not None:
         body["started_at"] = _instant(start_raw, "contactStartDate").isoformat()
+    if wire.get("lastUpdateTime"):  # as of when the record (its disposition) holds
+        body["updated_at"] = _instant(wire["lastUpdateTime"], "lastUpdateTime").isoformat()
     return parse_event({k: v for k, v in body.items() if v is not None})
 
 

@@ -7,7 +7,9 @@ client (so 429/5xx follow its one policy); a completed contact is mapped like a 
 record (:func:`~cxdial.events.polled.event_from_completed`) and applied by the
 :class:`~cxdial.events.consumer.Processor` as a ``reconcile`` envelope: the call is filled
 (outcome, attempt history, disposition) and marked reconciled, exactly once, whatever the
-poller or a late push does afterwards. A contact still active, or not found, is looked up
+poller or a late push does afterwards; a disposition whose push was lost is recorded (a
+revocation, a do-not-call request), handed over and published as the ``disposition.set``
+the push would have been. A contact still active, or not found, is looked up
 again one ``grace`` later, at most ``max_checks`` times. Any other failure (the platform
 unreachable, credentials refused, 5xx after the client's retries) ends the pass with that
 error: it says nothing about the call, and the next pass starts over.

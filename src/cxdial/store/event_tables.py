@@ -86,6 +86,9 @@ class CallStateRow(Base):
     state: Mapped[str] = mapped_column(String(32))
     outcome: Mapped[str | None] = mapped_column(String(16))
     disposition: Mapped[str | None] = mapped_column(String(200))
+    disposition_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    """As of when ``disposition`` holds (a pushed ``disposition.set``'s time, a polled record's
+    ``lastUpdateTime``): an older, different disposition arriving later is stale."""
     agent_id: Mapped[int | None] = mapped_column(BigInteger)
     duration_s: Mapped[float | None] = mapped_column(Float)
     started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
