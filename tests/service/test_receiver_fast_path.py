@@ -88,3 +88,20 @@ def test_the_fast_path_and_the_route_give_the_same_answers(tmp_path: Path) -> No
         assert sorted(Envelope.from_json(d.body).id for d in claimed) == ["-ok", "/svc-ok"]
 
     asyncio.run(main())
+
+
+def test_the_fast_path_reads_the_first_of_a_repeated_header_as_starlette_does() -> None:
+    from starlette.datastructures import Headers
+
+    from cxdial.service.receiver import plain_headers
+
+    scope = {
+        "type": "http",
+        "headers": [
+            (b"webhook-id", b"first"),
+            (b"content-type", b"application/json"),
+            (b"webhook-id", b"second"),
+        ],
+    }
+    assert plain_headers(scope) == {"webhook-id": "first", "content-type": "application/json"}
+    assert plain_headers(scope)["webhook-id"] == Headers(scope=scope)["webhook-id"]

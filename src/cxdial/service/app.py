@@ -14,7 +14,7 @@ from cxdial.events.queue import EventQueue
 from cxdial.events.stats import pipeline_stats
 from cxdial.service.config import ServiceConfig
 from cxdial.service.dashboard import dashboard_router
-from cxdial.service.receiver import FastPath, WebhookEndpoint, receiver_router
+from cxdial.service.receiver import ReceiverApp, WebhookEndpoint, receiver_router
 from cxdial.service.signatures import Authenticator
 
 __all__ = ["create_app"]
@@ -25,12 +25,12 @@ def create_app(config: ServiceConfig, queue: EventQueue, engine: Engine | None =
     and ``GET /events/stats`` (bearer ``api_token``; the store's counts when ``engine`` is given).
     """
     config.require_auth()
-    app = FastAPI(title="cxdial service", docs_url=None, redoc_url=None, openapi_url=None)
+    app = ReceiverApp(title="cxdial service", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.queue = queue
     auth = Authenticator(config.secrets, config.tokens)
     endpoint = WebhookEndpoint(auth, queue, max_body=config.max_body)
     app.include_router(receiver_router(endpoint))
-    app.add_middleware(FastPath, endpoint=endpoint)  # POST /webhooks/cxone skips the router
+    app.webhook = endpoint  # POST /webhooks/cxone skips FastAPI's stack
     app.include_router(dashboard_router(config.api_token, queue, engine))  # GET /dashboard
     schema = event_schema()
 

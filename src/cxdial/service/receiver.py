@@ -5,11 +5,11 @@ signature is checked on the raw bytes before any parsing (401), the body is vali
 (400 naming the field), and 202 is sent only after the queue committed the event. Bad
 input never yields a 5xx; a queue that cannot commit yields 503 so the sender retries.
 
-The hot path is a plain ASGI endpoint (:class:`WebhookEndpoint`) that the app's
-:class:`FastPath` middleware calls before FastAPI's router, dependency solving and
-response classes: about half of a request's CPU on the 2-core machine went there
-(``bench/webhooks.py``). The same handler also backs the ordinary route, which is what
-answers other methods (405) and a mounted app whose path differs.
+The hot path is a plain ASGI endpoint (:class:`WebhookEndpoint`) that the app
+(:class:`ReceiverApp`) calls before FastAPI's telemetry check, middleware, router,
+dependency solving and response classes: about half of a request's CPU on the 2-core
+machine went there (``bench/webhooks.py``). The same handler also backs the ordinary
+route, which is what answers other methods (405) and a mounted app whose path differs.
 """
 
 from __future__ import annotations
@@ -20,16 +20,23 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import Response
-from starlette.datastructures import Headers
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import Receive, Scope, Send
 
 from cxdial.events.models import Envelope, EventValidationError, parse_event
 from cxdial.events.queue import EventQueue
 from cxdial.service.signatures import Authenticator, SignatureError
 
-__all__ = ["PATH", "BodyTooLarge", "FastPath", "WebhookEndpoint", "read_capped", "receiver_router"]
+__all__ = [
+    "PATH",
+    "BodyTooLarge",
+    "ReceiverApp",
+    "WebhookEndpoint",
+    "plain_headers",
+    "read_capped",
+    "receiver_router",
+]
 
 log = logging.getLogger("cxdial.service.receiver")
 PATH = "/webhooks/cxone"
@@ -54,6 +61,12 @@ async def read_capped(request: Request, limit: int) -> bytes:
             raise BodyTooLarge
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+def plain_headers(scope: Scope) -> dict[str, str]:
+    """The request's headers as a plain dict (ASGI names are lower-case; the first of a
+    repeated header wins, as with Starlette's ``Headers``)."""
+    return {k.decode("latin-1"): v.decode("latin-1") for k, v in reversed(scope["headers"])}
 
 
 def _encode(answer: Answer) -> tuple[int, bytes, list[tuple[bytes, bytes]]]:
@@ -100,7 +113,7 @@ class WebhookEndpoint:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """ASGI: read the body under the cap, handle it, send the JSON answer."""
-        headers = Headers(scope=scope)
+        headers = plain_headers(scope)
         declared = headers.get("content-length", "")
         answer: Answer | None = None
         if declared.isdigit() and int(declared) > self.max_body:
@@ -126,18 +139,28 @@ class WebhookEndpoint:
         await send({"type": "http.response.body", "body": payload})
 
 
-class FastPath:
-    """ASGI middleware: ``POST /webhooks/cxone`` goes straight to the endpoint."""
+class ReceiverApp(FastAPI):
+    """The service's FastAPI app; ``POST /webhooks/cxone`` goes straight to the endpoint.
 
-    def __init__(self, app: ASGIApp, endpoint: WebhookEndpoint) -> None:
-        self.app = app
-        self.endpoint = endpoint
+    The hook sits in front of FastAPI's own ``__call__`` (its per-request telemetry check)
+    and Starlette's middleware and router: on the 2-core machine those cost about as much
+    as the endpoint's own work (``bench/webhooks.py``). Everything else, including the
+    webhook path when the app is mounted under a prefix, goes through FastAPI.
+    """
+
+    webhook: WebhookEndpoint | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["method"] == "POST" and scope["path"] == PATH:
-            await self.endpoint(scope, receive, send)
+        hook = self.webhook
+        if (
+            hook is not None
+            and scope["type"] == "http"
+            and scope["method"] == "POST"
+            and scope["path"] == PATH
+        ):
+            await hook(scope, receive, send)
         else:
-            await self.app(scope, receive, send)
+            await super().__call__(scope, receive, send)
 
 
 def receiver_router(endpoint: WebhookEndpoint) -> APIRouter:
