@@ -13,6 +13,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    Connection,
     CursorResult,
     DateTime,
     Engine,
@@ -21,6 +22,9 @@ from sqlalchemy import (
     Integer,
     Result,
     String,
+    Table,
+    bindparam,
+    insert,
     select,
 )
 from sqlalchemy import update as sql_update
@@ -138,19 +142,25 @@ def rowcount(result: Result[Any]) -> int:
     return int(cast(CursorResult[Any], result).rowcount)
 
 
-def bump(session: Session, **deltas: int) -> None:
-    """Add ``deltas`` to the named counters inside ``session``'s transaction."""
+_COUNTERS = cast(Table, EventCounter.__table__)
+#: The counter statements, built once (immutable; the engine caches their compiled form).
+_BUMP = (
+    sql_update(_COUNTERS)
+    .where(_COUNTERS.c.name == bindparam("counter"))
+    .values(value=_COUNTERS.c.value + bindparam("delta"))
+)
+_NEW_COUNTER = insert(_COUNTERS)
+
+
+def bump(session: Session | Connection, **deltas: int) -> None:
+    """Add ``deltas`` to the named counters inside the session's or connection's
+    transaction (Core statements: no ORM unit of work on the hot path)."""
     for name, delta in deltas.items():
         if not delta:
             continue
-        result = session.execute(
-            sql_update(EventCounter)
-            .where(EventCounter.name == name)
-            .values(value=EventCounter.value + delta)
-        )
+        result = session.execute(_BUMP, {"counter": name, "delta": delta})
         if rowcount(result) == 0:
-            session.add(EventCounter(name=name, value=delta))
-            session.flush()
+            session.execute(_NEW_COUNTER, {"name": name, "value": delta})
 
 
 def counters(session: Session) -> dict[str, int]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import cast
 
 from sqlalchemy import (
     BigInteger,
@@ -18,6 +19,7 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
+    Table,
     Text,
     case,
     delete,
@@ -66,6 +68,10 @@ class QueueRow(Base):
     last_error: Mapped[str | None] = mapped_column(Text, default=None)
 
 
+#: The enqueue statement, built once (immutable; the engine caches its compiled form).
+_ENQUEUE = insert(cast(Table, QueueRow.__table__))
+
+
 @dataclass(frozen=True, slots=True)
 class QueuedItem:
     """A row handed out: its id, body, attempts so far (the lease) and last error."""
@@ -85,21 +91,13 @@ def enqueue_rows(engine: Engine, bodies: Sequence[str], now: float) -> None:
     """Insert ``bodies`` and count them received, in ONE transaction (one fsync)."""
     if not bodies:
         return
-    with session_scope(engine) as session:
-        session.execute(
-            insert(QueueRow),
-            [
-                {
-                    "body": b,
-                    "state": "ready",
-                    "attempts": 0,
-                    "available_at": now,
-                    "enqueued_at": now,
-                }
-                for b in bodies
-            ],
-        )
-        bump(session, received=len(bodies))
+    rows = [
+        {"body": b, "state": "ready", "attempts": 0, "available_at": now, "enqueued_at": now}
+        for b in bodies
+    ]
+    with engine.begin() as conn:  # Core, not an ORM session: a quarter of the CPU per commit
+        conn.execute(_ENQUEUE, rows)
+        bump(conn, received=len(bodies))
 
 
 def claim_rows(
