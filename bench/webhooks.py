@@ -11,9 +11,9 @@ Standard Webhooks pushes (signing is not measured):
   ack latency and the ratio to the bare endpoint, in interleaved rounds so that machine
   noise hits every target alike;
 * open loop: ``--rate`` pushes/s offered for ``--seconds``, each sent at its scheduled
-  time whatever the answers (latency counts from the schedule, so queueing shows). The
-  servers run on the first CPU and the load generator on the others (``--no-pin``: all
-  share every CPU), so the latency is the server's, not the generator's queueing.
+  time whatever the answers (latency counts from the schedule, so queueing shows). With
+  ``--pin`` the servers run on the first CPU and the load generator on the others, so the
+  latency is the server's alone (on a quiet machine; other load on that CPU then hurts).
 
 Each server freezes its long-lived heap out of later garbage collections before serving,
 as ``cxdial serve`` does (``--no-settle``: it does not).
@@ -323,9 +323,9 @@ def main() -> None:
         help="group commit: seconds a first enqueue waits for company",
     )
     parser.add_argument(
-        "--no-pin",
+        "--pin",
         action="store_true",
-        help="open loop: let servers and load generator share every CPU",
+        help="open loop: servers on the first CPU, the load generator on the others",
     )
     parser.add_argument(
         "--no-settle",
@@ -368,7 +368,7 @@ def main() -> None:
                         )
                         closed[kind].add(shards)
                         salt += 1
-                client_cpus = None if args.no_pin else _pin_servers(procs)
+                client_cpus = _pin_servers(procs) if args.pin else None
                 for kind in KINDS:
                     status.update(f"open loop at {args.rate:,.0f}/s: {kind}")
                     n = int(args.rate * args.seconds)
@@ -413,7 +413,7 @@ def _report(
             str(r.errors),
         )
     console.print(table)
-    where = "all share the CPUs" if args.no_pin else "servers pinned apart from the load"
+    where = "servers pinned apart from the load" if args.pin else "all share the CPUs"
     table = Table(
         title=f"open loop: {args.rate:,.0f} events/s offered for {args.seconds:g} s ({where})"
     )
