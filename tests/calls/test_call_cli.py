@@ -148,9 +148,7 @@ def test_wait_timeout_reports_the_call_in_progress_and_how_to_follow_it(
     assert later["outcome"] == "busy"
 
 
-def test_wait_timeout_text_names_no_none(
-    env: Emulator, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_wait_timeout_text_names_no_none(env: Emulator, capsys: pytest.CaptureFixture[str]) -> None:
     """The text report of a call in progress shows no ``None`` and the command to run later."""
     argv = ["call", "+12025550001", "--from", CALLER, "--skill", str(SKILL), *CONSENTED]
     assert main([*argv, "--wait", "--timeout", "0"]) == 5

@@ -57,5 +57,3 @@ def audit(tmp_path: Path) -> Iterator[AuditLog]:
 def ctx(client: Client, store: CampaignStore, audit: AuditLog) -> CampaignContext:
     """Everything a campaign operation needs, acting as ``tester``."""
     return CampaignContext(client=client, store=store, audit=audit, actor="tester")
-
-

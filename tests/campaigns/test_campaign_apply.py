@@ -40,9 +40,7 @@ def test_apply_writes_versions_and_then_plans_clean(ctx: CampaignContext, client
     assert client.skills.get(skill).is_running is False  # configuration never changes run state
 
 
-def test_console_edit_is_drift_and_a_conflict(
-    ctx: CampaignContext, client: Client
-) -> None:
+def test_console_edit_is_drift_and_a_conflict(ctx: CampaignContext, client: Client) -> None:
     """An edit made outside cxdial shows as drift in plan, and a guarded apply refuses it."""
     skill = new_skill(client, "drifting")
     spec = spec_for(skill, "drifting")
@@ -67,9 +65,12 @@ def test_expect_version_guards_the_write(ctx: CampaignContext, client: Client) -
     apply_campaign(ctx, spec_for(skill, "guarded"))
     with pytest.raises(ConfigConflict, match="--expect-version 0, but version 1 is applied"):
         apply_campaign(ctx, spec_for(skill, "guarded", caller_id="+18005550100"), expect_version=0)
-    assert apply_campaign(
-        ctx, spec_for(skill, "guarded", retry={"max_attempts": 5}), expect_version=1
-    ).version == 2
+    assert (
+        apply_campaign(
+            ctx, spec_for(skill, "guarded", retry={"max_attempts": 5}), expect_version=1
+        ).version
+        == 2
+    )
 
 
 def test_injected_failure_rolls_back_field_for_field(

@@ -92,8 +92,16 @@ def test_apply_plan_drift_conflict_and_audit(
     assert main(["audit", "--json", "--campaign", "cli-apply"]) == 0
     entries = _json(capsys)
     assert [e["action"] for e in entries] == ["apply", "apply"]
-    assert {"at", "actor", "action", "campaign", "version", "before", "after",
-            "request_ids"} <= set(entries[0])
+    assert {
+        "at",
+        "actor",
+        "action",
+        "campaign",
+        "version",
+        "before",
+        "after",
+        "request_ids",
+    } <= set(entries[0])
     assert entries[0]["actor"] == "ci-bot"
     assert entries[1]["before"] == {"general-settings": {"maximumRingingDuration": 45}}
     assert main(["audit", "verify", "--json"]) == 0

@@ -64,9 +64,7 @@ def test_invalid_transition_is_typed(ctx: CampaignContext, client: Client) -> No
         transition(ctx, "never-applied", "start")
 
 
-def test_preflight_refuses_a_start_without_a_list(
-    ctx: CampaignContext, client: Client
-) -> None:
+def test_preflight_refuses_a_start_without_a_list(ctx: CampaignContext, client: Client) -> None:
     """No calling list: start is refused and nothing starts."""
     skill = new_skill(client, "empty")
     spec = spec_for(skill, "empty")

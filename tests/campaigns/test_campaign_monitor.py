@@ -218,9 +218,7 @@ def test_a_campaign_that_is_not_running_is_not_judged(ctx: CampaignContext) -> N
     assert result.notes == ["the campaign is paused: nothing to judge"]
 
 
-def test_auto_pause_on_the_compliance_rejection_rate(
-    mctx: CampaignContext, client: Client
-) -> None:
+def test_auto_pause_on_the_compliance_rejection_rate(mctx: CampaignContext, client: Client) -> None:
     """Uploads whose gate blocked over the spec's limit pause the campaign."""
     skill = new_skill(client, "rejected")
     spec = spec_for(skill, "rejected", monitor={"min_calls": 10})

@@ -13,6 +13,7 @@ ROOT = Path(cxdial.__file__).resolve().parent
 #: Cycles other areas are breaking on their own branches; the lead empties this at merge.
 #: Each entry is the sorted set of modules of one strongly connected component.
 
+
 def module_name(path: Path) -> str:
     """``src/cxdial/a/b.py`` -> ``cxdial.a.b``; a package's ``__init__`` is the package."""
     parts = path.relative_to(ROOT.parent).with_suffix("").parts

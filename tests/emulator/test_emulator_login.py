@@ -134,9 +134,7 @@ async def test_refresh_refuses_a_wrong_secret_or_another_client(client: httpx.As
 
 async def test_password_grant_labelled_json(client: httpx.AsyncClient) -> None:
     """A urlencoded password grant with `Content-Type: application/json` is read as a form."""
-    body = (
-        f"grant_type=password&username={DEMO_ACCESS_KEY_ID}&password={DEMO_ACCESS_KEY_SECRET}"
-    )
+    body = f"grant_type=password&username={DEMO_ACCESS_KEY_ID}&password={DEMO_ACCESS_KEY_SECRET}"
     response = await client.post(
         "/auth/token",
         content=body,

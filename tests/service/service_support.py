@@ -8,14 +8,14 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import httpx
 
 from cxdial.config import Settings
-from cxdial.emulator.testing import free_port, wait_healthy
+from cxdial.emulator.testing import wait_healthy
 from cxdial.events.embedded import EmbeddedQueue
 from cxdial.service import ServiceConfig
 from cxdial.service.runtime import Role, Service
@@ -48,25 +48,27 @@ def run_service(
     """Serve ``roles`` (receiver + worker) on a free port until the generator is closed;
     ``settings`` reach CXone (poller, rescreener), ``clock`` is the re-screen instant."""
     db = db or f"sqlite:///{tmp_path / 'svc.db'}"
-    port = free_port()
     loop = asyncio.new_event_loop()
     stop = asyncio.Event()
     engine = make_engine(db)
-
-    async def main() -> None:
-        service = Service(
-            config or ServiceConfig(secrets=(SECRET,)),
-            engine,
-            EmbeddedQueue(engine),
-            roles,
-            port=port,
-            settings=settings,
-            **({"clock": clock} if clock is not None else {}),
-        )
-        await service.serve(stop)
-
-    thread = threading.Thread(target=loop.run_until_complete, args=(main(),), daemon=True)
+    service = Service(
+        config or ServiceConfig(secrets=(SECRET,)),
+        engine,
+        EmbeddedQueue(engine),
+        roles,
+        port=0,  # the OS picks a free port at bind time: no race with other test workers
+        settings=settings,
+        clock=clock or (lambda: datetime.now(UTC)),
+    )
+    thread = threading.Thread(
+        target=loop.run_until_complete, args=(service.serve(stop),), daemon=True
+    )
     thread.start()
+    deadline = time.monotonic() + 20
+    while (port := service.bound_port) is None:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("the service did not start listening")
+        time.sleep(0.01)
     url = f"http://127.0.0.1:{port}"
     wait_healthy(url)
     yield Running(url, db)

@@ -108,6 +108,15 @@ class Service:
             stop.set()
             await self.queue.close()
 
+    @property
+    def bound_port(self) -> int | None:
+        """The receiver's port once it listens (the one the OS chose when ``port`` is 0)."""
+        server = self.server
+        if server is None or not server.started or not server.servers:
+            return None
+        sockets = server.servers[0].sockets
+        return int(sockets[0].getsockname()[1]) if sockets else None
+
     def outbox(self) -> Outbox:
         """The outbound webhooks, with this service's delivery settings."""
         return Outbox(self.engine, self.config.outbound)
