@@ -65,8 +65,26 @@ ZIPS = [
     "h2x1y4",
     "X0A 0H0",
     "V6B 1A1",
+    "T2P 1J9",
 ]
-STATES = ["NY", "FL", "CA", "ID", "AZ", "HI", "LA", "OK", "UT", "TX", "ME", "MS", "ON", "QC", "BC"]
+STATES = [
+    "NY",
+    "FL",
+    "CA",
+    "ID",
+    "AZ",
+    "HI",
+    "LA",
+    "OK",
+    "UT",
+    "TX",
+    "ME",
+    "MS",
+    "ON",
+    "QC",
+    "BC",
+    "AB",
+]
 ZONES = [
     "America/New_York",
     "America/Los_Angeles",
