@@ -100,8 +100,7 @@ def prepare(table: pl.DataFrame) -> tuple[pl.DataFrame, pl.Series, list[RowError
             continue
         col = pl.col(lowered[f]).cast(pl.String)
         if f not in ("id", "phone"):
-            col = col.str.strip_chars()
-            col = pl.when(col.str.len_chars() > 0).then(col)
+            col = col.str.strip_chars().replace("", None)  # blank -> missing
         if f in _ENUMS:
             col = col.str.to_lowercase()
         elif f == "state":
@@ -169,26 +168,53 @@ def prepare(table: pl.DataFrame) -> tuple[pl.DataFrame, pl.Series, list[RowError
     problems = {
         name.removeprefix(_CHECK): both[name] for name in both.columns if name.startswith(_CHECK)
     }
-    errors: list[RowError] = []
+    order = {f: i for i, f in enumerate(FIELDS)}
+    parts: list[pl.DataFrame] = []  # (line, field, value, message, rank): sorted by polars
     unreadable = pl.Series("bad", np.zeros(table.height, dtype=bool))
     if BAD in table.columns:  # rows the CSV reader could not split into fields
         unreadable = table[BAD].is_not_null()
-        for line, text in zip(
-            table[LINE].filter(unreadable), table[BAD].filter(unreadable), strict=True
-        ):
-            field, _, message = str(text).partition("\t")
-            errors.append(RowError(int(line), field, None, message))
+        if unreadable.any():
+            text = table[BAD].filter(unreadable).cast(pl.String)
+            parts.append(
+                pl.DataFrame(
+                    {
+                        "line": table[LINE].filter(unreadable).cast(pl.Int64),
+                        "field": text.str.split_exact("\t", 1).struct.field("field_0"),
+                        "value": pl.repeat(None, len(text), dtype=pl.String, eager=True),
+                        "message": text.str.split_exact("\t", 1).struct.field("field_1"),
+                    }
+                ).with_columns(
+                    pl.col("message").fill_null(""),
+                    pl.col("field")
+                    .replace_strict(order, default=len(FIELDS), return_dtype=pl.Int64)
+                    .alias("rank"),
+                )
+            )
     bad_rows = unreadable
     for f, messages in problems.items():
         flagged = messages.is_not_null() & ~unreadable
         if not flagged.any():
             continue
         bad_rows = bad_rows | flagged
-        src = table[lowered[f]].cast(pl.String)
-        for line, value, msg in zip(
-            table[LINE].filter(flagged), src.filter(flagged), messages.filter(flagged), strict=True
-        ):
-            errors.append(RowError(int(line), f, value, str(msg)))
-    order = {f: i for i, f in enumerate(FIELDS)}
-    errors.sort(key=lambda e: (e.line, order.get(e.field, len(FIELDS))))
+        parts.append(
+            pl.DataFrame(
+                {
+                    "line": table[LINE].filter(flagged).cast(pl.Int64),
+                    "field": pl.repeat(f, int(flagged.sum()), dtype=pl.String, eager=True),
+                    "value": table[lowered[f]].cast(pl.String).filter(flagged),
+                    "message": messages.filter(flagged).cast(pl.String),
+                    "rank": pl.repeat(order[f], int(flagged.sum()), dtype=pl.Int64, eager=True),
+                }
+            )
+        )
+    errors = (
+        [
+            RowError(line, field, value, message)
+            for line, field, value, message, _ in pl.concat(parts)
+            .sort("line", "rank", maintain_order=True)
+            .iter_rows()
+        ]
+        if parts
+        else []
+    )
     return frame, ~bad_rows, errors
