@@ -155,7 +155,7 @@ def _location_ids(df: pl.DataFrame, rules: RuleSet) -> tuple[IntArray, list[Any]
         (canadian, 2),
     ):
         code = code * size + part
-    uniq, inverse = np.unique(code, return_inverse=True)
+    uniq, inverse = _unique_inverse(code)
     zonesets, _ = prefix_tables()
     zones_by_id = zone_names()
     idents: dict[tuple[Any, ...], int] = {}
@@ -191,6 +191,13 @@ def _location_ids(df: pl.DataFrame, rules: RuleSet) -> tuple[IntArray, list[Any]
     return loc_of[inverse], locs
 
 
+def _unique_inverse(code: IntArray) -> tuple[IntArray, IntArray]:
+    """``np.unique(code, return_inverse=True)``: the few distinct codes by a hash (polars),
+    then each row's index by binary search (a third of the sort's time on 1M rows)."""
+    uniq = np.sort(pl.Series(code).unique().to_numpy())
+    return uniq, np.searchsorted(uniq, code).astype(np.int64)
+
+
 def _codes(*parts: tuple[IntArray, int]) -> tuple[IntArray, IntArray]:
     """Distinct combinations of small integer columns: (unique codes, row -> index)."""
     code = np.zeros(len(parts[0][0]), dtype=np.int64)
@@ -204,8 +211,7 @@ def _codes(*parts: tuple[IntArray, int]) -> tuple[IntArray, IntArray]:
         uniq = np.flatnonzero(present)
         index = np.cumsum(present) - 1
         return uniq, index[code]
-    uniq, inverse = np.unique(code, return_inverse=True)
-    return uniq, inverse.reshape(-1)
+    return _unique_inverse(code)
 
 
 def _profiles(
