@@ -323,6 +323,12 @@ def main() -> None:
         help="group commit: seconds a first enqueue waits for company",
     )
     parser.add_argument(
+        "--checkpoint-interval",
+        type=float,
+        default=QueueSettings().checkpoint_interval,
+        help="embedded: seconds between background WAL checkpoints (0: SQLite's, on commit)",
+    )
+    parser.add_argument(
         "--pin",
         action="store_true",
         help="open loop: servers on the first CPU, the load generator on the others",
@@ -343,7 +349,9 @@ def main() -> None:
         procs, urls = [], {}
         for kind in KINDS:
             port = free_port()
-            settings = QueueSettings(batch_wait=args.batch_wait)
+            settings = QueueSettings(
+                batch_wait=args.batch_wait, checkpoint_interval=args.checkpoint_interval
+            )
             proc = ctx.Process(
                 target=_serve,
                 args=(kind, port, db_url, prefix, settings, not args.no_settle),
@@ -399,7 +407,8 @@ def _report(
         title=f"closed loop: {args.clients} processes x {args.connections} connections "
         f"({lanes} in flight), {args.events} events per target; uvicorn {HTTP} + {LOOP}, "
         f"group commit wait {args.batch_wait * 1000:g} ms, "
-        f"heap {'not ' if args.no_settle else ''}frozen"
+        f"heap {'not ' if args.no_settle else ''}frozen, "
+        f"WAL checkpoints {'on commit' if not args.checkpoint_interval else 'in the background'}"
     )
     for col in ("target", "acked/s", "p50 ms", "p99 ms", "ratio to bare", "errors"):
         table.add_column(col, justify="right")

@@ -156,3 +156,68 @@ def test_acked_enqueues_survive_a_new_process(tmp_path: Path) -> None:
 
     assert asyncio.run(read()) == ["kept"]
     engine.dispose()
+
+
+def _wal_frames(path: Path) -> int:
+    """Frames in the SQLite log since it last restarted (a checkpoint lets it restart)."""
+    import sqlite3
+
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute("PRAGMA wal_autocheckpoint=0")
+        _busy, frames, _copied = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+    finally:
+        conn.close()
+    return int(frames)
+
+
+def test_enqueues_never_checkpoint_on_the_commit_an_ack_waits_for(tmp_path: Path) -> None:
+    """The writer connection leaves the log alone; the background checkpoint copies it."""
+
+    async def main() -> tuple[int, int]:
+        q = EmbeddedQueue(sqlite_engine(tmp_path), QueueSettings(checkpoint_interval=3600))
+        q._checkpointed -= 3600  # the first commit finds the last checkpoint an hour old
+        await q.enqueue(["first"])
+        if q._checkpoint is not None:
+            await q._checkpoint
+        for i in range(2000):  # ~2,000 commits: SQLite alone would checkpoint at 1,000 pages
+            await q.enqueue([f"e{i}" + "x" * 2000])
+        checkpoints = q.checkpoints
+        await q._commit.drain()
+        frames = _wal_frames(tmp_path / "store.db")
+        await q.close()
+        return checkpoints, frames
+
+    checkpoints, frames = asyncio.run(main())
+    assert checkpoints == 1  # only the one the interval allowed
+    assert frames > 1000  # SQLite's own checkpoint (at 1,000 pages) never ran on a commit
+
+
+def test_a_background_checkpoint_copies_the_log_while_events_arrive(tmp_path: Path) -> None:
+    async def main() -> int:
+        q = EmbeddedQueue(sqlite_engine(tmp_path), QueueSettings(checkpoint_interval=0.05))
+        for i in range(20):
+            await q.enqueue([f"e{i}"])
+            await asyncio.sleep(0.02)
+        await q.close()
+        return q.checkpoints
+
+    assert asyncio.run(main()) >= 3
+
+
+def test_checkpoint_interval_zero_leaves_checkpoints_to_sqlite(tmp_path: Path) -> None:
+    async def main() -> tuple[int, int]:
+        q = EmbeddedQueue(sqlite_engine(tmp_path), QueueSettings(checkpoint_interval=0))
+        for i in range(5):
+            await q.enqueue([f"e{i}"])
+        await q.close()
+        return q.checkpoints, len(await EmbeddedQueue(sqlite_engine(tmp_path)).claim("w"))
+
+    assert asyncio.run(main()) == (0, 5)
+
+
+def test_the_queue_url_can_leave_checkpoints_to_sqlite(tmp_path: Path) -> None:
+    from cxdial.events.backends import open_queue
+
+    queue = open_queue("embedded?checkpoint_interval=0", sqlite_engine(tmp_path))
+    assert queue.settings.checkpoint_interval == 0

@@ -34,7 +34,7 @@ def _number(name: str, text: str) -> float | int:
             field=_FIELD,
             fix=f"e.g. ?{name}={getattr(QueueSettings(), name)}",
         ) from None
-    if value < 0 or (value == 0 and name != "batch_wait"):
+    if value < 0 or (value == 0 and name not in ("batch_wait", "checkpoint_interval")):
         raise ConfigurationError(
             f"queue setting {name} must be positive", field=_FIELD, fix=f"e.g. ?{name}=10"
         )

@@ -1,12 +1,21 @@
-"""The embedded queue backend: a table in the store (SQLite WAL by default), no server."""
+"""The embedded queue backend: a table in the store (SQLite WAL by default), no server.
+
+On a SQLite file the enqueues go through their own connection, on which SQLite never
+checkpoints (``wal_autocheckpoint=0``): a checkpoint copies the log into the database file
+and fsyncs it, tens of milliseconds that every ack queued behind that commit would wait.
+Instead, at most every ``checkpoint_interval`` seconds while events arrive, a PASSIVE
+checkpoint runs in a worker thread on another connection, beside the commits.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Callable, Sequence
+from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
 
 from cxdial.events.queue import DeadLetter, Delivery, GroupCommit, QueueSettings, QueueStats
 from cxdial.store import queue as sql
@@ -14,6 +23,30 @@ from cxdial.store.db import session_scope
 from cxdial.store.event_tables import counters
 
 __all__ = ["EmbeddedQueue"]
+
+log = logging.getLogger("cxdial.events.embedded")
+
+
+def _writer_engine(engine: Engine, settings: QueueSettings) -> Engine | None:
+    """A one-connection engine for enqueues that never checkpoints (SQLite files only)."""
+    url = engine.url
+    if (
+        settings.checkpoint_interval <= 0
+        or url.get_backend_name() != "sqlite"
+        or url.database in (None, "", ":memory:")
+    ):
+        return None
+    from cxdial.store import make_engine
+
+    writer = make_engine(url.render_as_string(hide_password=False), pool_size=1, max_overflow=0)
+
+    def no_autocheckpoint(dbapi_conn: Any, _record: object) -> None:
+        cursor = dbapi_conn.cursor()
+        cursor.execute("PRAGMA wal_autocheckpoint=0")
+        cursor.close()
+
+    event.listen(writer, "connect", no_autocheckpoint)
+    return writer
 
 
 class EmbeddedQueue:
@@ -36,6 +69,11 @@ class EmbeddedQueue:
         self._commit = GroupCommit(
             self._write, max_batch=self.settings.batch_max, wait=self.settings.batch_wait
         )
+        self._writer = _writer_engine(engine, self.settings)
+        self._checkpoint: asyncio.Task[None] | None = None
+        self._checkpointed = time.monotonic()
+        self.checkpoints = 0
+        """Background WAL checkpoints run so far."""
 
     @property
     def commits(self) -> int:
@@ -43,7 +81,27 @@ class EmbeddedQueue:
         return self._commit.commits
 
     async def _write(self, bodies: list[str]) -> None:
-        await asyncio.to_thread(sql.enqueue_rows, self.engine, bodies, self._clock())
+        writer = self._writer or self.engine
+        await asyncio.to_thread(sql.enqueue_rows, writer, bodies, self._clock())
+        if self._writer is not None:
+            self._maybe_checkpoint()
+
+    def _maybe_checkpoint(self) -> None:
+        """Start a background checkpoint when the last one is ``checkpoint_interval`` old."""
+        now = time.monotonic()
+        busy = self._checkpoint is not None and not self._checkpoint.done()
+        if busy or now - self._checkpointed < self.settings.checkpoint_interval:
+            return
+        self._checkpointed = now
+        self._checkpoint = asyncio.get_running_loop().create_task(self._run_checkpoint())
+
+    async def _run_checkpoint(self) -> None:
+        try:
+            await asyncio.to_thread(sql.checkpoint, self.engine)
+        except Exception:  # the next one retries; the log only grows meanwhile
+            log.exception("WAL checkpoint of the event queue failed")
+        else:
+            self.checkpoints += 1
 
     async def enqueue(self, bodies: Sequence[str]) -> None:
         """Store ``bodies`` in the next group commit; returns once it is committed."""
@@ -97,5 +155,9 @@ class EmbeddedQueue:
         return await asyncio.to_thread(read)
 
     async def close(self) -> None:
-        """Wait for the commit in flight."""
+        """Wait for the commit and the checkpoint in flight; release the writer."""
         await self._commit.drain()
+        if self._checkpoint is not None:
+            await self._checkpoint
+        if self._writer is not None:
+            self._writer.dispose()

@@ -36,6 +36,10 @@ class QueueSettings:
     """Most bodies one group commit writes."""
     batch_wait: float = 0.002
     """Longest a first enqueue after a quiet spell waits for company before committing."""
+    checkpoint_interval: float = 1.0
+    """Embedded queue on SQLite: seconds between the background WAL checkpoints that keep
+    SQLite's own checkpoint (copy + fsync of the database file) off the commit an ack waits
+    for; 0 leaves checkpoints to SQLite, on the commit path."""
 
     def backoff(self, attempts: int) -> float:
         """Seconds before delivery number ``attempts + 1`` (exponential, capped)."""
