@@ -21,21 +21,25 @@ LOOPBACK = OutboundSettings(allowed_networks=("127.0.0.0/8",), timeout_s=5.0)
 
 
 class Endpoint:
-    """A loopback endpoint recording webhook ids; ``/slow`` answers after ``delay`` s."""
+    """A loopback endpoint recording webhook ids; ``/slow`` answers once three ``/fast``
+    requests were answered, or after ``delay`` s (a sequential sender waits it out)."""
 
     def __init__(self, delay: float = 0.0) -> None:
         self.ids: list[str] = []
         self.paths: list[str] = []
         self.delay = delay
+        self.fast_done = threading.Event()
         endpoint = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 self.rfile.read(int(self.headers["content-length"]))
                 if self.path.startswith("/slow"):
-                    time.sleep(endpoint.delay)
+                    endpoint.fast_done.wait(endpoint.delay)
                 endpoint.ids.append(self.headers["webhook-id"])
                 endpoint.paths.append(self.path)
+                if endpoint.paths.count("/fast") >= 3:
+                    endpoint.fast_done.set()
                 self.send_response(204)
                 self.send_header("content-length", "0")
                 self.end_headers()
@@ -51,7 +55,7 @@ class Endpoint:
 @pytest.fixture
 def endpoint() -> Iterator[Endpoint]:
     """A real HTTP endpoint in a thread."""
-    ep = Endpoint(delay=0.3)
+    ep = Endpoint(delay=5.0)
     ep.thread.start()
     yield ep
     ep.server.shutdown()
