@@ -12,7 +12,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import pytest
 from queue_support import sqlite_engine
 from sqlalchemy import Engine
 
@@ -36,15 +35,6 @@ def _event(kind: str, contact: int, phone: str, **kw: Any) -> Envelope:
         **kw,
     }
     return Envelope.of(parse_event(body), id=f"ev-{contact}-{kind}", source="push")
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Engine:
-    """A fresh store on SQLite or a throw-away PostgreSQL schema."""
-    if request.param == "sqlite":
-        return sqlite_engine(tmp_path)
-    found: Engine = request.getfixturevalue("pg_engine")
-    return found
 
 
 def test_revocation_and_dnc_dispositions_are_recorded_once_and_handed_over(

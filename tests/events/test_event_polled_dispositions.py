@@ -17,12 +17,10 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from queue_support import sqlite_engine
 from sqlalchemy import Engine, select
 
 from cxdial.cxone import AsyncClient
@@ -53,15 +51,6 @@ def emulator() -> Iterator[EmulatorServer]:
     """A fresh emulator on a loopback port (manual clock)."""
     with EmulatorServer(EmulatorConfig(seed=11, manual_clock=True)) as server:
         yield server
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Engine:
-    """A fresh store on SQLite or a throw-away PostgreSQL schema."""
-    if request.param == "postgres":
-        pg: Engine = request.getfixturevalue("pg_engine")
-        return pg
-    return sqlite_engine(tmp_path)
 
 
 def _any(body: Any) -> Any:

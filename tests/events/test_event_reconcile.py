@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from queue_support import sqlite_engine
 from sqlalchemy import Engine, select
 
 from cxdial.cli import main
@@ -39,15 +38,6 @@ def emulator() -> Iterator[EmulatorServer]:
     """A fresh emulator on a loopback port (manual clock), so polls see this test's calls."""
     with EmulatorServer(EmulatorConfig(seed=5, manual_clock=True)) as server:
         yield server
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Engine:
-    """A fresh store on SQLite or a throw-away PostgreSQL schema."""
-    if request.param == "postgres":
-        pg: Engine = request.getfixturevalue("pg_engine")
-        return pg
-    return sqlite_engine(tmp_path)
 
 
 def _settings(emulator: EmulatorServer) -> Any:
