@@ -145,6 +145,20 @@ class Shard:
     start: float = 0.0
     end: float = 0.0
 
+    async def send(
+        self, poster: Poster, body: bytes, headers: dict[str, str], since: float
+    ) -> None:
+        """Post one push; a 2xx counts its latency from ``since``, anything else an error."""
+        try:
+            status = await poster.post(body, headers)
+        except PostError:
+            self.errors += 1
+            return
+        if status // 100 == 2:
+            self.latencies.append(time.perf_counter() - since)
+        else:
+            self.errors += 1
+
 
 async def _closed(url: str, reqs: list[tuple[bytes, dict[str, str]]], conns: int) -> Shard:
     shard = Shard()
@@ -154,16 +168,7 @@ async def _closed(url: str, reqs: list[tuple[bytes, dict[str, str]]], conns: int
         poster = Poster(url, timeout=30)
         try:
             for body, headers in queue:
-                start = time.perf_counter()
-                try:
-                    status = await poster.post(body, headers)
-                except PostError:
-                    shard.errors += 1
-                    continue
-                if status // 100 == 2:
-                    shard.latencies.append(time.perf_counter() - start)
-                else:
-                    shard.errors += 1
+                await shard.send(poster, body, headers, time.perf_counter())
         finally:
             await poster.close()
 
@@ -195,15 +200,7 @@ async def _open(
             delay = due - time.perf_counter()
             if delay > 0:
                 await asyncio.sleep(delay)
-            try:
-                status = await poster.post(body, headers)
-            except PostError:
-                shard.errors += 1
-                continue
-            if status // 100 == 2:
-                shard.latencies.append(time.perf_counter() - due)
-            else:
-                shard.errors += 1
+            await shard.send(poster, body, headers, due)
         await poster.close()
 
     shard.start = time.time()
