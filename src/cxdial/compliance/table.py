@@ -174,14 +174,14 @@ def prepare(table: pl.DataFrame) -> tuple[pl.DataFrame, pl.Series, list[RowError
     if BAD in table.columns:  # rows the CSV reader could not split into fields
         unreadable = table[BAD].is_not_null()
         if unreadable.any():
-            text = table[BAD].filter(unreadable).cast(pl.String)
+            split = table[BAD].filter(unreadable).cast(pl.String).str.split_exact("\t", 1)
             parts.append(
                 pl.DataFrame(
                     {
                         "line": table[LINE].filter(unreadable).cast(pl.Int64),
-                        "field": text.str.split_exact("\t", 1).struct.field("field_0"),
-                        "value": pl.repeat(None, len(text), dtype=pl.String, eager=True),
-                        "message": text.str.split_exact("\t", 1).struct.field("field_1"),
+                        "field": split.struct.field("field_0"),
+                        "value": pl.repeat(None, len(split), dtype=pl.String, eager=True),
+                        "message": split.struct.field("field_1"),
                     }
                 ).with_columns(
                     pl.col("message").fill_null(""),

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import Engine, event
 
 from cxdial.events.queue import DeadLetter, Delivery, GroupCommit, QueueSettings, QueueStats
+from cxdial.store import make_engine
 from cxdial.store import queue as sql
 from cxdial.store.db import session_scope
 from cxdial.store.event_tables import counters
@@ -36,8 +37,6 @@ def _writer_engine(engine: Engine, settings: QueueSettings) -> Engine | None:
         or url.database in (None, "", ":memory:")
     ):
         return None
-    from cxdial.store import make_engine
-
     writer = make_engine(url.render_as_string(hide_password=False), pool_size=1, max_overflow=0)
 
     def no_autocheckpoint(dbapi_conn: Any, _record: object) -> None:
