@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 from collections import Counter
 from pathlib import Path
 
@@ -133,3 +134,31 @@ INSERT INTO compliance_ledger (ledger, seq, recorded_at, contact_id, purpose, al
 VALUES ('default', 2, now(), 'x', 'informational', true, '', 't', '', '{}', '{}', :prev,
   repeat('a', 64), 'nokey', repeat('b', 64))
 """
+
+
+def test_a_sqlite_writer_waits_for_another_writers_lock_instead_of_failing_at_once(
+    tmp_path: Path,
+) -> None:
+    """A connection blocked by another's write transaction waits (up to 30 s) for it."""
+    from cxdial.store import make_engine
+    from cxdial.store.db import SQLITE_BUSY_TIMEOUT
+
+    url = f"sqlite:///{tmp_path / 'busy.db'}"
+    first, second = make_engine(url), make_engine(url)
+    with first.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == SQLITE_BUSY_TIMEOUT * 1000
+        conn.execute(text("CREATE TABLE t (n INTEGER)"))
+        conn.commit()
+    holder = first.connect()
+    holder.exec_driver_sql("BEGIN IMMEDIATE")
+    holder.execute(text("INSERT INTO t VALUES (1)"))
+    release = threading.Timer(0.5, holder.commit)  # longer than no wait, far shorter than 30 s
+    release.start()
+    with second.begin() as conn:
+        conn.execute(text("INSERT INTO t VALUES (2)"))
+    release.join()
+    holder.close()
+    with second.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM t")).scalar() == 2
+    first.dispose()
+    second.dispose()

@@ -25,11 +25,16 @@ from cxdial.store.schema import create_schema
 __all__ = ["EngineHolder", "create_schema", "locked_transaction", "make_engine", "session_scope"]
 
 
+SQLITE_BUSY_TIMEOUT = 30.0
+"""Seconds a SQLite connection waits for another connection's write lock before failing
+(Python's default, 5 s, was outlasted by a migration on a loaded machine)."""
+
+
 def make_engine(url: str, **options: Any) -> Engine:
     """A new engine for ``url`` (``options`` go to ``create_engine``); no schema is created.
 
     SQLite files get their folder created (0700), WAL journaling and foreign keys (a listener on
-    this engine only).
+    this engine only) and a :data:`SQLITE_BUSY_TIMEOUT` wait for locks.
     """
     parsed = make_url(url)
     sqlite = parsed.get_backend_name() == "sqlite"
@@ -37,6 +42,11 @@ def make_engine(url: str, **options: Any) -> Engine:
         # a new folder is private: the ledger holds phone numbers and contact inputs
         Path(parsed.database).expanduser().parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     options.setdefault("pool_pre_ping", not sqlite)
+    if sqlite:  # a writer waits this long for another's lock (receiver, worker, CLI, migrations)
+        options["connect_args"] = {
+            "timeout": SQLITE_BUSY_TIMEOUT,
+            **options.get("connect_args", {}),
+        }
     engine = create_engine(url, **options)
     if sqlite:
         event.listen(engine, "connect", _sqlite_pragmas)
