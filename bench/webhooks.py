@@ -14,6 +14,9 @@ Standard Webhooks pushes (signing is not measured):
   time whatever the answers (latency counts from the schedule, so queueing shows). With
   ``--pin`` the servers run on the first CPU and the load generator on the others, so the
   latency is the server's alone (on a quiet machine; other load on that CPU then hurts).
+  ``--open-rounds`` repeats it, interleaved over the targets; the verdict pools them, and
+  each round prints its own p99 beside the CPU time the hypervisor stole from this VM
+  meanwhile (``/proc/stat``), so a miss can be told from a host that was busy elsewhere.
 
 Each server freezes its long-lived heap out of later garbage collections before serving,
 as ``cxdial serve`` does (``--no-settle``: it does not).
@@ -32,6 +35,7 @@ import importlib.util
 import json
 import multiprocessing
 import os
+import sys
 import tempfile
 import time
 import uuid
@@ -62,6 +66,7 @@ REDIS_URL = "redis://127.0.0.1:6379/0"
 KINDS = ("bare", "embedded", "redis")
 ROUNDS = 3
 """Interleaved closed-loop rounds per target."""
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 OPEN_CONNECTIONS = 24
 """Keep-alive connections per client process in the open loop."""
 HTTP = "httptools" if importlib.util.find_spec("httptools") else "h11"
@@ -235,20 +240,37 @@ def _client(
     out.put((shard.latencies, shard.errors, shard.start, shard.end))
 
 
+def _stolen() -> float:
+    """CPU seconds the hypervisor has stolen from this machine so far (0 where unknown)."""
+    try:
+        with open("/proc/stat", encoding="ascii") as stat:
+            fields = stat.readline().split()
+    except OSError:
+        return 0.0
+    return int(fields[8]) / CLOCK_TICKS if len(fields) > 8 and fields[0] == "cpu" else 0.0
+
+
 @dataclass
 class Result:
-    """Every shard of one run against one target, merged."""
+    """Every shard of one run against one target, merged; a round's p99 and steal each."""
 
     name: str
     latencies: list[float] = field(default_factory=list)
     wall: float = 0.0
     errors: int = 0
+    rounds: list[tuple[float, float]] = field(default_factory=list)
+    """(p99 ms, CPU seconds stolen from the VM) per ``add``."""
 
-    def add(self, shards: list[tuple[list[float], int, float, float]]) -> None:
+    def add(self, shards: list[tuple[list[float], int, float, float]], stolen: float = 0.0) -> None:
+        merged: list[float] = []
         for latencies, errors, _, _ in shards:
-            self.latencies += latencies
+            merged += latencies
             self.errors += errors
+        self.latencies += merged
         self.wall += max(s[3] for s in shards) - min(s[2] for s in shards)
+        merged.sort()
+        p99 = merged[min(len(merged) - 1, int(0.99 * len(merged)))] * 1000 if merged else 0.0
+        self.rounds.append((p99, stolen))
 
     @property
     def rps(self) -> float:
@@ -331,6 +353,9 @@ def main() -> None:
         help="open loop: servers on the first CPU, the load generator on the others",
     )
     parser.add_argument(
+        "--open-rounds", type=int, default=3, help="open loop: interleaved rounds per target"
+    )
+    parser.add_argument(
         "--no-settle",
         action="store_true",
         help="leave the servers' long-lived heap in every collection (the old behaviour)",
@@ -340,7 +365,7 @@ def main() -> None:
     prefix = f"cxdial-bench:{uuid.uuid4().hex}"
     closed = {k: Result(k) for k in KINDS}
     opened = {k: Result(k) for k in KINDS}
-    console = Console()
+    console = Console(width=None if sys.stdout.isatty() else 110)
     with tempfile.TemporaryDirectory() as tmp:
         db_url = f"sqlite:///{Path(tmp) / 'bench.db'}"
         procs, urls = [], {}
@@ -374,15 +399,19 @@ def main() -> None:
                         closed[kind].add(shards)
                         salt += 1
                 client_cpus = _pin_servers(procs) if args.pin else None
-                for kind in KINDS:
-                    status.update(f"open loop at {args.rate:,.0f}/s: {kind}")
-                    n = int(args.rate * args.seconds)
-                    opened[kind].add(
-                        _drive(
+                for r in range(args.open_rounds):
+                    for kind in KINDS:
+                        status.update(
+                            f"open loop at {args.rate:,.0f}/s, "
+                            f"round {r + 1}/{args.open_rounds}: {kind}"
+                        )
+                        n = int(args.rate * args.seconds)
+                        before = _stolen()
+                        shards = _drive(
                             ctx, "open", urls[kind], n, args.rate, args.clients, salt, client_cpus
                         )
-                    )
-                    salt += 1
+                        opened[kind].add(shards, _stolen() - before)
+                        salt += 1
         finally:
             for proc in procs:
                 proc.terminate()
@@ -421,13 +450,20 @@ def _report(
     console.print(table)
     where = "servers pinned apart from the load" if args.pin else "all share the CPUs"
     table = Table(
-        title=f"open loop: {args.rate:,.0f} events/s offered for {args.seconds:g} s ({where})"
+        title=f"open loop: {args.rate:,.0f} events/s offered for {args.seconds:g} s, "
+        f"{args.open_rounds} rounds ({where}); per round: p99 ms (CPU ms stolen from the VM)"
     )
-    for col in ("target", "acked/s", "p50 ms", "p99 ms", "errors"):
+    for col in ("target", "acked/s", "p50 ms", "p99 ms", "errors", "rounds"):
         table.add_column(col, justify="right")
     for r in opened.values():
+        rounds = "  ".join(f"{p99:.1f} ({stolen * 1000:.0f})" for p99, stolen in r.rounds)
         table.add_row(
-            r.name, f"{r.rps:,.0f}", f"{r.pct(0.5):.2f}", f"{r.pct(0.99):.2f}", str(r.errors)
+            r.name,
+            f"{r.rps:,.0f}",
+            f"{r.pct(0.5):.2f}",
+            f"{r.pct(0.99):.2f}",
+            str(r.errors),
+            rounds,
         )
     console.print(table)
     for kind in ("embedded", "redis"):
