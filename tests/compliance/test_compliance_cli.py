@@ -302,3 +302,20 @@ def test_summary_keeps_the_instant_whole_and_text_verbatim(
     assert code == 0
     assert "screened at 2026-11-23T18:30:00+00:00 (telemarketing)" in out
     assert "line 2: [/x]: quoted field never closed" in err
+
+
+def test_summary_shows_each_outcome_as_a_share_of_the_rows_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Beside each count the table prints its share of the rows read, malformed ones included,
+    and a bar as long as that share."""
+    src = tmp_path / "in.csv"
+    rows = ["a,2125550142", "b,2125550143", "c,2125550144", "d,not-a-number"]
+    src.write_text("id,phone,phone_type\n" + "".join(f"{r},landline\n" for r in rows))
+    code, out, _ = run(capsys, str(src), "--at", AT, "--purpose", "informational")
+    assert code == 0
+    lines = {line.split("│")[1].strip(): line for line in out.splitlines() if "│" in line}
+    assert "75.0%" in lines["ALLOW"]
+    assert "25.0%" in lines["BLOCK"]
+    assert "0.0%" in lines["malformed"]
+    assert lines["ALLOW"].count("█") == 3 * lines["BLOCK"].count("█") > 0

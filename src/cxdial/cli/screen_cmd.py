@@ -30,6 +30,8 @@ if TYPE_CHECKING:
 __all__ = ["register", "screen"]
 
 #: Malformed rows printed to a terminal; the rest are counted (all go to --json).
+BAR_WIDTH = 24
+"""Characters of the share bar beside each outcome."""
 SAMPLE_ROWS = 20
 
 
@@ -202,20 +204,32 @@ def _print_errors(source: Path, errors: list[RowError]) -> None:
 
 
 def _print_summary(summary: dict[str, object]) -> None:
+    """The outcome table, each row with a bar of its share of the rows screened."""
+    from rich.bar import Bar
     from rich.table import Table
 
     # the instant on a line of its own: a table title would wrap it at the table's width
     console.print(f"screened at {summary['at']} ({summary['purpose']})", markup=False)
+    decisions = cast(dict[str, int], summary["decisions"])
+    reasons = cast(dict[str, int], summary["reasons"])
+    malformed = cast(int, summary["malformed"])
+    total = sum(decisions.values()) + malformed
     table = Table()
     table.add_column("outcome")
     table.add_column("rows", justify="right")
-    decisions = cast(dict[str, int], summary["decisions"])
-    reasons = cast(dict[str, int], summary["reasons"])
+    table.add_column("share", justify="right")
+    table.add_column("", width=BAR_WIDTH)
+
+    def row(label: str, value: int, style: str) -> None:
+        share = value / total if total else 0.0
+        bar = Bar(1.0, 0.0, share, width=BAR_WIDTH, color=style, bgcolor="grey23")
+        table.add_row(label, str(value), f"{share:.1%}", bar)
+
     for key, value in decisions.items():
-        table.add_row(str(key), str(value))
+        row(str(key), value, "green" if str(key).upper() == "ALLOW" else "red")
     for key, value in reasons.items():
-        table.add_row(f"  {key}", str(value))
-    table.add_row("malformed", str(summary["malformed"]))
+        row(f"  {key}", value, "yellow")
+    row("malformed", malformed, "magenta")
     console.print(table)
     console.print(f"rules {summary['rule_set_version']}", highlight=False, markup=False)
 
