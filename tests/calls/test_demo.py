@@ -19,12 +19,16 @@ def test_demo_from_another_folder_blocks_the_dnc_listed_number(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Run outside the repository, the demo finds its shipped inputs: five calls are placed
-    and followed, three gated, and the number on the internal DNC list is blocked, not dialed."""
+    and followed, three gated, and the number on the internal DNC list is blocked, not dialed;
+    the pushes of the five calls reach the in-process service, which stores what CXone says."""
     monkeypatch.chdir(tmp_path)
     code = main(["demo", "--skip-pacing", "--speed", "120"])
     out = capsys.readouterr().out
     assert code == 0
     assert "demo complete: 5 calls placed and followed, 3 blocked" in out
+    assert "5 · event pipeline" in out
+    assert "dead letters 0; stored = CXone's" in out
+    assert "record for 5 of 5 calls" in out
     dnc_rows = [line for line in out.splitlines() if DNC_LISTED in line]
     assert dnc_rows
     assert all("BLOCK" in row and "DNC_INTERNAL" in row for row in dnc_rows)

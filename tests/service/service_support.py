@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import threading
 import time
@@ -18,6 +17,7 @@ from cxdial.config import Settings
 from cxdial.emulator.testing import wait_healthy
 from cxdial.events.embedded import EmbeddedQueue
 from cxdial.service import ServiceConfig
+from cxdial.service.background import ServiceThread
 from cxdial.service.runtime import Role, Service
 from cxdial.store import make_engine
 
@@ -48,8 +48,6 @@ def run_service(
     """Serve ``roles`` (receiver + worker) on a free port until the generator is closed;
     ``settings`` reach CXone (poller, rescreener), ``clock`` is the re-screen instant."""
     db = db or f"sqlite:///{tmp_path / 'svc.db'}"
-    loop = asyncio.new_event_loop()
-    stop = asyncio.Event()
     engine = make_engine(db)
     service = Service(
         config or ServiceConfig(secrets=(SECRET,)),
@@ -60,21 +58,9 @@ def run_service(
         settings=settings,
         clock=clock or (lambda: datetime.now(UTC)),
     )
-    thread = threading.Thread(
-        target=loop.run_until_complete, args=(service.serve(stop),), daemon=True
-    )
-    thread.start()
-    deadline = time.monotonic() + 20
-    while (port := service.bound_port) is None:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("the service did not start listening")
-        time.sleep(0.01)
-    url = f"http://127.0.0.1:{port}"
-    wait_healthy(url)
-    yield Running(url, db)
-    loop.call_soon_threadsafe(stop.set)
-    thread.join(10)
-    loop.close()
+    with ServiceThread(service) as url:
+        wait_healthy(url)
+        yield Running(url, db)
     engine.dispose()
 
 

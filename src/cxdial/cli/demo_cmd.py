@@ -4,7 +4,10 @@
 2. authenticate the way a real tenant wants it (discovery, access-key grant);
 3. screen the sample contact list through the compliance gate;
 4. place a handful of ad-hoc calls through the gate and follow each to its outcome;
-5. size a predictive campaign with the pacing simulator, beside the optimal bound.
+5. take the emulator's signed pushes of those calls into a cxdial service running in
+   this process (receiver + worker over a throw-away SQLite store) and check what it
+   stored against CXone's own record (``/contacts/completed``);
+6. size a predictive campaign with the pacing simulator, beside the optimal bound.
 
 Compliance is evaluated at a fixed instant inside calling hours (``DEMO_INSTANT``, a
 Tuesday at 11:00 in New York, overridable with ``--at``) against the sample contacts, DNC
@@ -34,9 +37,12 @@ from cxdial.cli.app import console, styled
 from cxdial.errors import ComplianceBlocked, CxdialError, ValidationError
 
 if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
     from cxdial.calls import CallResult
     from cxdial.compliance import Gate
     from cxdial.cxone import Client
+    from cxdial.events.queue import EventQueue
 
 __all__ = ["DEMO_INSTANT", "register"]
 
@@ -222,6 +228,98 @@ def _calls_step(
     return results
 
 
+@contextmanager
+def _pipeline(folder: Path, secret: str) -> Iterator[tuple[str, Engine, EventQueue]]:
+    """A cxdial service (receiver + worker) in this process over a SQLite store in
+    ``folder``: its URL, the store's engine and the queue."""
+    from cxdial.events.embedded import EmbeddedQueue
+    from cxdial.service import ServiceConfig
+    from cxdial.service.background import ServiceThread
+    from cxdial.service.runtime import Service
+    from cxdial.store import make_engine
+
+    engine = make_engine(f"sqlite:///{folder / 'demo.db'}")
+    queue = EmbeddedQueue(engine)
+    service = Service(
+        ServiceConfig(secrets=(secret,)), engine, queue, ("receiver", "worker"), port=0
+    )
+    try:
+        with ServiceThread(service) as url:
+            yield url, engine, queue
+    finally:
+        engine.dispose()
+
+
+def _events_step(
+    client: Client,
+    emulator_url: str,
+    engine: Engine,
+    queue: EventQueue,
+    results: list[CallResult | None],
+    timeout: float,
+) -> None:
+    """Wait until the service stored every placed call's end, then compare with CXone."""
+    import asyncio
+    import time
+
+    import httpx
+
+    from cxdial.events import Processor, event_from_completed, pipeline_stats
+
+    placed = {r.contact_id: r for r in results if r is not None}
+    httpx.post(f"{emulator_url}/_emulator/webhooks/flush", timeout=timeout).raise_for_status()
+    processor = Processor(engine)
+    deadline = time.monotonic() + timeout
+    while True:
+        views = {cid: processor.call(cid) for cid in placed}
+        if all(v is not None and v.outcome is not None for v in views.values()):
+            break
+        if time.monotonic() > deadline:
+            missing = sorted(cid for cid, v in views.items() if v is None or v.outcome is None)
+            raise CxdialError(
+                f"the service did not store the end of contact(s) {missing} in {timeout:g} s",
+                fix="run with -v to see the receiver's and worker's log",
+            )
+        time.sleep(0.05)
+    polled = {
+        r.contact_id: event_from_completed(r)
+        for r in client.contacts.iter_completed(updated_since="2020-01-01T00:00:00Z")
+        if r.contact_id in placed
+    }
+    table = Table(title="5 · event pipeline (signed pushes → durable queue → worker → store)")
+    for column in ("contact", "pushes seen", "stored outcome", "disposition", "CXone says"):
+        table.add_column(column, justify="right" if column == "pushes seen" else "left")
+    agreed = 0
+    for cid, view in views.items():
+        assert view is not None
+        truth = polled.get(cid)
+        same = truth is not None and (truth.outcome, truth.disposition) == (
+            view.outcome,
+            view.disposition,
+        )
+        agreed += same
+        said = "—" if truth is None else f"{truth.outcome} / {truth.disposition or '—'}"
+        table.add_row(
+            str(cid),
+            str(len(view.sequences)),
+            str(view.outcome),
+            view.disposition or "—",
+            Text(said, style="green" if same else "red"),
+        )
+    console.print(table)
+    stats = asyncio.run(pipeline_stats(queue, engine))
+    counts = ", ".join(
+        f"{k.replace('_', ' ')} {stats[k]}"
+        for k in ("received", "duplicates", "processed", "dead_letters")
+    )
+    console.print(f"   {counts}; stored = CXone's record for {agreed} of {len(views)} calls")
+    if agreed != len(views):
+        raise CxdialError(
+            f"the stored outcome of {len(views) - agreed} call(s) differs from CXone's",
+            fix="report it with the output of 'cxdial events stats --json'",
+        )
+
+
 def _pacing_step(seed: int, agents: int = 20, answer_rate: float = 0.3) -> None:
     from cxdial.pacing import lp_bound, make_policy, scenario_from, simulate
 
@@ -235,7 +333,7 @@ def _pacing_step(seed: int, agents: int = 20, answer_rate: float = 0.3) -> None:
     )
     bound = lp_bound(agents, answer_rate)
     table = Table(
-        title=f"4 · pacing: {agents} agents, p={answer_rate}, h=120 s, r=20 s, cap 3 %\n"
+        title=f"6 · pacing: {agents} agents, p={answer_rate}, h=120 s, r=20 s, cap 3 %\n"
         f"(optimal bound {bound.utilization:.1%})"
     )
     for column in ("policy", "util.", "of bound", "abandoned", "dials", "talk min/h"):
@@ -271,27 +369,43 @@ def demo(
     skip_pacing: bool = typer.Option(False, "--skip-pacing", help="leave out the simulator"),
 ) -> None:
     """Run the main job against a freshly started emulator and show every step."""
+    import base64
+    import secrets
+    import tempfile
+
     from cxdial.emulator import EmulatorConfig
     from cxdial.emulator.testing import EmulatorServer
 
     if at.tzinfo is None:
         at = at.replace(tzinfo=DEMO_INSTANT.tzinfo)
+    secret = "whsec_" + base64.b64encode(secrets.token_bytes(24)).decode()
     with demo_inputs(examples) as inputs:
-        gate = _gate(inputs)
-        config = EmulatorConfig(seed=seed, speed=speed)
-        with EmulatorServer(config) as server:
-            console.print(
-                Panel.fit(
-                    f"CXone emulator on {server.url} (seed {seed}, {speed:g}× time)\n"
-                    "point other shells at it with:\n"
-                    f"  cxdial emulator --port {server.port} --print-env",
-                    title="cxdial demo",
-                )
+        gate = _gate(inputs)  # a missing or broken input stops the demo before anything starts
+        with (
+            tempfile.TemporaryDirectory(prefix="cxdial-demo-") as tmp,
+            _pipeline(Path(tmp), secret) as (service_url, engine, queue),
+        ):
+            config = EmulatorConfig(
+                seed=seed,
+                speed=speed,
+                webhook_url=f"{service_url}/webhooks/cxone",
+                webhook_secret=secret,
             )
-            with _client(server.url) as client:
-                _auth_step(client)
-                _screen_step(gate, at, inputs.contacts)
-                results = _calls_step(client, gate, at, timeout)
+            with EmulatorServer(config) as server:
+                console.print(
+                    Panel.fit(
+                        f"CXone emulator on {server.url} (seed {seed}, {speed:g}× time)\n"
+                        "point other shells at it with:\n"
+                        f"  cxdial emulator --port {server.port} --print-env\n"
+                        f"cxdial service (receiver + worker) on {service_url}",
+                        title="cxdial demo",
+                    )
+                )
+                with _client(server.url) as client:
+                    _auth_step(client)
+                    _screen_step(gate, at, inputs.contacts)
+                    results = _calls_step(client, gate, at, timeout)
+                    _events_step(client, server.url, engine, queue, results, timeout)
     if not skip_pacing:
         _pacing_step(seed)
     placed = [r for r in results if r is not None]

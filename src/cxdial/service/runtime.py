@@ -28,6 +28,7 @@ import uvicorn
 from sqlalchemy import Engine
 
 from cxdial.config import Settings
+from cxdial.errors import ConfigurationError
 from cxdial.events.consumer import Processor
 from cxdial.events.outbound import Outbox
 from cxdial.events.queue import EventQueue
@@ -105,7 +106,8 @@ class Service:
         try:
             await asyncio.gather(*tasks)
         finally:
-            stop.set()
+            stop.set()  # one role ended (or failed): the others end too, then the queue closes
+            await asyncio.gather(*tasks, return_exceptions=True)
             await self.queue.close()
 
     @property
@@ -273,6 +275,12 @@ class Service:
         watcher = asyncio.create_task(self._stop_server(stop, server))
         try:
             await server.serve()
+        except SystemExit as exc:  # uvicorn exits the process when it cannot start
+            raise ConfigurationError(
+                f"the receiver could not listen on {self.host}:{self.port}",
+                field="--port",
+                fix="choose a free port, or stop what holds this one (uvicorn's log says why)",
+            ) from exc
         finally:
             stop.set()
             await watcher
