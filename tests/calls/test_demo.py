@@ -20,7 +20,9 @@ def test_demo_from_another_folder_blocks_the_dnc_listed_number(
 ) -> None:
     """Run outside the repository, the demo finds its shipped inputs: five calls are placed
     and followed, three gated, and the number on the internal DNC list is blocked, not dialed;
-    the pushes of the five calls reach the in-process service, which stores what CXone says."""
+    the pushes of the five calls reach the in-process service, which stores what CXone says;
+    the sample campaign is applied, its list uploaded through the gate and dialed, and the
+    monitor reads its rates from the pipeline."""
     monkeypatch.chdir(tmp_path)
     code = main(["demo", "--skip-pacing", "--speed", "120"])
     out = capsys.readouterr().out
@@ -29,6 +31,14 @@ def test_demo_from_another_folder_blocks_the_dnc_listed_number(
     assert "5 · event pipeline" in out
     assert "dead letters 0; stored = CXone's" in out
     assert "record for 5 of 5 calls" in out
+    assert "6 · campaign as code" in out
+    rows = {line.split("│")[1].strip(): line for line in out.splitlines() if line.count("│") == 3}
+    assert "no changes" in rows["plan again"]
+    assert "ready → running" in rows["start"]
+    assert "running → stopped" in rows["stop"]
+    assert "5 record(s) called" in rows["dialer"]
+    assert "running, from the pipeline" in out
+    assert "the campaign's dialer called 5 cleared record(s)" in out
     dnc_rows = [line for line in out.splitlines() if DNC_LISTED in line]
     assert dnc_rows
     assert all("BLOCK" in row and "DNC_INTERNAL" in row for row in dnc_rows)

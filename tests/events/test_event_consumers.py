@@ -220,6 +220,27 @@ def test_metrics_per_skill_and_window_use_the_regulatory_abandonment_basis(
     assert window.window_start == AT.replace(minute=0)
 
 
+def test_a_window_given_in_another_zone_counts_the_same_calls(engine: Engine) -> None:
+    """The store keeps UTC; a window written in New York time selects the same rows as its
+    UTC spelling (SQLite compares the instants as text)."""
+    from zoneinfo import ZoneInfo
+
+    from cxdial.events.metrics import totals
+
+    processor = Processor(engine)
+    for n, outcome in enumerate(["answered", "no_answer"], start=1):
+        processor.handle([push(ev("call.completed", contact=n, outcome=outcome), f"z{n}")])
+    new_york = ZoneInfo("America/New_York")
+    since, until = AT - timedelta(hours=1), AT + timedelta(hours=1)
+    in_utc = totals(engine, 12, since, until)
+    in_new_york = totals(engine, 12, since.astimezone(new_york), until.astimezone(new_york))
+    assert in_utc is not None
+    assert in_new_york == in_utc
+    assert in_utc.ended == 2
+    (window,) = metrics(engine, since=since.astimezone(new_york))
+    assert window.ended == 2
+
+
 def test_a_worker_that_dies_before_acking_causes_no_double_count(engine: Engine) -> None:
     """Processed but unacked (crash), the redelivered batch is recognised: one attempt, once."""
     settings = QueueSettings(visibility_timeout=0.1, batch_wait=0.0)

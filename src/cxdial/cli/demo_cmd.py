@@ -1,13 +1,18 @@
 """``cxdial demo``: the main job, end to end, against an emulator started on the spot.
 
-1. start the CXone emulator on a free loopback port (accelerated clock);
+1. start the CXone emulator on a free loopback port (accelerated clock, starting at the
+   demo's instant);
 2. authenticate the way a real tenant wants it (discovery, access-key grant);
 3. screen the sample contact list through the compliance gate;
 4. place a handful of ad-hoc calls through the gate and follow each to its outcome;
 5. take the emulator's signed pushes of those calls into a cxdial service running in
    this process (receiver + worker over a throw-away SQLite store) and check what it
    stored against CXone's own record (``/contacts/completed``);
-6. size a predictive campaign with the pacing simulator, beside the optimal bound.
+6. run the sample campaign spec as code: validate, plan, apply (version 1), plan again
+   (nothing left), upload its list through the gate, start; the emulator's dialer calls
+   the cleared records, their pushes reach the pipeline, and the monitor's rates come from
+   it; then stop;
+7. size a predictive campaign with the pacing simulator, beside the optimal bound.
 
 Compliance is evaluated at a fixed instant inside calling hours (``DEMO_INSTANT``, a
 Tuesday at 11:00 in New York, overridable with ``--at``) against the sample contacts, DNC
@@ -19,7 +24,7 @@ no call is placed unless the screen ran with its DNC lists loaded.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -76,8 +81,15 @@ DEMO_INSTANT = datetime(2026, 11, 24, 11, 0, tzinfo=ZoneInfo("America/New_York")
 """When the demo's compliance decisions are evaluated (the sample DNC lists are fresh then)."""
 
 
-DEMO_FILES = ("contacts.csv", "dnc-national.txt", "dnc-internal.txt", "history.csv")
-"""The demo's inputs: the sample list, the DNC lists it must honour, earlier attempts."""
+DEMO_FILES = (
+    "contacts.csv",
+    "dnc-national.txt",
+    "dnc-internal.txt",
+    "history.csv",
+    "campaign.yaml",
+)
+"""The demo's inputs: the sample list, the DNC lists it must honour, earlier attempts, and
+the campaign spec whose list is that sample."""
 
 
 @dataclass(frozen=True)
@@ -87,6 +99,7 @@ class DemoInputs:
     contacts: Path
     dnc: tuple[Path, ...]
     history: Path
+    spec: Path
 
     @classmethod
     def in_folder(cls, folder: Path) -> DemoInputs:
@@ -104,6 +117,7 @@ class DemoInputs:
             contacts=folder / "contacts.csv",
             dnc=tuple(sorted(folder.glob("dnc-*.txt"))),
             history=folder / "history.csv",
+            spec=folder / "campaign.yaml",
         )
 
 
@@ -320,6 +334,101 @@ def _events_step(
         )
 
 
+def _campaign_step(
+    client: Client,
+    gate: Gate,
+    inputs: DemoInputs,
+    engine: Engine,
+    emulator_url: str,
+    clock: Callable[[], datetime],
+    earlier: set[int],
+    timeout: float,
+) -> int:
+    """The sample spec as code: validate, plan, apply, plan again (nothing to do), upload
+    the list through the gate, start; the emulator's dialer calls the cleared records, the
+    pipeline takes their pushes, and the monitor judges the rates; then stop. Returns how
+    many records the dialer called."""
+    import time
+
+    import httpx
+
+    from cxdial.campaigns.apply import apply_campaign, plan_campaign
+    from cxdial.campaigns.context import CampaignContext
+    from cxdial.campaigns.lifecycle import transition
+    from cxdial.campaigns.monitor import Evaluation, observe
+    from cxdial.campaigns.render import monitor_renderable
+    from cxdial.campaigns.spec import load_spec
+    from cxdial.campaigns.upload import upload_list
+    from cxdial.campaigns.validate import validate_spec
+    from cxdial.store.audit import open_audit_log
+    from cxdial.store.campaigns import CampaignStore
+
+    spec = load_spec(inputs.spec)
+    url = engine.url.render_as_string(hide_password=False)
+    with CampaignStore(url) as store, open_audit_log(url, environ={}) as audit:
+        ctx = CampaignContext(client=client, store=store, audit=audit, actor="demo", clock=clock)
+        report = validate_spec(spec, base_dir=inputs.spec.parent, client=client)
+        before = plan_campaign(ctx, spec)
+        applied = apply_campaign(ctx, spec)
+        again = plan_campaign(ctx, spec)
+        upload = upload_list(
+            ctx, spec, inputs.contacts, gate, skill_id=applied.skill_id, interval=0.1
+        )
+        started = transition(ctx, spec.name, "start", spec=spec)
+        table = Table(title=f"6 · campaign as code: {inputs.spec.name} → skill {applied.skill_id}")
+        table.add_column("step")
+        table.add_column("result", overflow="fold")
+        problems = [f for f in report.findings if f.level == "error"]
+        table.add_row("validate", f"{len(report.findings)} finding(s), {len(problems)} error(s)")
+        table.add_row("plan", f"{len(before.changes)} field(s) to write on the live skill")
+        written = len(applied.changes)
+        table.add_row("apply", f"version {applied.version}, {written} field(s) written")
+        table.add_row("plan again", "no changes" if not again.has_changes else "CHANGES LEFT")
+        table.add_row(
+            "list upload",
+            f"{upload.cleared} of {upload.rows} rows cleared by the gate and uploaded "
+            f"({upload.blocked} blocked, {upload.malformed} malformed)",
+        )
+        table.add_row("start", f"{started.before} → {started.after}")
+        dialed = _await_list_dialed(client, applied.skill_id, upload.accepted, earlier, timeout)
+        httpx.post(f"{emulator_url}/_emulator/webhooks/flush", timeout=timeout).raise_for_status()
+        table.add_row("dialer", f"{dialed} record(s) called by the platform's dialer")
+        deadline = time.monotonic() + timeout
+        while True:  # the worker stores the flushed pushes a moment later
+            snapshot = observe(ctx, spec, engine=engine)
+            stored = snapshot.source == "pipeline" and snapshot.windows[0].ended >= dialed
+            if stored or time.monotonic() > deadline:
+                break
+            time.sleep(0.05)
+        stopped = transition(ctx, spec.name, "stop")
+        table.add_row("stop", f"{stopped.before} → {stopped.after}")
+        console.print(table)
+        console.print("   the monitor's look before the stop (watch-only: it would act on these):")
+        console.print(monitor_renderable(Evaluation(snapshot)))
+    return dialed
+
+
+def _await_list_dialed(
+    client: Client, skill_id: int, records: int, earlier: set[int], timeout: float
+) -> int:
+    """Wait until the platform reports ``records`` calls of ``skill_id`` completed besides
+    the ``earlier`` contact ids (the ad-hoc calls)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        done = sum(
+            1
+            for c in client.contacts.iter_completed(
+                updated_since="2020-01-01T00:00:00Z", skill_id=skill_id
+            )
+            if c.contact_id not in earlier
+        )
+        if done >= records or time.monotonic() > deadline:
+            return done
+        time.sleep(0.2)
+
+
 def _pacing_step(seed: int, agents: int = 20, answer_rate: float = 0.3) -> None:
     from cxdial.pacing import lp_bound, make_policy, scenario_from, simulate
 
@@ -333,7 +442,7 @@ def _pacing_step(seed: int, agents: int = 20, answer_rate: float = 0.3) -> None:
     )
     bound = lp_bound(agents, answer_rate)
     table = Table(
-        title=f"6 · pacing: {agents} agents, p={answer_rate}, h=120 s, r=20 s, cap 3 %\n"
+        title=f"7 · pacing: {agents} agents, p={answer_rate}, h=120 s, r=20 s, cap 3 %\n"
         f"(optimal bound {bound.utilization:.1%})"
     )
     for column in ("policy", "util.", "of bound", "abandoned", "dials", "talk min/h"):
@@ -360,7 +469,8 @@ def demo(
         "--examples",
         envvar="CXDIAL_DEMO_EXAMPLES",
         file_okay=False,
-        help="folder with contacts.csv, dnc-*.txt, history.csv (default: the shipped samples)",
+        help="folder with contacts.csv, dnc-*.txt, history.csv and campaign.yaml "
+        "(default: the shipped samples)",
     ),
     at: datetime = typer.Option(
         DEMO_INSTANT.isoformat(), "--at", help="instant the compliance gate evaluates"
@@ -372,6 +482,8 @@ def demo(
     import base64
     import secrets
     import tempfile
+    import time
+    from datetime import timedelta
 
     from cxdial.emulator import EmulatorConfig
     from cxdial.emulator.testing import EmulatorServer
@@ -388,10 +500,16 @@ def demo(
             config = EmulatorConfig(
                 seed=seed,
                 speed=speed,
+                start_at=at,
                 webhook_url=f"{service_url}/webhooks/cxone",
                 webhook_secret=secret,
             )
             with EmulatorServer(config) as server:
+                began = time.monotonic()
+
+                def clock() -> datetime:  # the emulator's simulated now
+                    return at + timedelta(seconds=(time.monotonic() - began) * speed)
+
                 console.print(
                     Panel.fit(
                         f"CXone emulator on {server.url} (seed {seed}, {speed:g}× time)\n"
@@ -406,6 +524,10 @@ def demo(
                     _screen_step(gate, at, inputs.contacts)
                     results = _calls_step(client, gate, at, timeout)
                     _events_step(client, server.url, engine, queue, results, timeout)
+                    earlier = {r.contact_id for r in results if r is not None}
+                    dialed = _campaign_step(
+                        client, gate, inputs, engine, server.url, clock, earlier, timeout
+                    )
     if not skip_pacing:
         _pacing_step(seed)
     placed = [r for r in results if r is not None]
@@ -415,7 +537,8 @@ def demo(
         styled(
             ("demo complete: ", "bold green"),
             f"{len(placed)} calls placed and followed, "
-            f"{len(results) - len(placed)} blocked by the compliance gate before dialing",
+            f"{len(results) - len(placed)} blocked by the compliance gate before dialing; "
+            f"the campaign's dialer called {dialed} cleared record(s)",
         )
     )
 

@@ -55,8 +55,14 @@ class WindowMetrics:
         return self.abandoned / self.live_answers if self.live_answers else 0.0
 
 
+def _utc(at: datetime) -> datetime:
+    """``at`` in UTC (a naive one is taken as UTC): the store keeps instants as UTC, and
+    SQLite compares them as text, so an instant in another zone would miss its rows."""
+    return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
+
+
 def _bucket(at: datetime, window: timedelta) -> datetime:
-    at = at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
+    at = _utc(at)
     size = int(window.total_seconds())
     return datetime.fromtimestamp(int(at.timestamp()) // size * size, UTC)
 
@@ -71,7 +77,7 @@ def metrics(
     """Per skill and window (``window`` long, aligned to the epoch), oldest first."""
     stmt = select(CallStateRow).where(CallStateRow.outcome.is_not(None))
     if since is not None:
-        stmt = stmt.where(CallStateRow.started_at >= since)
+        stmt = stmt.where(CallStateRow.started_at >= _utc(since))
     if skill_id is not None:
         stmt = stmt.where(CallStateRow.skill_id == skill_id)
     with session_scope(engine) as session:
@@ -99,8 +105,8 @@ def totals(engine: Engine, skill_id: int, since: datetime, until: datetime) -> W
     stmt = select(CallStateRow.outcome).where(
         CallStateRow.outcome.is_not(None),
         CallStateRow.skill_id == skill_id,
-        CallStateRow.started_at >= since,
-        CallStateRow.started_at < until,
+        CallStateRow.started_at >= _utc(since),
+        CallStateRow.started_at < _utc(until),
     )
     with session_scope(engine) as session:
         outcomes = list(session.scalars(stmt))
