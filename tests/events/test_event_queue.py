@@ -16,6 +16,8 @@ from cxdial.events.queue import EventQueue, QueueSettings
 
 T = TypeVar("T")
 FAST = QueueSettings(visibility_timeout=0.2, max_attempts=3, backoff_initial=0.2, batch_wait=0.01)
+LEASE = QueueSettings(visibility_timeout=1.0, batch_wait=0.01)
+"""A lease long enough that a loaded machine cannot outlast it between two claims."""
 
 
 @pytest.fixture(params=["sqlite", "postgres", "redis"])
@@ -62,13 +64,13 @@ def test_an_unacked_delivery_comes_back_after_the_visibility_timeout(
         await q.enqueue(["x"])
         (_first,) = await q.claim("dies")
         assert await q.claim("other") == []
-        await asyncio.sleep(0.3)
+        await asyncio.sleep(LEASE.visibility_timeout + 0.1)
         (again,) = await q.claim("other")
         assert (again.body, again.attempts) == ("x", 2)
         await q.ack([again])
         assert (await q.stats()).pending == 0
 
-    run(make_queue, body)
+    run(make_queue, body, LEASE)
 
 
 def test_a_failed_delivery_backs_off_before_redelivery(make_queue: QueueMaker) -> None:
